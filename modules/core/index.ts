@@ -1,0 +1,4 @@
+export * from "./errors";
+export * from "./grant";
+export * from "./function-ref";
+export * from "./service-stack";
