@@ -1,0 +1,239 @@
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { buildSync, type Metafile } from "esbuild";
+import { createSyncFn } from "synckit";
+import { esbuildOptions, type NodejsRuntime } from "./esbuild-options";
+
+/** One file inside a function zip. */
+export interface ZipEntry {
+  readonly name: string;
+  readonly data: Uint8Array;
+}
+
+export interface BundleProps {
+  /** Entry file, relative to `projectRoot` or absolute. */
+  readonly entry: string;
+  /** Directory every recorded path is relative to (the folder holding cdktf.json). */
+  readonly projectRoot: string;
+  /** @default "nodejs22.x" */
+  readonly runtime?: NodejsRuntime;
+  /** @default false */
+  readonly sourceMap?: boolean;
+  /** @default true (only the bench turns it off) */
+  readonly minify?: boolean;
+  /** @default [] (only the bench externalizes `@aws-sdk/*`) */
+  readonly external?: readonly string[];
+  /**
+   * Where bundles and zips are written; one sub-folder per bundle id.
+   * @default "<projectRoot>/.build/functions"
+   */
+  readonly buildRoot?: string;
+}
+
+export interface FunctionBundle {
+  /** Stable folder name: the entry path plus a short hash of the build options. */
+  readonly id: string;
+  /** Folder holding `index.mjs`, `metafile.json` and the zips. */
+  readonly dir: string;
+  /** Absolute path of the zip. */
+  readonly zipPath: string;
+  /** SHA-256 of the zip bytes, hex (content-addressed S3 keys). */
+  readonly sha256Hex: string;
+  /** SHA-256 of the zip bytes, base64 (`source_code_hash`). */
+  readonly sha256Base64: string;
+  readonly zipSize: number;
+  /** Size of `index.mjs`, bytes. */
+  readonly bundleSize: number;
+  /** Absolute path of esbuild's metafile (JSON), kept for the bench. */
+  readonly metafilePath: string;
+  readonly metafile: Metafile;
+  /** Milliseconds spent in esbuild for this call (0 when served from the in-process cache). */
+  readonly bundleMs: number;
+  /** Milliseconds spent zipping (0 when an identical zip already existed). */
+  readonly zipMs: number;
+}
+
+/** The folder holding cdktf.json, searching upwards from `from`; `from` itself when there is none. */
+export function findProjectRoot(from: string = process.cwd()): string {
+  let dir = path.resolve(from);
+  for (;;) {
+    if (existsSync(path.join(dir, "cdktf.json"))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(from);
+    dir = parent;
+  }
+}
+
+/** The entry as a posix path relative to the project root (what esbuild and the id see). */
+export function relativeEntry(projectRoot: string, entry: string): string {
+  const abs = path.isAbsolute(entry) ? entry : path.resolve(projectRoot, entry);
+  return path.relative(projectRoot, abs).split(path.sep).join("/");
+}
+
+/**
+ * Stable, readable folder name for a bundle: `functions-items-index-<10 hex>`, the hash
+ * covering the entry and every option that changes the output.
+ */
+export function bundleId(relEntry: string, options: Omit<BundleProps, "entry" | "projectRoot" | "buildRoot">): string {
+  const readable = relEntry
+    .replace(/\.[cm]?[jt]sx?$/, "")
+    .replace(/[^A-Za-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(-60);
+  const key = JSON.stringify({
+    entry: relEntry,
+    runtime: options.runtime ?? "nodejs22.x",
+    sourceMap: options.sourceMap ?? false,
+    minify: options.minify ?? true,
+    external: [...(options.external ?? [])].sort(),
+  });
+  return `${readable}-${createHash("sha256").update(key).digest("hex").slice(0, 10)}`;
+}
+
+/** Digest of the zip's inputs (names and bytes): equal digests give equal zips. */
+export function entriesDigest(entries: readonly ZipEntry[]): string {
+  const hash = createHash("sha256");
+  for (const e of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    hash.update(`${e.name}\0${e.data.byteLength}\0`);
+    hash.update(e.data);
+  }
+  return hash.digest("hex");
+}
+
+type ZipSync = (entries: readonly ZipEntry[]) => Uint8Array;
+let zipSyncFn: ZipSync | undefined;
+
+/**
+ * Deterministic zip of in-memory entries (sorted, fixed timestamp and mode, deflate),
+ * built by yazl in one reused synckit worker thread.
+ */
+export function zipSync(entries: readonly ZipEntry[]): Uint8Array {
+  // The worker is plain .mjs: no TypeScript loader (and none of the parent's --import flags).
+  zipSyncFn ??= createSyncFn(new URL("./zip-worker.mjs", import.meta.url), { execArgv: [] }) as ZipSync;
+  return zipSyncFn(entries.map((e) => ({ name: e.name, data: e.data })));
+}
+
+/** Writes through a temporary file and a rename, so concurrent builds never see half a file. */
+function writeFileAtomic(file: string, data: Uint8Array | string): void {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
+
+interface InputStamp {
+  readonly file: string;
+  readonly mtimeMs: number;
+  readonly size: number;
+}
+
+interface CacheEntry {
+  readonly bundle: FunctionBundle;
+  readonly stamps: readonly InputStamp[];
+}
+
+const cache = new Map<string, CacheEntry>();
+
+/** Forgets every bundle built by this process (the next build runs esbuild again). */
+export function clearBundleCache(): void {
+  cache.clear();
+}
+
+function stampInputs(projectRoot: string, metafile: Metafile): InputStamp[] {
+  return Object.keys(metafile.inputs)
+    .filter((f) => !f.includes(":")) // skip esbuild's virtual inputs (`<runtime>`, namespaces)
+    .map((f) => {
+      const st = statSync(path.resolve(projectRoot, f));
+      return { file: f, mtimeMs: st.mtimeMs, size: st.size };
+    });
+}
+
+function stampsStillValid(projectRoot: string, stamps: readonly InputStamp[]): boolean {
+  for (const s of stamps) {
+    const st = statSync(path.resolve(projectRoot, s.file), { throwIfNoEntry: false });
+    if (!st || st.mtimeMs !== s.mtimeMs || st.size !== s.size) return false;
+  }
+  return true;
+}
+
+/**
+ * Bundles one handler with esbuild (synchronously) and zips it deterministically.
+ *
+ * Within one process a bundle is built once per entry and options (the dev and prod stacks
+ * share it) and rebuilt only when one of its input files changed (mtime or size). The zip is
+ * content-addressed on disk, so an unchanged bundle is never zipped again.
+ */
+export function bundleFunction(props: BundleProps): FunctionBundle {
+  const projectRoot = path.resolve(props.projectRoot);
+  const relEntry = relativeEntry(projectRoot, props.entry);
+  const id = bundleId(relEntry, props);
+  const buildRoot = path.resolve(projectRoot, props.buildRoot ?? path.join(".build", "functions"));
+  const dir = path.join(buildRoot, id);
+  const cacheKey = `${buildRoot}\0${id}`;
+
+  const cached = cache.get(cacheKey);
+  if (cached && existsSync(cached.bundle.zipPath) && stampsStillValid(projectRoot, cached.stamps)) {
+    return { ...cached.bundle, bundleMs: 0, zipMs: 0 };
+  }
+
+  if (!existsSync(path.resolve(projectRoot, relEntry))) {
+    throw new Error(`Cannot bundle "${props.entry}": no such file under ${path.basename(projectRoot)}/.`);
+  }
+  const relOutfile = path.relative(projectRoot, path.join(dir, "index.mjs")).split(path.sep).join("/");
+  const options = esbuildOptions({
+    entry: relEntry,
+    outfile: relOutfile,
+    absWorkingDir: projectRoot,
+    runtime: props.runtime,
+    sourceMap: props.sourceMap,
+    minify: props.minify,
+    external: props.external,
+  });
+
+  const started = process.hrtime.bigint();
+  let result;
+  try {
+    result = buildSync({ ...options, write: false });
+  } catch (err) {
+    throw new Error(`Bundling "${relEntry}" with esbuild failed: ${(err as Error).message}`, { cause: err });
+  }
+  const bundleMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const metafile = result.metafile!;
+
+  mkdirSync(dir, { recursive: true });
+  const entries: ZipEntry[] = result.outputFiles.map((f) => ({ name: path.basename(f.path), data: f.contents }));
+  for (const e of entries) writeFileAtomic(path.join(dir, e.name), e.data);
+  const metafilePath = path.join(dir, "metafile.json");
+  writeFileAtomic(metafilePath, JSON.stringify(metafile));
+
+  const digest = entriesDigest(entries).slice(0, 16);
+  const zipPath = path.join(dir, digest, "function.zip");
+  let zipBytes: Uint8Array;
+  let zipMs = 0;
+  if (existsSync(zipPath)) {
+    zipBytes = readFileSync(zipPath);
+  } else {
+    const zipStarted = process.hrtime.bigint();
+    zipBytes = zipSync(entries);
+    zipMs = Number(process.hrtime.bigint() - zipStarted) / 1e6;
+    mkdirSync(path.dirname(zipPath), { recursive: true });
+    writeFileAtomic(zipPath, zipBytes);
+  }
+
+  const sha = createHash("sha256").update(zipBytes).digest();
+  const bundle: FunctionBundle = {
+    id,
+    dir,
+    zipPath,
+    sha256Hex: sha.toString("hex"),
+    sha256Base64: sha.toString("base64"),
+    zipSize: zipBytes.byteLength,
+    bundleSize: entries.find((e) => e.name === "index.mjs")?.data.byteLength ?? 0,
+    metafilePath,
+    metafile,
+    bundleMs,
+    zipMs,
+  };
+  cache.set(cacheKey, { bundle, stamps: stampInputs(projectRoot, metafile) });
+  return bundle;
+}

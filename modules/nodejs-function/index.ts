@@ -1,0 +1,15 @@
+export * from "./nodejs-function";
+export {
+  bundleFunction,
+  bundleId,
+  clearBundleCache,
+  entriesDigest,
+  findProjectRoot,
+  relativeEntry,
+  zipSync,
+  type BundleProps,
+  type FunctionBundle,
+  type ZipEntry,
+} from "./bundle";
+export * from "./esbuild-options";
+export * from "./validate";

@@ -1,0 +1,340 @@
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaAlias } from "@cdktf/provider-aws/lib/lambda-alias";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
+import { AssetType, Lazy, TerraformAsset, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import type { Environment } from "../config/environments";
+import { PropError } from "../core/errors";
+import type { LambdaAliasRef, LambdaFunctionRef, StageVariableTarget } from "../core/function-ref";
+import { policyDocument, type IGrantable, type PolicyStatement } from "../core/grant";
+import { ServiceStack } from "../core/service-stack";
+import { bundleFunction, findProjectRoot, type FunctionBundle } from "./bundle";
+import type { NodejsRuntime } from "./esbuild-options";
+import {
+  validateAliasName,
+  validateAliasTarget,
+  validateArchitecture,
+  validateDescription,
+  validateEnvironmentKey,
+  validateFunctionName,
+  validateLogRetentionDays,
+  validateMemorySize,
+  validateReservedConcurrency,
+  validateRuntime,
+  validateStageVariable,
+  validateStatement,
+  validateTimeout,
+  type LambdaArchitecture,
+} from "./validate";
+
+export type FunctionUpload = "s3" | "direct";
+
+/**
+ * Where an alias points: `"$LATEST"`, `"latest"` (the version this deployment publishes,
+ * i.e. the function's newest version) or a published version number such as `"3"`.
+ */
+export type AliasTarget = string;
+
+export interface NodejsFunctionProps {
+  /** TypeScript (or JavaScript) entry file, relative to the project root (the folder with cdktf.json) or absolute. */
+  readonly entry: string;
+  /**
+   * @default the stack's physical name for the construct id (`dev-ItemsFunction`) in a
+   * ServiceStack, else the construct id
+   */
+  readonly functionName?: string;
+  /** @default no description */
+  readonly description?: string;
+  /** @default 256 (MB) */
+  readonly memorySize?: number;
+  /** @default 10 (seconds) */
+  readonly timeout?: number;
+  /** @default "nodejs22.x" */
+  readonly runtime?: NodejsRuntime;
+  /** @default "arm64" */
+  readonly architecture?: LambdaArchitecture;
+  /** Environment variables; more can be added with `addEnvironment`. @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default no reservation (the account's unreserved pool) */
+  readonly reservedConcurrency?: number;
+  /**
+   * Ship `index.mjs.map` in the zip and set `NODE_OPTIONS=--enable-source-maps`.
+   * @default false
+   */
+  readonly sourceMap?: boolean;
+  /** Aliases by name, e.g. `{ dev: "$LATEST", prod: "latest" }`. @default {} (no aliases) */
+  readonly aliases?: Readonly<Record<string, AliasTarget>>;
+  /** How the zip reaches Lambda. @default env.functionUpload */
+  readonly upload?: FunctionUpload;
+  /** @default env.logRetentionDays */
+  readonly logRetentionDays?: number;
+  /** @default the enclosing ServiceStack's environment (required outside a ServiceStack) */
+  readonly env?: Environment;
+}
+
+/** Default memory (MB) and timeout (s): explicit, so a plan never depends on AWS's defaults. */
+export const DEFAULT_MEMORY_SIZE = 256;
+export const DEFAULT_TIMEOUT = 10;
+
+/**
+ * A Lambda function built from a TypeScript entry: an esbuild ESM bundle in a byte-stable zip
+ * (a TerraformAsset, uploaded to the artifacts bucket under a content-addressed key or given
+ * directly), its own log group, and its own role that may only write to that log group and
+ * send X-Ray traces until other modules grant more through `addToRolePolicy`.
+ */
+export class NodejsFunction extends Construct implements LambdaFunctionRef, IGrantable {
+  readonly id: string;
+  readonly functionName: string;
+  readonly arn: string;
+  readonly invokeArn: string;
+  /** `<arn>:<version>`: the version this deployment published. */
+  readonly qualifiedArn: string;
+  /** The version this deployment published. */
+  readonly version: string;
+  readonly region: string;
+  readonly aliasNames: readonly string[];
+  readonly env: Environment;
+  readonly upload: FunctionUpload;
+  readonly bundle: FunctionBundle;
+  readonly asset: TerraformAsset;
+  readonly role: IamRole;
+  readonly rolePolicy: IamRolePolicy;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly lambda!: LambdaFunction;
+  /** The artifacts-bucket object, in `s3` upload mode. */
+  readonly codeObject?: S3Object;
+
+  private readonly statements: PolicyStatement[] = [];
+  private readonly environmentVariables: Record<string, string> = {};
+  private readonly aliasResources = new Map<string, LambdaAlias>();
+
+  constructor(scope: Construct, id: string, props: NodejsFunctionProps) {
+    super(scope, id);
+    this.id = id;
+    const stack = TerraformStack.of(this);
+    const serviceStack = stack instanceof ServiceStack ? stack : undefined;
+    const env = props.env ?? serviceStack?.env;
+    if (!env) {
+      throw new PropError(
+        this,
+        "env",
+        undefined,
+        "pass the environment (`env: loadEnvironment(...)`) or create the function inside a ServiceStack.",
+      );
+    }
+    this.env = env;
+    this.region = env.region;
+
+    // Defaults, applied once.
+    const functionName = props.functionName ?? serviceStack?.physicalName(id) ?? id;
+    const memorySize = props.memorySize ?? DEFAULT_MEMORY_SIZE;
+    const timeout = props.timeout ?? DEFAULT_TIMEOUT;
+    const runtime = props.runtime ?? "nodejs22.x";
+    const architecture = props.architecture ?? "arm64";
+    const sourceMap = props.sourceMap ?? false;
+    const aliases = props.aliases ?? {};
+    const upload = props.upload ?? env.functionUpload;
+    const logRetentionDays = props.logRetentionDays ?? env.logRetentionDays;
+
+    // Validation, before any work.
+    validateFunctionName(this, functionName);
+    validateDescription(this, props.description);
+    validateMemorySize(this, memorySize);
+    validateTimeout(this, timeout);
+    validateRuntime(this, runtime);
+    validateArchitecture(this, architecture);
+    validateReservedConcurrency(this, props.reservedConcurrency);
+    validateLogRetentionDays(this, logRetentionDays);
+    if (upload !== "s3" && upload !== "direct") {
+      throw new PropError(this, "upload", upload, 'use "s3" (artifacts bucket) or "direct" (filename).');
+    }
+    for (const [name, target] of Object.entries(aliases)) {
+      validateAliasName(this, name);
+      validateAliasTarget(this, name, target);
+    }
+    const projectRoot = projectRootOf(this);
+    const entryPath = path.resolve(projectRoot, props.entry);
+    if (!existsSync(entryPath) || !statSync(entryPath).isFile()) {
+      throw new PropError(
+        this,
+        "entry",
+        props.entry,
+        "point it at an existing handler file, relative to the project root (the folder with cdktf.json) or absolute.",
+      );
+    }
+    for (const [key, value] of Object.entries(props.environment ?? {})) this.addEnvironment(key, value);
+    if (sourceMap) this.environmentVariables.NODE_OPTIONS = "--enable-source-maps";
+
+    this.functionName = functionName;
+    this.upload = upload;
+    this.aliasNames = Object.keys(aliases);
+
+    // Package: bundle + deterministic zip, as a file asset named by its SHA-256.
+    this.bundle = bundleFunction({ entry: entryPath, projectRoot, runtime, sourceMap });
+    this.asset = new TerraformAsset(this, "Code", {
+      path: this.bundle.zipPath,
+      type: AssetType.FILE,
+      assetHash: this.bundle.sha256Hex,
+    });
+
+    this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+      name: `/aws/lambda/${functionName}`,
+      retentionInDays: logRetentionDays,
+    });
+
+    const roleName = `${functionName}-role`;
+    this.role = new IamRole(this, "Role", {
+      ...(roleName.length <= 64 ? { name: roleName } : { namePrefix: `${functionName.slice(0, 37)}-` }),
+      description: `Execution role of the ${functionName} Lambda function`,
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    });
+    this.statements.push(
+      {
+        sid: "WriteOwnLogGroup",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [`${this.logGroup.arn}:*`],
+      },
+      {
+        // X-Ray's trace-upload actions support no resource-level permissions: AWS requires "*".
+        sid: "SendXRayTraces",
+        actions: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+        resources: ["*"],
+      },
+    );
+    this.rolePolicy = new IamRolePolicy(this, "RolePolicy", {
+      name: "least-privilege",
+      role: this.role.id,
+      // Rendered at synth, so grants added after construction are included.
+      policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
+    });
+
+    if (upload === "s3") {
+      this.codeObject = new S3Object(this, "CodeObject", {
+        bucket: env.artifactsBucket,
+        key: `functions/${functionName}/${this.bundle.sha256Hex}.zip`,
+        source: this.asset.path,
+        sourceHash: this.bundle.sha256Hex,
+        contentType: "application/zip",
+      });
+    }
+
+    this.lambda = new LambdaFunction(this, "Function", {
+      functionName,
+      description: props.description,
+      role: this.role.arn,
+      runtime,
+      architectures: [architecture],
+      handler: "index.handler",
+      memorySize,
+      timeout,
+      publish: true,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      ...(this.codeObject
+        ? { s3Bucket: this.codeObject.bucket, s3Key: this.codeObject.key }
+        : { filename: this.asset.path }),
+      sourceCodeHash: this.bundle.sha256Base64,
+      // No block at all without variables; addEnvironment re-puts it later.
+      ...(Object.keys(this.environmentVariables).length > 0
+        ? { environment: { variables: sortedRecord(this.environmentVariables) } }
+        : {}),
+      tracingConfig: { mode: "Active" },
+      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+      dependsOn: [this.logGroup, this.rolePolicy],
+    });
+
+    this.arn = this.lambda.arn;
+    this.invokeArn = this.lambda.invokeArn;
+    this.qualifiedArn = this.lambda.qualifiedArn;
+    this.version = this.lambda.version;
+
+    for (const [name, target] of Object.entries(aliases)) {
+      this.aliasResources.set(
+        name,
+        new LambdaAlias(this, `Alias-${name}`, {
+          name,
+          functionName: this.lambda.functionName,
+          functionVersion: target === "latest" ? this.lambda.version : target,
+        }),
+      );
+    }
+
+    new TerraformOutput(this, "name", { value: this.lambda.functionName, description: "Function name" });
+    new TerraformOutput(this, "arn", { value: this.lambda.arn, description: "Function ARN" });
+    new TerraformOutput(this, "qualified_arn", {
+      value: this.lambda.qualifiedArn,
+      description: "ARN of the version this deployment published",
+    });
+    new TerraformOutput(this, "version", { value: this.lambda.version, description: "Newest published version" });
+    for (const [name, alias] of this.aliasResources) {
+      new TerraformOutput(this, `alias_${name}_arn`, { value: alias.arn, description: `ARN of alias ${name}` });
+    }
+  }
+
+  /** Adds (or replaces) an environment variable; rendered at synth. */
+  addEnvironment(key: string, value: string): this {
+    validateEnvironmentKey(this, key);
+    this.environmentVariables[key] = value;
+    // Before the function exists (constructor), the variables go into its config instead.
+    this.lambda?.putEnvironment({ variables: sortedRecord(this.environmentVariables) });
+    return this;
+  }
+
+  /** Adds a least-privilege statement to this function's own inline role policy. */
+  addToRolePolicy(statement: PolicyStatement): void {
+    const sids = new Set(this.statements.flatMap((s) => (s.sid ? [s.sid] : [])));
+    validateStatement(this, statement, sids);
+    this.statements.push(statement);
+  }
+
+  /** The statements of the role policy as they stand now (read-only copy). */
+  get policyStatements(): readonly PolicyStatement[] {
+    return [...this.statements];
+  }
+
+  alias(name: string): LambdaAliasRef {
+    const resource = this.aliasResources.get(name);
+    if (!resource) {
+      throw new PropError(
+        this,
+        "alias",
+        name,
+        this.aliasNames.length === 0
+          ? "declare it in the function's `aliases` prop first (the function has no aliases)."
+          : `use one of the declared aliases: ${this.aliasNames.join(", ")}.`,
+      );
+    }
+    return { name, arn: resource.arn, invokeArn: resource.invokeArn };
+  }
+
+  /** An integration target whose alias each API stage picks with a stage variable. */
+  aliasFromStageVariable(variable: string): StageVariableTarget {
+    validateStageVariable(this, variable);
+    if (this.aliasNames.length === 0) {
+      throw new PropError(
+        this,
+        "aliases",
+        {},
+        `declare the aliases the stage variable "${variable}" may name (e.g. { dev: "$LATEST", prod: "latest" }).`,
+      );
+    }
+    return { kind: "stage-variable", fn: this, variable };
+  }
+}
+
+function sortedRecord(record: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]!]));
+}
+
+/** The folder of cdktf.json (cdktf's `cdktfJsonPath` context when set, else searched from the cwd). */
+function projectRootOf(scope: Construct): string {
+  const cdktfJsonPath: unknown = scope.node.tryGetContext("cdktfJsonPath");
+  return typeof cdktfJsonPath === "string" ? path.dirname(path.resolve(cdktfJsonPath)) : findProjectRoot();
+}
