@@ -1,0 +1,251 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { expect } from "chai";
+import yauzl from "yauzl";
+import {
+  bundleFunction,
+  bundleId,
+  clearBundleCache,
+  entriesDigest,
+  findProjectRoot,
+  relativeEntry,
+  zipSync,
+} from "../../modules/nodejs-function/bundle";
+import { BROKEN_FIXTURE, CJS_FIXTURE, DYNAMO_FIXTURE } from "./support";
+
+const root = findProjectRoot();
+
+interface ZipItem {
+  name: string;
+  mode: number;
+  dosDate: number;
+  dosTime: number;
+  method: number;
+  extraFields: number;
+  data: Buffer;
+}
+
+function readZip(bytes: Uint8Array): Promise<ZipItem[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(Buffer.from(bytes), { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(err);
+      const items: ZipItem[] = [];
+      zip.on("entry", (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(e);
+          const chunks: Buffer[] = [];
+          stream.on("data", (c: Buffer) => chunks.push(c));
+          stream.on("end", () => {
+            items.push({
+              name: entry.fileName,
+              mode: entry.externalFileAttributes >>> 16,
+              dosDate: entry.lastModFileDate,
+              dosTime: entry.lastModFileTime,
+              method: entry.compressionMethod,
+              extraFields: entry.extraFields.length,
+              data: Buffer.concat(chunks),
+            });
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on("end", () => resolve(items));
+      zip.on("error", reject);
+      zip.readEntry();
+    });
+  });
+}
+
+/** A scratch build root inside the project (so node_modules resolves), removed after the test. */
+function scratchBuildRoot(): string {
+  return mkdtempSync(path.join(root, ".build", "test-bundle-"));
+}
+
+describe("nodejs-function: bundle and zip", function () {
+  const scratch: string[] = [];
+  const scratchRoot = () => {
+    const dir = scratchBuildRoot();
+    scratch.push(dir);
+    return dir;
+  };
+  after(() => {
+    for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe("zipSync", () => {
+    const a = { name: "a.txt", data: new TextEncoder().encode("alpha") };
+    const b = { name: "b/index.mjs", data: new TextEncoder().encode("export const handler = 1;\n") };
+
+    it("gives the same bytes whatever the order entries are given in, with entries sorted", async () => {
+      const one = zipSync([b, a]);
+      const two = zipSync([a, b]);
+      expect(Buffer.from(one).equals(Buffer.from(two))).to.equal(true);
+      expect((await readZip(one)).map((e) => e.name)).to.deep.equal(["a.txt", "b/index.mjs"]);
+    });
+
+    it("stores every entry deflated, dated 1980-01-01 00:00, mode 0644, with no extra timestamp field", async () => {
+      const items = await readZip(zipSync([a, b]));
+      for (const item of items) {
+        expect(item.method, item.name).to.equal(8);
+        expect(item.mode, item.name).to.equal(0o100644);
+        // DOS date: (year-1980)<<9 | month<<5 | day; time 00:00:00.
+        expect(item.dosDate, item.name).to.equal((0 << 9) | (1 << 5) | 1);
+        expect(item.dosTime, item.name).to.equal(0);
+        expect(item.extraFields, item.name).to.equal(0);
+      }
+      expect(items[0]!.data.toString()).to.equal("alpha");
+    });
+
+    it("gives the same bytes in any time zone (the DOS date is written from local-time fields)", () => {
+      const worker = new URL("../../modules/nodejs-function/zip-worker.mjs", import.meta.url).href;
+      const script =
+        `import { createSyncFn } from "synckit";` +
+        `const zip = createSyncFn(new URL(${JSON.stringify(worker)}), { execArgv: [] });` +
+        `const out = zip([{ name: "a.txt", data: new TextEncoder().encode("alpha") }]);` +
+        `process.stdout.write(Buffer.from(out).toString("base64"));`;
+      const run = (tz: string) =>
+        execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+          cwd: root,
+          env: { ...process.env, TZ: tz, NODE_OPTIONS: "" },
+        }).toString();
+      const utc = run("UTC");
+      expect(utc.length).to.be.greaterThan(0);
+      expect(run("Pacific/Kiritimati")).to.equal(utc);
+      expect(run("America/Los_Angeles")).to.equal(utc);
+      expect(Buffer.from(zipSync([a])).toString("base64")).to.equal(utc);
+    });
+
+    it("digests entries independently of their order, and differently when a byte changes", () => {
+      expect(entriesDigest([a, b])).to.equal(entriesDigest([b, a]));
+      expect(entriesDigest([a, b])).to.not.equal(entriesDigest([a, { ...b, data: new TextEncoder().encode("x") }]));
+    });
+  });
+
+  describe("ids and paths", () => {
+    it("relativises entries to the project root with posix separators", () => {
+      expect(relativeEntry("/p", "/p/functions/items/index.ts")).to.equal("functions/items/index.ts");
+      expect(relativeEntry("/p", "functions/items/index.ts")).to.equal("functions/items/index.ts");
+    });
+
+    it("names a bundle after its entry plus a hash of the options that change the output", () => {
+      const id = bundleId("functions/items/index.ts", {});
+      expect(id).to.match(/^functions-items-index-[0-9a-f]{10}$/);
+      expect(bundleId("functions/items/index.ts", {})).to.equal(id);
+      expect(bundleId("functions/items/index.ts", { runtime: "nodejs22.x", sourceMap: false })).to.equal(id);
+      expect(bundleId("functions/items/index.ts", { sourceMap: true })).to.not.equal(id);
+      expect(bundleId("functions/items/index.ts", { runtime: "nodejs20.x" })).to.not.equal(id);
+      expect(bundleId("functions/todos/index.ts", {})).to.not.equal(id);
+    });
+  });
+
+  describe("bundleFunction", () => {
+    it("bundles the AWS SDK into the output and tree-shakes the commands the handler does not use", () => {
+      const b = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, buildRoot: scratchRoot() });
+      const outputs = Object.values(b.metafile.outputs);
+      expect(outputs).to.have.length(1);
+      const used = outputs[0]!.inputs;
+      const sdk = Object.keys(used).filter((f) => f.startsWith("node_modules/@aws-sdk/client-dynamodb/dist-es/"));
+      expect(sdk.length, "client-dynamodb files in the bundle").to.be.greaterThan(0);
+      expect(used["node_modules/@aws-sdk/client-dynamodb/dist-es/commands/GetItemCommand.js"]?.bytesInOutput).to.be.greaterThan(0);
+      // Parsed, but not in the output: tree-shaken.
+      expect(b.metafile.inputs).to.have.property("node_modules/@aws-sdk/client-dynamodb/dist-es/commands/ScanCommand.js");
+      expect(used).to.not.have.property("node_modules/@aws-sdk/client-dynamodb/dist-es/commands/ScanCommand.js");
+      const code = readFileSync(path.join(b.dir, "index.mjs"), "utf8");
+      expect(code).to.not.match(/from\s*"@aws-sdk\//);
+    });
+
+    it("leaks no machine path into the bundle, the source map or the metafile", () => {
+      const b = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, sourceMap: true, buildRoot: scratchRoot() });
+      const code = readFileSync(path.join(b.dir, "index.mjs"), "utf8");
+      const map = readFileSync(path.join(b.dir, "index.mjs.map"), "utf8");
+      expect(code).to.not.include(root);
+      expect(map).to.not.include(root);
+      const relSource = path.relative(b.dir, path.join(root, DYNAMO_FIXTURE)).split(path.sep).join("/");
+      expect(relSource.startsWith("../")).to.equal(true);
+      expect(JSON.parse(map).sources).to.include(relSource);
+      expect(Object.keys(b.metafile.inputs).every((f) => !path.isAbsolute(f))).to.equal(true);
+    });
+
+    it("zips index.mjs (and its map when asked) and hashes the zip bytes", async () => {
+      const b = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, sourceMap: true, buildRoot: scratchRoot() });
+      const bytes = readFileSync(b.zipPath);
+      expect((await readZip(bytes)).map((e) => e.name)).to.deep.equal(["index.mjs", "index.mjs.map"]);
+      const { createHash } = await import("node:crypto");
+      expect(b.sha256Hex).to.equal(createHash("sha256").update(bytes).digest("hex"));
+      expect(b.sha256Base64).to.equal(createHash("sha256").update(bytes).digest("base64"));
+      expect(b.zipSize).to.equal(bytes.length);
+      expect(b.bundleSize).to.equal(statSync(path.join(b.dir, "index.mjs")).size);
+      expect(JSON.parse(readFileSync(b.metafilePath, "utf8"))).to.deep.equal(b.metafile);
+    });
+
+    it("builds byte-identical zips after the sources' mtimes change", () => {
+      const sources = [path.join(root, DYNAMO_FIXTURE)];
+      const before = sources.map((f) => statSync(f));
+      try {
+        const first = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, buildRoot: scratchRoot() });
+        const firstBytes = readFileSync(first.zipPath);
+        const later = new Date(Date.now() + 3_600_000);
+        for (const f of sources) utimesSync(f, later, later);
+        clearBundleCache();
+        const second = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, buildRoot: scratchRoot() });
+        expect(second.zipMs, "the second build zipped afresh").to.be.greaterThan(0);
+        expect(second.zipPath).to.not.equal(first.zipPath);
+        expect(readFileSync(second.zipPath).equals(firstBytes)).to.equal(true);
+        expect(second.sha256Base64).to.equal(first.sha256Base64);
+      } finally {
+        sources.forEach((f, i) => utimesSync(f, before[i]!.atime, before[i]!.mtime));
+      }
+    });
+
+    it("rebuilds in-process only when an input changed, and never re-zips an unchanged bundle", () => {
+      const buildRoot = scratchRoot();
+      const file = path.join(root, DYNAMO_FIXTURE);
+      const before = statSync(file);
+      try {
+        const first = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, buildRoot });
+        const again = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, buildRoot });
+        expect(again.bundleMs, "served from the in-process cache").to.equal(0);
+        const later = new Date(Date.now() + 7_200_000);
+        utimesSync(file, later, later);
+        const touched = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, buildRoot });
+        expect(touched.bundleMs, "esbuild ran again").to.be.greaterThan(0);
+        expect(touched.zipMs, "same bundle bytes: the zip on disk was reused").to.equal(0);
+        expect(touched.sha256Hex).to.equal(first.sha256Hex);
+      } finally {
+        utimesSync(file, before.atime, before.mtime);
+      }
+    });
+
+    it("produces a bundle whose bundled CommonJS dependency can require Node built-ins", async () => {
+      const b = bundleFunction({ entry: CJS_FIXTURE, projectRoot: root, buildRoot: scratchRoot() });
+      const mod = (await import(pathToFileURL(path.join(b.dir, "index.mjs")).href)) as {
+        handler(): Promise<{ statusCode: number; body: string }>;
+      };
+      expect(await mod.handler()).to.deep.equal({ statusCode: 200, body: "a/b" });
+    });
+
+    it("produces a DynamoDB handler that imports and answers without the network", async () => {
+      const b = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, buildRoot: scratchRoot() });
+      const mod = (await import(pathToFileURL(path.join(b.dir, "index.mjs")).href)) as {
+        handler(e: unknown): Promise<{ statusCode: number; body: string }>;
+      };
+      const res = await mod.handler({ pathParameters: null });
+      expect(res.statusCode).to.equal(400);
+      expect(JSON.parse(res.body)).to.deep.equal({ message: "id is required" });
+    });
+
+    it("fails with the entry and esbuild's message when the code does not bundle", () => {
+      expect(() => bundleFunction({ entry: BROKEN_FIXTURE, projectRoot: root, buildRoot: scratchRoot() })).to.throw(
+        /Bundling "test\/fixtures\/functions\/broken\/index.ts" with esbuild failed: .*Could not resolve "\.\/does-not-exist"/s,
+      );
+    });
+
+    it("fails clearly when the entry does not exist", () => {
+      expect(() => bundleFunction({ entry: "functions/nope/index.ts", projectRoot: root, buildRoot: scratchRoot() })).to.throw(
+        /Cannot bundle "functions\/nope\/index.ts": no such file/,
+      );
+    });
+  });
+});

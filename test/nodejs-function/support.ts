@@ -1,0 +1,39 @@
+import { App, Testing, TerraformStack } from "cdktf";
+import { loadEnvironment, type Environment } from "../../modules/config/environments";
+import { ServiceStack } from "../../modules/core/service-stack";
+
+export const DYNAMO_FIXTURE = "test/fixtures/functions/dynamo-get/index.ts";
+export const CJS_FIXTURE = "test/fixtures/functions/cjs-dep/index.ts";
+export const BROKEN_FIXTURE = "test/fixtures/functions/broken/index.ts";
+
+/** The dev environment with no process overrides, optionally adjusted. */
+export function devEnv(vars: Record<string, string> = {}): Environment {
+  return loadEnvironment("dev", vars);
+}
+
+export function serviceStack(id = "items-dev", env: Environment = devEnv()): ServiceStack {
+  return new ServiceStack(Testing.app() as App, id, env);
+}
+
+export function plainStack(id = "plain"): TerraformStack {
+  return new TerraformStack(Testing.app() as App, id);
+}
+
+// The synthesized JSON is untyped by nature; tests walk it with plain property access.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export function synth(stack: TerraformStack): Json {
+  return JSON.parse(Testing.synth(stack));
+}
+
+/** The only resource of a type in a synthesized stack (fails the test when there are several). */
+export function only(json: Json, type: string): Json {
+  const all = Object.values(json.resource?.[type] ?? {});
+  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
+  return all[0];
+}
+
+export function policyOf(json: Json): Json {
+  return JSON.parse(only(json, "aws_iam_role_policy").policy);
+}
