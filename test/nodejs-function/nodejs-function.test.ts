@@ -221,7 +221,7 @@ describe("nodejs-function: NodejsFunction", () => {
         conditions: { StringEquals: { "ses:FromAddress": "a@example.com" } },
       });
       const json = synth(stack);
-      const policies = json.resource.aws_iam_role_policy;
+      const policies = json.resource.aws_iam_role_policy as Record<string, { policy: string }>;
       const mine = JSON.parse(Object.entries(policies).find(([k]) => k.startsWith("ItemsFunction"))![1]!.policy);
       const [, , read, send] = mine.Statement;
       const otherId = Object.keys(json.resource.aws_lambda_function).find((k) => k.startsWith("Other"));
