@@ -91,7 +91,12 @@ function checkPercent(w: string, value: number): void {
 }
 
 /** The settings every alarm shares, validated. */
-function common(w: string, o: AlarmOptions, name: string, description: string): Config & { period: number } {
+type Common = Pick<
+  Config,
+  "alarmName" | "alarmDescription" | "evaluationPeriods" | "datapointsToAlarm" | "treatMissingData" | "alarmActions" | "okActions"
+> & { readonly period: number };
+
+function common(w: string, o: AlarmOptions, name: string, description: string): Common {
   if (typeof o.topicArn !== "string" || (isResolved(o.topicArn) && !/^arn:aws[a-z-]*:sns:[^:]+:\d{12}:.+$/.test(o.topicArn))) {
     throw new PropError(w, "topicArn", o.topicArn, "give the ARN of the SNS topic to notify (arn:aws:sns:<region>:<account>:<name>).");
   }
