@@ -25,8 +25,10 @@ export interface BundleProps {
   /** @default [] (only the bench externalizes `@aws-sdk/*`) */
   readonly external?: readonly string[];
   /**
-   * Where bundles and zips are written; one sub-folder per bundle id.
-   * @default "<projectRoot>/.build/functions"
+   * Where bundles and zips are written, relative to `projectRoot` or absolute; one sub-folder
+   * per bundle id. Keep it inside the project (and two levels deep, like the default) so that
+   * source-map paths stay relative and identical to a normal build.
+   * @default $NODEJS_FUNCTION_BUILD_DIR, else ".build/functions"
    */
   readonly buildRoot?: string;
 }
@@ -167,7 +169,8 @@ export function bundleFunction(props: BundleProps): FunctionBundle {
   const projectRoot = path.resolve(props.projectRoot);
   const relEntry = relativeEntry(projectRoot, props.entry);
   const id = bundleId(relEntry, props);
-  const buildRoot = path.resolve(projectRoot, props.buildRoot ?? path.join(".build", "functions"));
+  const fromEnv = process.env.NODEJS_FUNCTION_BUILD_DIR === "" ? undefined : process.env.NODEJS_FUNCTION_BUILD_DIR;
+  const buildRoot = path.resolve(projectRoot, props.buildRoot ?? fromEnv ?? path.join(".build", "functions"));
   const dir = path.join(buildRoot, id);
   const cacheKey = `${buildRoot}\0${id}`;
 

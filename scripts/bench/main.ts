@@ -1,0 +1,40 @@
+// `npm run bench`: runs every bench section in order and prints its figures.
+// `npm run bench -- <name> [<name>...]` runs only the named sections.
+//
+// A section is a module in scripts/bench/ exporting `async function run(): Promise<void>`
+// that prints its own figures and ratios. To add one, append it to SECTIONS below.
+// Benches measure; they never fail on a figure (goals are printed next to the numbers).
+process.env.CHECKPOINT_DISABLE = "1";
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+interface Section {
+  readonly name: string;
+  readonly description: string;
+  readonly load: () => Promise<{ run(): Promise<void> }>;
+}
+
+export const SECTIONS: readonly Section[] = [
+  { name: "synth", description: "whole-app synth wall time, and two synths of unchanged sources compared", load: () => import("./synth") },
+  { name: "functions", description: "per function: bundle time, zip size, cold import vs external-SDK unminified", load: () => import("./functions") },
+  // Other sections go here, e.g.:
+  // { name: "gateway", description: "...", load: () => import("./gateway") },
+];
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const unknown = wanted.filter((w) => !SECTIONS.some((s) => s.name === w));
+  if (unknown.length > 0) {
+    throw new Error(`Unknown bench section(s): ${unknown.join(", ")}. Known: ${SECTIONS.map((s) => s.name).join(", ")}.`);
+  }
+  const chosen = wanted.length === 0 ? SECTIONS : SECTIONS.filter((s) => wanted.includes(s.name));
+  for (const section of chosen) {
+    console.log(`\n== ${section.name}: ${section.description}`);
+    const { run } = await section.load();
+    await run();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
