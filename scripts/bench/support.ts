@@ -58,7 +58,7 @@ export function treeDiff(a: Map<string, Buffer>, b: Map<string, Buffer>): string
 export function discoverHandlers(projectRoot: string): { entries: string[]; fromFixtures: boolean } {
   const functionsDir = path.join(projectRoot, "functions");
   const entries: string[] = [];
-  let dirs: string[] = [];
+  let dirs: string[];
   try {
     dirs = readdirSync(functionsDir).filter((d) => d !== "lib" && statSync(path.join(functionsDir, d)).isDirectory());
   } catch {
