@@ -1,0 +1,13 @@
+import type { Rule } from "../types";
+import { apiGatewayRules } from "./apigateway";
+import { dataRules } from "./data";
+import { iamRules } from "./iam";
+import { lambdaRules } from "./lambda";
+import { s3Rules } from "./s3";
+
+export { apiGatewayRules, dataRules, iamRules, lambdaRules, s3Rules };
+export { CURRENT_RUNTIMES } from "./lambda";
+export { RESOURCE_STAR_ONLY_ACTIONS } from "./iam";
+
+/** Every rule, in report order. */
+export const RULES: readonly Rule[] = [...apiGatewayRules, ...lambdaRules, ...iamRules, ...s3Rules, ...dataRules];
