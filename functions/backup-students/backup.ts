@@ -1,0 +1,170 @@
+/**
+ * Streams a whole DynamoDB table into one JSON document in S3 with flat memory:
+ * a parallel-segment Scan (one paginator per segment, at most two pages per segment in
+ * flight) feeds a pull-based stream that lib-storage's `Upload` sends as a multipart
+ * upload. Bytes and SHA-256 are computed while streaming and written to a manifest.
+ * Any failure aborts the multipart upload and removes whatever was written.
+ */
+import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
+import { paginateScan, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { AbortMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { toJsonItem } from "../lib/dynamodb-json.js";
+
+export const BACKUP_FORMAT = "dynamodb-json/1";
+
+export interface BackupOptions {
+  readonly dynamodb: DynamoDBClient;
+  readonly s3: S3Client;
+  readonly table: string;
+  readonly bucket: string;
+  readonly key: string;
+  /** Parallel scan segments. @default 4 */
+  readonly segments?: number;
+  /** Multipart part size in bytes (S3 minimum 5 MiB). @default 5 MiB */
+  readonly partSize?: number;
+  readonly now?: Date;
+}
+
+export interface BackupResult {
+  readonly bucket: string;
+  readonly key: string;
+  readonly manifestKey: string;
+  readonly table: string;
+  readonly count: number;
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly createdAt: string;
+}
+
+export class BackupFailed extends Error {
+  constructor(
+    message: string,
+    readonly cause: unknown,
+  ) {
+    super(message);
+    this.name = "BackupFailed";
+  }
+}
+
+/** `backups/students-YYYYMMDD-HHMMSS.json` in UTC. */
+export function backupKey(now: Date, prefix = "backups/students-"): string {
+  const iso = now.toISOString(); // 2025-07-07T12:45:00.000Z
+  return `${prefix}${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}.json`;
+}
+
+export function manifestKeyFor(key: string): string {
+  return key.replace(/\.json$/, ".manifest.json");
+}
+
+/** Merges the pages of several paginators, pulling the next page of a segment only when its last one was taken. */
+async function* mergePages<T>(iterators: AsyncIterator<T>[]): AsyncGenerator<T> {
+  type Settled = { index: number; result: IteratorResult<T> };
+  const pending = new Map<number, Promise<Settled>>();
+  const pull = (index: number): void => {
+    const p = iterators[index]!.next().then((result) => ({ index, result }));
+    p.catch(() => undefined); // observed by the race below; avoid an unhandled rejection meanwhile
+    pending.set(index, p);
+  };
+  try {
+    iterators.forEach((_, i) => pull(i));
+    while (pending.size > 0) {
+      const { index, result } = await Promise.race(pending.values());
+      if (result.done) {
+        pending.delete(index);
+        continue;
+      }
+      pull(index);
+      yield result.value;
+    }
+  } finally {
+    await Promise.allSettled(iterators.map((it) => it.return?.()));
+  }
+}
+
+export async function backupTable(options: BackupOptions): Promise<BackupResult> {
+  const segments = options.segments ?? 4;
+  const createdAt = (options.now ?? new Date()).toISOString();
+  const hash = createHash("sha256");
+  let bytes = 0;
+  let count = 0;
+
+  async function* document(): AsyncGenerator<Buffer> {
+    const emit = (text: string): Buffer => {
+      const buf = Buffer.from(text, "utf8");
+      hash.update(buf);
+      bytes += buf.length;
+      return buf;
+    };
+    yield emit(`{"format":${JSON.stringify(BACKUP_FORMAT)},"table":${JSON.stringify(options.table)},"createdAt":"${createdAt}","items":[`);
+    const iterators = Array.from({ length: segments }, (_, segment) =>
+      paginateScan(
+        { client: options.dynamodb },
+        { TableName: options.table, Segment: segment, TotalSegments: segments },
+      )[Symbol.asyncIterator](),
+    );
+    for await (const output of mergePages(iterators)) {
+      const page: Record<string, AttributeValue>[] = output.Items ?? [];
+      if (page.length === 0) continue;
+      const parts: string[] = [];
+      for (const item of page) {
+        parts.push(`${count === 0 ? "\n" : ",\n"}${JSON.stringify(toJsonItem(item))}`);
+        count += 1;
+      }
+      yield emit(parts.join(""));
+    }
+    yield emit(`\n],"count":${count}}\n`);
+  }
+
+  const body = Readable.from(document(), { objectMode: false, highWaterMark: 1 });
+  const upload = new Upload({
+    client: options.s3,
+    params: { Bucket: options.bucket, Key: options.key, Body: body, ContentType: "application/json" },
+    queueSize: 4,
+    partSize: options.partSize ?? 5 * 1024 * 1024,
+    leavePartsOnError: false,
+  });
+  const manifestKey = manifestKeyFor(options.key);
+  try {
+    await upload.done();
+  } catch (err) {
+    body.destroy();
+    await cleanUp(options, upload.uploadId, [options.key]);
+    throw new BackupFailed(`Backup upload of ${options.table} to s3://${options.bucket}/${options.key} failed`, err);
+  }
+  const result: BackupResult = {
+    bucket: options.bucket,
+    key: options.key,
+    manifestKey,
+    table: options.table,
+    count,
+    bytes,
+    sha256: hash.digest("hex"),
+    createdAt,
+  };
+  try {
+    await options.s3.send(
+      new PutObjectCommand({
+        Bucket: options.bucket,
+        Key: manifestKey,
+        Body: `${JSON.stringify({ format: BACKUP_FORMAT, ...result }, null, 2)}\n`,
+        ContentType: "application/json",
+      }),
+    );
+  } catch (err) {
+    await cleanUp(options, undefined, [options.key, manifestKey]);
+    throw new BackupFailed(`Writing the manifest s3://${options.bucket}/${manifestKey} failed`, err);
+  }
+  return result;
+}
+
+/** Best effort: abort the multipart upload (lib-storage normally has) and delete partial objects. */
+async function cleanUp(options: BackupOptions, uploadId: string | undefined, keys: string[]): Promise<void> {
+  if (uploadId !== undefined) {
+    await options.s3
+      .send(new AbortMultipartUploadCommand({ Bucket: options.bucket, Key: options.key, UploadId: uploadId }))
+      .catch(() => undefined);
+  }
+  await Promise.allSettled(keys.map((Key) => options.s3.send(new DeleteObjectCommand({ Bucket: options.bucket, Key }))));
+}

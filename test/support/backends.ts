@@ -1,0 +1,133 @@
+/**
+ * One dynalite, one s3rver and one SES mailbox per test process, started on first use on
+ * 127.0.0.1 with OS-chosen ports. Handlers create their SDK clients at module scope, so
+ * the endpoint variables are set before any handler is imported (import handlers with
+ * `await import()` after `backends()`), and every test file shares the same servers while
+ * using its own tables and buckets.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+  type AttributeValue,
+  type KeySchemaElement,
+  type AttributeDefinition,
+  paginateScan,
+} from "@aws-sdk/client-dynamodb";
+import { CreateBucketCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client, paginateListObjectsV2 } from "@aws-sdk/client-s3";
+import { startDynalite, startS3rver, startSesMailbox, type LocalBackend, type SesMailbox } from "../../scripts/local/backends.js";
+
+export interface Backends {
+  readonly dynamodb: LocalBackend;
+  readonly s3: LocalBackend;
+  readonly ses: SesMailbox;
+  readonly identities: Set<string>;
+  readonly ddb: DynamoDBClient;
+  readonly s3c: S3Client;
+  readonly mailDir: string;
+}
+
+let started: Promise<Backends> | undefined;
+
+export function backends(): Promise<Backends> {
+  started ??= (async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), "functions-test-"));
+    process.on("exit", () => rmSync(root, { recursive: true, force: true }));
+    const identities = new Set<string>();
+    const mailDir = path.join(root, "mail");
+    const [dynamodb, s3, ses] = await Promise.all([
+      startDynalite(),
+      startS3rver({ directory: path.join(root, "s3") }),
+      startSesMailbox({ directory: mailDir, identities: () => identities }),
+    ]);
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.endpoint;
+    process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
+    process.env.AWS_ENDPOINT_URL_SES = ses.endpoint;
+    process.env.LOG_LEVEL ??= "silent";
+    const ddb = new DynamoDBClient({ endpoint: dynamodb.endpoint });
+    const s3c = new S3Client({
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      requestChecksumCalculation: "WHEN_REQUIRED",
+      responseChecksumValidation: "WHEN_REQUIRED",
+    });
+    return { dynamodb, s3, ses, identities, ddb, s3c, mailDir };
+  })();
+  return started;
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+export async function createTable(
+  name: string,
+  partitionKey: [string, "S" | "N"],
+  sortKey?: [string, "S" | "N"],
+): Promise<string> {
+  const { ddb } = await backends();
+  const keys: KeySchemaElement[] = [{ AttributeName: partitionKey[0], KeyType: "HASH" }];
+  const defs: AttributeDefinition[] = [{ AttributeName: partitionKey[0], AttributeType: partitionKey[1] }];
+  if (sortKey) {
+    keys.push({ AttributeName: sortKey[0], KeyType: "RANGE" });
+    defs.push({ AttributeName: sortKey[0], AttributeType: sortKey[1] });
+  }
+  await ddb.send(
+    new CreateTableCommand({ TableName: name, KeySchema: keys, AttributeDefinitions: defs, BillingMode: "PAY_PER_REQUEST" }),
+  );
+  return name;
+}
+
+export async function createBucket(name: string): Promise<string> {
+  const { s3c } = await backends();
+  await s3c.send(new CreateBucketCommand({ Bucket: name }));
+  return name;
+}
+
+/** Every item of a table, sorted by its JSON text, for exact comparisons. */
+export async function tableItems(name: string): Promise<Record<string, AttributeValue>[]> {
+  const { ddb } = await backends();
+  const items: Record<string, AttributeValue>[] = [];
+  for await (const page of paginateScan({ client: ddb }, { TableName: name })) items.push(...(page.Items ?? []));
+  return items.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+export async function tableCount(name: string): Promise<number> {
+  const { ddb } = await backends();
+  let count = 0;
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await ddb.send(new ScanCommand({ TableName: name, Select: "COUNT", ExclusiveStartKey: start }));
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+export async function bucketKeys(bucket: string): Promise<string[]> {
+  const { s3c } = await backends();
+  const keys: string[] = [];
+  for await (const page of paginateListObjectsV2({ client: s3c }, { Bucket: bucket })) {
+    for (const o of page.Contents ?? []) keys.push(o.Key ?? "");
+  }
+  return keys.sort();
+}
+
+export async function openUploads(bucket: string): Promise<string[]> {
+  const { s3c } = await backends();
+  const out = await s3c.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+  return (out.Uploads ?? []).map((u) => `${u.Key}#${u.UploadId}`);
+}
+
+export async function objectText(bucket: string, key: string): Promise<string> {
+  const { s3c } = await backends();
+  const { GetObjectCommand } = await import("@aws-sdk/client-s3");
+  const out = await s3c.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return out.Body!.transformToString();
+}
+
+export { ListObjectsV2Command };
