@@ -1,11 +1,52 @@
 import type { App } from "cdktf";
 import type { Environment } from "../config/environments";
+import type { ServiceStack } from "../core/service-stack";
+import { PlatformStack } from "./platform";
+import { StateBootstrapStack } from "./state-bootstrap";
+
+export { PlatformStack, alarmTopic, alarmTopicArn, platformRefs, type PlatformRefs } from "./platform";
+export { StateBootstrapStack, stateBootstrapStackId } from "./state-bootstrap";
 
 /**
- * Adds every stack of every environment to the app. Services and the platform stack
- * are added here as they land.
+ * Builds one service's stack for one environment, id `<service>-<env>`. The platform stack
+ * is passed for reference; defineApp makes the service stack depend on it.
  */
-export function defineApp(app: App, environments: readonly Environment[]): void {
-  void app;
-  void environments;
+export type ServiceFactory = (app: App, env: Environment, platform: PlatformStack) => ServiceStack;
+
+/**
+ * Every service, one stack per environment each. Add a service here:
+ *   (app, env) => new TodosStack(app, `todos-${env.name}`, env),
+ */
+export const SERVICES: readonly ServiceFactory[] = [];
+
+/** The stacks of one environment. */
+export interface EnvironmentStacks {
+  readonly env: Environment;
+  /** Only for environments whose backend is s3; applied once, first, with local state. */
+  readonly stateBootstrap?: StateBootstrapStack;
+  readonly platform: PlatformStack;
+  readonly services: readonly ServiceStack[];
+}
+
+/**
+ * Adds every stack of every environment to the app: the state-bootstrap stack (s3 backends
+ * only), the platform stack, and each service stack, which depends on the platform stack.
+ * Nothing depends on the state-bootstrap stack: its state is local, so it is applied once,
+ * by hand, before anything else, and left out of `cdktf deploy` runs in CI.
+ */
+export function defineApp(
+  app: App,
+  environments: readonly Environment[],
+  services: readonly ServiceFactory[] = SERVICES,
+): EnvironmentStacks[] {
+  return environments.map((env) => {
+    const stateBootstrap = env.backend.kind === "s3" ? new StateBootstrapStack(app, env) : undefined;
+    const platform = new PlatformStack(app, env);
+    const stacks = services.map((make) => {
+      const stack = make(app, env, platform);
+      stack.addDependency(platform);
+      return stack;
+    });
+    return { env, ...(stateBootstrap ? { stateBootstrap } : {}), platform, services: stacks };
+  });
 }

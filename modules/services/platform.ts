@@ -1,0 +1,144 @@
+import { ApiGatewayAccount } from "@cdktf/provider-aws/lib/api-gateway-account";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DataAwsSnsTopic } from "@cdktf/provider-aws/lib/data-aws-sns-topic";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
+import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { Bucket } from "../bucket";
+import type { Environment } from "../config/environments";
+import { PropError } from "../core/errors";
+import { policyDocument } from "../core/grant";
+import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
+import { emailAddressProblem } from "../email";
+
+/**
+ * What service stacks know about their environment's platform stack: names only, never
+ * cross-stack tokens, so each stack plans and applies on its own (after the platform stack:
+ * `stack.addDependency(platform)`).
+ */
+export interface PlatformRefs {
+  /** `platform-<env>` */
+  readonly stackId: string;
+  /** The artifacts bucket function zips are uploaded to (`env.artifactsBucket`). */
+  readonly artifactsBucket: string;
+  /** `<prefix>alarms`: the SNS topic every alarm notifies. */
+  readonly alarmTopicName: string;
+  /** `<prefix>apigateway-cloudwatch`: the role API Gateway writes execution and access logs with. */
+  readonly apiGatewayCloudWatchRoleName: string;
+}
+
+/** The platform stack's names for one environment. Pure. */
+export function platformRefs(env: Environment): PlatformRefs {
+  return {
+    stackId: `platform-${env.name}`,
+    artifactsBucket: env.artifactsBucket,
+    alarmTopicName: `${env.prefix}alarms`,
+    apiGatewayCloudWatchRoleName: `${env.prefix}apigateway-cloudwatch`,
+  };
+}
+
+/**
+ * The log actions of the AWS managed policy AmazonAPIGatewayPushToCloudWatchLogs, granted
+ * inline instead (the project attaches no AWS managed policies).
+ */
+export const API_GATEWAY_LOG_ACTIONS: readonly string[] = [
+  "logs:CreateLogGroup",
+  "logs:CreateLogStream",
+  "logs:DescribeLogGroups",
+  "logs:DescribeLogStreams",
+  "logs:FilterLogEvents",
+  "logs:GetLogEvents",
+  "logs:PutLogEvents",
+];
+
+/** Days after which a replaced artifact version is deleted (keys are content-addressed). */
+export const ARTIFACT_NONCURRENT_DAYS = 30;
+
+/**
+ * One per environment: the artifacts bucket, the API Gateway account's CloudWatch role and
+ * its `aws_api_gateway_account` (a per-account-and-region setting: exactly one here, none in
+ * any service stack), and the SNS topic alarms notify, with an email subscription.
+ */
+export class PlatformStack extends ServiceStack {
+  readonly refs: PlatformRefs;
+  readonly artifacts: Bucket;
+  readonly apiGatewayCloudWatchRole: IamRole;
+  readonly apiGatewayAccount: ApiGatewayAccount;
+  readonly alarmTopic: SnsTopic;
+
+  constructor(scope: Construct, env: Environment, props: ServiceStackProps = {}) {
+    const refs = platformRefs(env);
+    super(scope, refs.stackId, env, props);
+    this.refs = refs;
+
+    const problem = emailAddressProblem(env.alarmEmail);
+    if (problem) throw new PropError(this, "alarmEmail", env.alarmEmail, `${problem} Set ${env.name.toUpperCase()}_ALARM_EMAIL.`);
+
+    this.artifacts = new Bucket(this, "Artifacts", {
+      bucketName: refs.artifactsBucket,
+      noncurrentVersionExpirationDays: ARTIFACT_NONCURRENT_DAYS,
+    });
+
+    const partition = new DataAwsPartition(this, "Partition");
+    const caller = new DataAwsCallerIdentity(this, "Caller");
+    this.apiGatewayCloudWatchRole = new IamRole(this, "ApiGatewayCloudWatchRole", {
+      name: refs.apiGatewayCloudWatchRoleName,
+      description: "Lets API Gateway write execution and access logs to CloudWatch Logs in this account and region.",
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    });
+    const logs = new IamRolePolicy(this, "ApiGatewayCloudWatchPolicy", {
+      name: "push-to-cloudwatch-logs",
+      role: this.apiGatewayCloudWatchRole.id,
+      policy: policyDocument([
+        {
+          sid: "PushToCloudWatchLogs",
+          actions: API_GATEWAY_LOG_ACTIONS,
+          resources: [`arn:${partition.partition}:logs:${env.region}:${caller.accountId}:*`],
+        },
+      ]),
+    });
+    this.apiGatewayAccount = new ApiGatewayAccount(this, "ApiGatewayAccount", {
+      cloudwatchRoleArn: this.apiGatewayCloudWatchRole.arn,
+      dependsOn: [logs],
+    });
+
+    // Not KMS-encrypted: CloudWatch alarms cannot publish to a topic encrypted with the AWS
+    // managed key aws/sns, and the topic carries alarm names and states only.
+    this.alarmTopic = new SnsTopic(this, "AlarmTopic", { name: refs.alarmTopicName });
+    new SnsTopicSubscription(this, "AlarmEmail", {
+      topicArn: this.alarmTopic.arn,
+      protocol: "email",
+      endpoint: env.alarmEmail,
+    });
+
+    new TerraformOutput(this, "artifacts_bucket", { value: this.artifacts.bucketName });
+    new TerraformOutput(this, "alarm_topic_arn", { value: this.alarmTopic.arn });
+    new TerraformOutput(this, "api_gateway_cloudwatch_role_arn", { value: this.apiGatewayCloudWatchRole.arn });
+  }
+}
+
+const ALARM_TOPIC_LOOKUP_ID = "PlatformAlarmTopic";
+
+/**
+ * The environment's alarm topic, looked up by name with `data aws_sns_topic` (one lookup per
+ * stack, however often this is called). Use its `arn` as an alarm's `topicArn`; the calling
+ * stack must depend on the platform stack so the topic exists before the lookup is planned.
+ */
+export function alarmTopic(scope: Construct, env: Environment): DataAwsSnsTopic {
+  const stack = TerraformStack.of(scope);
+  const existing = stack.node.tryFindChild(ALARM_TOPIC_LOOKUP_ID);
+  if (existing instanceof DataAwsSnsTopic) return existing;
+  return new DataAwsSnsTopic(stack, ALARM_TOPIC_LOOKUP_ID, { name: platformRefs(env).alarmTopicName });
+}
+
+/** `alarmTopic(scope, env).arn`. */
+export function alarmTopicArn(scope: Construct, env: Environment): string {
+  return alarmTopic(scope, env).arn;
+}

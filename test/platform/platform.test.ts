@@ -1,0 +1,214 @@
+import { expect } from "chai";
+import { App, Testing, TerraformStack } from "cdktf";
+import { loadEnvironment, loadEnvironments } from "../../modules/config/environments";
+import { ServiceStack } from "../../modules/core/service-stack";
+import { lambdaErrorRateAlarm } from "../../modules/monitoring";
+import { SERVICES, defineApp } from "../../modules/services";
+import { API_GATEWAY_LOG_ACTIONS, PlatformStack, alarmTopic, alarmTopicArn, platformRefs } from "../../modules/services/platform";
+import { StateBootstrapStack } from "../../modules/services/state-bootstrap";
+import { env, only, onlyId, ref, resources, type Synthesized } from "../table/support";
+
+function synthStack(stack: TerraformStack): Synthesized {
+  return JSON.parse(Testing.synth(stack)) as Synthesized;
+}
+
+function platformOut(vars: Record<string, string> = {}, name: "dev" | "prod" = "dev") {
+  const app = Testing.app();
+  const stack = new PlatformStack(app as App, loadEnvironment(name, vars));
+  return { stack, out: synthStack(stack) };
+}
+
+describe("platform stack", () => {
+  it("exposes the names service stacks reference, without tokens", () => {
+    expect(platformRefs(env("dev"))).to.deep.equal({
+      stackId: "platform-dev",
+      artifactsBucket: "dev-cdktf-rest-platform-artifacts",
+      alarmTopicName: "dev-alarms",
+      apiGatewayCloudWatchRoleName: "dev-apigateway-cloudwatch",
+    });
+    expect(platformRefs(env("prod", { PROD_ARTIFACTS_BUCKET: "acme-artifacts" })).artifactsBucket).to.equal("acme-artifacts");
+  });
+
+  it("keeps its state in the environment's backend under platform-<env>", () => {
+    const { stack, out } = platformOut();
+    expect(stack.node.id).to.equal("platform-dev");
+    expect((out.terraform!.backend as Record<string, Record<string, unknown>>).s3).to.deep.include({
+      key: "platform-dev/terraform.tfstate",
+      bucket: "cdktf-rest-platform-state-dev",
+    });
+  });
+
+  it("creates the artifacts bucket named exactly env.artifactsBucket, with the bucket module's safe defaults", () => {
+    const { out } = platformOut({ DEV_ARTIFACTS_BUCKET: "acme-dev-artifacts" });
+    expect(only(out, "aws_s3_bucket")).to.deep.equal({ bucket: "acme-dev-artifacts", force_destroy: false });
+    expect(only(out, "aws_s3_bucket_public_access_block")).to.deep.include({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(only(out, "aws_s3_bucket_versioning").versioning_configuration).to.deep.equal({ status: "Enabled" });
+    expect(only(out, "aws_s3_bucket_ownership_controls").rule).to.deep.equal({ object_ownership: "BucketOwnerEnforced" });
+    expect(only(out, "aws_s3_bucket_server_side_encryption_configuration")).to.have.property("rule");
+    expect(JSON.parse(only(out, "aws_s3_bucket_policy").policy as string).Statement[0].Effect).to.equal("Deny");
+    const rules = only(out, "aws_s3_bucket_lifecycle_configuration").rule as Record<string, unknown>[];
+    expect(rules.map((r) => r.id)).to.deep.equal(["abort-incomplete-multipart-uploads", "expire-noncurrent-versions"]);
+    expect(out.output!.artifacts_bucket!.value).to.equal(ref(out, "aws_s3_bucket", "bucket"));
+  });
+
+  it("gives API Gateway a CloudWatch role it alone can assume, with an inline logs policy and no managed policy", () => {
+    const { out } = platformOut();
+    const role = only(out, "aws_iam_role");
+    expect(role.name).to.equal("dev-apigateway-cloudwatch");
+    expect(role).to.not.have.any.keys("managed_policy_arns", "inline_policy");
+    expect(JSON.parse(role.assume_role_policy as string)).to.deep.equal({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    });
+    expect(resources(out, "aws_iam_role_policy_attachment")).to.deep.equal({});
+    const policy = only(out, "aws_iam_role_policy");
+    expect(policy.role).to.equal(ref(out, "aws_iam_role", "id"));
+    const partition = `\${data.aws_partition.${Object.keys(out.data!.aws_partition!)[0]}.partition}`;
+    const account = `\${data.aws_caller_identity.${Object.keys(out.data!.aws_caller_identity!)[0]}.account_id}`;
+    expect(JSON.parse(policy.policy as string)).to.deep.equal({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "PushToCloudWatchLogs",
+          Effect: "Allow",
+          Action: [
+            "logs:CreateLogGroup",
+            "logs:CreateLogStream",
+            "logs:DescribeLogGroups",
+            "logs:DescribeLogStreams",
+            "logs:FilterLogEvents",
+            "logs:GetLogEvents",
+            "logs:PutLogEvents",
+          ],
+          Resource: `arn:${partition}:logs:us-east-1:${account}:*`,
+        },
+      ],
+    });
+    expect(API_GATEWAY_LOG_ACTIONS).to.have.length(7);
+  });
+
+  it("sets exactly one aws_api_gateway_account, using the role once its policy exists", () => {
+    const { out } = platformOut();
+    const account = only(out, "aws_api_gateway_account");
+    expect(account.cloudwatch_role_arn).to.equal(ref(out, "aws_iam_role", "arn"));
+    expect(account.depends_on).to.deep.equal([`aws_iam_role_policy.${onlyId(out, "aws_iam_role_policy")}`]);
+  });
+
+  it("creates the <prefix>alarms topic with an email subscription to env.alarmEmail", () => {
+    const { out } = platformOut({ DEV_ALARM_EMAIL: "oncall@example.com" });
+    expect(only(out, "aws_sns_topic")).to.deep.equal({ name: "dev-alarms" });
+    expect(only(out, "aws_sns_topic_subscription")).to.deep.equal({
+      topic_arn: ref(out, "aws_sns_topic", "arn"),
+      protocol: "email",
+      endpoint: "oncall@example.com",
+    });
+    expect(out.output!.alarm_topic_arn!.value).to.equal(ref(out, "aws_sns_topic", "arn"));
+  });
+
+  it("rejects an alarm email that is not an address, naming the variable to set", () => {
+    expect(() => platformOut({ DEV_ALARM_EMAIL: "ops team" })).to.throw(
+      'platform-dev: "alarmEmail" is "ops team": give a plain address such as no-reply@example.com (no display name, no spaces). Set DEV_ALARM_EMAIL.',
+    );
+  });
+
+  it("lets service stacks look the alarm topic up by name, once per stack", () => {
+    const app = Testing.app();
+    const dev = env("dev");
+    const stack = new ServiceStack(app as App, "todos-dev", dev, { backend: { kind: "local" } });
+    const a = alarmTopic(stack, dev);
+    lambdaErrorRateAlarm(stack, "Errors", { functionName: "dev-todos", topicArn: alarmTopicArn(stack, dev) });
+    expect(alarmTopic(stack, dev)).to.equal(a);
+    const out = synthStack(stack);
+    expect(out.data!.aws_sns_topic).to.deep.equal({ PlatformAlarmTopic: { name: "dev-alarms" } });
+    expect(only(out, "aws_cloudwatch_metric_alarm").alarm_actions).to.deep.equal(["${data.aws_sns_topic.PlatformAlarmTopic.arn}"]);
+    expect(resources(out, "aws_sns_topic")).to.deep.equal({});
+  });
+});
+
+describe("state-bootstrap stack", () => {
+  it("keeps local state and creates the S3 state bucket with safe defaults and prevent_destroy", () => {
+    const app = Testing.app();
+    const stack = new StateBootstrapStack(app as App, env("prod", { PROD_STATE_BUCKET: "acme-tf-state" }));
+    const out = synthStack(stack);
+    expect(stack.node.id).to.equal("state-bootstrap-prod");
+    expect(out.terraform!.backend).to.deep.equal({ local: { path: "terraform.state-bootstrap-prod.tfstate" } });
+    const bucket = only(out, "aws_s3_bucket");
+    expect(bucket).to.deep.include({ bucket: "acme-tf-state", force_destroy: false, lifecycle: { prevent_destroy: true } });
+    expect(bucket).to.not.have.property("region");
+    expect(only(out, "aws_s3_bucket_versioning").versioning_configuration).to.deep.equal({ status: "Enabled" });
+    expect(only(out, "aws_s3_bucket_server_side_encryption_configuration").rule).to.deep.equal([
+      { apply_server_side_encryption_by_default: { sse_algorithm: "AES256" } },
+    ]);
+    expect(only(out, "aws_s3_bucket_public_access_block")).to.deep.include({ block_public_acls: true, restrict_public_buckets: true });
+    const tls = JSON.parse(only(out, "aws_s3_bucket_policy").policy as string).Statement[0];
+    expect(tls.Condition).to.deep.equal({ Bool: { "aws:SecureTransport": "false" } });
+  });
+
+  it("creates the bucket in the backend's region when it differs from the environment's", () => {
+    const app = Testing.app();
+    const stack = new StateBootstrapStack(app as App, env("dev", { DEV_STATE_REGION: "eu-central-1" }));
+    const out = synthStack(stack);
+    expect(only(out, "aws_s3_bucket").region).to.equal("eu-central-1");
+    expect(only(out, "aws_s3_bucket_versioning").region).to.equal("eu-central-1");
+  });
+
+  it("refuses environments whose state is not in S3", () => {
+    const app = Testing.app();
+    expect(() => new StateBootstrapStack(app as App, env("dev", { TF_CLOUD_ORGANIZATION: "acme" }))).to.throw(
+      'state-bootstrap-dev: "backend.kind" is "cloud": the state-bootstrap stack creates the S3 state bucket: add it only for environments whose backend is s3.',
+    );
+  });
+});
+
+describe("defineApp", () => {
+  function stacksOf(app: App): TerraformStack[] {
+    return app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
+  }
+
+  it("synthesizes dev and prod with a state-bootstrap and a platform stack each, and one aws_api_gateway_account per environment", () => {
+    const app = Testing.app();
+    const defined = defineApp(app as App, loadEnvironments({}));
+    expect(defined.map((d) => d.env.name)).to.deep.equal(["dev", "prod"]);
+    const ids = stacksOf(app as App).map((s) => s.node.id);
+    expect(ids).to.include.members(["state-bootstrap-dev", "platform-dev", "state-bootstrap-prod", "platform-prod"]);
+    expect(ids).to.have.length(4 + SERVICES.length * 2);
+
+    const accounts: Record<string, number> = { dev: 0, prod: 0 };
+    for (const stack of stacksOf(app as App)) {
+      const out = synthStack(stack);
+      const envName = stack.node.id.split("-").pop()!;
+      accounts[envName] = (accounts[envName] ?? 0) + Object.keys(resources(out, "aws_api_gateway_account")).length;
+    }
+    expect(accounts).to.deep.equal({ dev: 1, prod: 1 });
+    expect(defined[0]!.platform.node.id).to.equal("platform-dev");
+    expect(defined[1]!.stateBootstrap!.node.id).to.equal("state-bootstrap-prod");
+  });
+
+  it("adds no state-bootstrap stack for Terraform Cloud environments", () => {
+    const app = Testing.app();
+    const defined = defineApp(app as App, loadEnvironments({ TF_CLOUD_ORGANIZATION: "acme" }));
+    expect(defined.every((d) => d.stateBootstrap === undefined)).to.equal(true);
+    expect(stacksOf(app as App).map((s) => s.node.id)).to.not.include("state-bootstrap-dev");
+  });
+
+  it("makes every service stack depend on its environment's platform stack", () => {
+    const app = Testing.app();
+    const defined = defineApp(app as App, [env("dev")], [
+      (a, e, platform) => {
+        const stack = new ServiceStack(a, `demo-${e.name}`, e);
+        lambdaErrorRateAlarm(stack, "Errors", { functionName: "demo", topicArn: alarmTopicArn(stack, e) });
+        expect(platform.refs.alarmTopicName).to.equal("dev-alarms");
+        return stack;
+      },
+    ]);
+    const demo = defined[0]!.services[0]!;
+    expect(demo.dependencies).to.deep.equal([defined[0]!.platform]);
+    expect(defined[0]!.platform.dependencies).to.deep.equal([]);
+    expect(synthStack(demo).data!.aws_sns_topic).to.deep.equal({ PlatformAlarmTopic: { name: "dev-alarms" } });
+  });
+});
