@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { buildSync, type Metafile } from "esbuild";
+import { buildSync, version as esbuildVersion, type Metafile } from "esbuild";
 import { createSyncFn } from "synckit";
 import { esbuildOptions, type NodejsRuntime } from "./esbuild-options";
 
@@ -36,7 +36,7 @@ export interface BundleProps {
 export interface FunctionBundle {
   /** Stable folder name: the entry path plus a short hash of the build options. */
   readonly id: string;
-  /** Folder holding `index.mjs`, `metafile.json` and the zips. */
+  /** Folder holding the last `index.mjs`, `stamps.json` and one sub-folder per zip digest. */
   readonly dir: string;
   /** Absolute path of the zip. */
   readonly zipPath: string;
@@ -47,13 +47,15 @@ export interface FunctionBundle {
   readonly zipSize: number;
   /** Size of `index.mjs`, bytes. */
   readonly bundleSize: number;
-  /** Absolute path of esbuild's metafile (JSON), kept for the bench. */
+  /** Absolute path of esbuild's metafile (JSON, next to the zip), kept for the bench. */
   readonly metafilePath: string;
   readonly metafile: Metafile;
   /** Milliseconds spent in esbuild for this call (0 when served from the in-process cache). */
   readonly bundleMs: number;
   /** Milliseconds spent zipping (0 when an identical zip already existed). */
   readonly zipMs: number;
+  /** Where the bundle came from: a fresh esbuild run, this process's cache, or stamps on disk. */
+  readonly cache: "none" | "memory" | "disk";
 }
 
 /** The folder holding cdktf.json, searching upwards from `from`; `from` itself when there is none. */
@@ -75,7 +77,7 @@ export function relativeEntry(projectRoot: string, entry: string): string {
 
 /**
  * Stable, readable folder name for a bundle: `functions-items-index-<10 hex>`, the hash
- * covering the entry and every option that changes the output.
+ * covering the entry, the esbuild version and every option that changes the output.
  */
 export function bundleId(relEntry: string, options: Omit<BundleProps, "entry" | "projectRoot" | "buildRoot">): string {
   const readable = relEntry
@@ -84,6 +86,7 @@ export function bundleId(relEntry: string, options: Omit<BundleProps, "entry" | 
     .replace(/^-+|-+$/g, "")
     .slice(-60);
   const key = JSON.stringify({
+    esbuild: esbuildVersion,
     entry: relEntry,
     runtime: options.runtime ?? "nodejs22.x",
     sourceMap: options.sourceMap ?? false,
@@ -142,7 +145,8 @@ export function clearBundleCache(): void {
 }
 
 function stampInputs(projectRoot: string, metafile: Metafile): InputStamp[] {
-  return Object.keys(metafile.inputs)
+  const config = CONFIG_INPUTS.filter((f) => existsSync(path.join(projectRoot, f)));
+  return [...config, ...Object.keys(metafile.inputs)]
     .filter((f) => !f.includes(":")) // skip esbuild's virtual inputs (`<runtime>`, namespaces)
     .map((f) => {
       const st = statSync(path.resolve(projectRoot, f));
@@ -158,12 +162,64 @@ function stampsStillValid(projectRoot: string, stamps: readonly InputStamp[]): b
   return true;
 }
 
+/** What `<bundle dir>/stamps.json` records, so the next process can skip esbuild. */
+interface DiskRecord {
+  readonly format: 1;
+  /** The zip, relative to the bundle folder. */
+  readonly zip: string;
+  readonly bundleSize: number;
+  readonly stamps: readonly InputStamp[];
+}
+
+/** Files esbuild reads without listing them as inputs. */
+const CONFIG_INPUTS = ["tsconfig.json", "package.json"];
+
+function readDiskRecord(projectRoot: string, dir: string): { record: DiskRecord; metafile: Metafile } | undefined {
+  try {
+    const record = JSON.parse(readFileSync(path.join(dir, "stamps.json"), "utf8")) as DiskRecord;
+    if (record.format !== 1 || !stampsStillValid(projectRoot, record.stamps)) return undefined;
+    const zipDir = path.dirname(path.join(dir, record.zip));
+    if (!existsSync(path.join(dir, record.zip))) return undefined;
+    const metafile = JSON.parse(readFileSync(path.join(zipDir, "metafile.json"), "utf8")) as Metafile;
+    return { record, metafile };
+  } catch {
+    return undefined;
+  }
+}
+
+function describeBundle(
+  id: string,
+  dir: string,
+  zipPath: string,
+  zipBytes: Uint8Array,
+  bundleSize: number,
+  metafile: Metafile,
+  timing: Pick<FunctionBundle, "bundleMs" | "zipMs" | "cache">,
+): FunctionBundle {
+  const sha = createHash("sha256").update(zipBytes).digest();
+  return {
+    id,
+    dir,
+    zipPath,
+    sha256Hex: sha.toString("hex"),
+    sha256Base64: sha.toString("base64"),
+    zipSize: zipBytes.byteLength,
+    bundleSize,
+    metafilePath: path.join(path.dirname(zipPath), "metafile.json"),
+    metafile,
+    ...timing,
+  };
+}
+
 /**
  * Bundles one handler with esbuild (synchronously) and zips it deterministically.
  *
- * Within one process a bundle is built once per entry and options (the dev and prod stacks
- * share it) and rebuilt only when one of its input files changed (mtime or size). The zip is
- * content-addressed on disk, so an unchanged bundle is never zipped again.
+ * esbuild runs only when needed: within one process a bundle is built once per entry and
+ * options (the dev and prod stacks share it), and across processes `stamps.json` records
+ * the mtime and size of every input, so an unchanged handler is not bundled again. When an
+ * input's stamp changed, esbuild runs again; the zip is content-addressed on disk
+ * (`<bundle dir>/<digest of the bundle files>/function.zip`), so identical bundle bytes are
+ * never zipped twice.
  */
 export function bundleFunction(props: BundleProps): FunctionBundle {
   const projectRoot = path.resolve(props.projectRoot);
@@ -176,12 +232,25 @@ export function bundleFunction(props: BundleProps): FunctionBundle {
 
   const cached = cache.get(cacheKey);
   if (cached && existsSync(cached.bundle.zipPath) && stampsStillValid(projectRoot, cached.stamps)) {
-    return { ...cached.bundle, bundleMs: 0, zipMs: 0 };
+    return { ...cached.bundle, bundleMs: 0, zipMs: 0, cache: "memory" };
   }
 
   if (!existsSync(path.resolve(projectRoot, relEntry))) {
     throw new Error(`Cannot bundle "${props.entry}": no such file under ${path.basename(projectRoot)}/.`);
   }
+
+  const onDisk = readDiskRecord(projectRoot, dir);
+  if (onDisk) {
+    const zipPath = path.join(dir, onDisk.record.zip);
+    const bundle = describeBundle(id, dir, zipPath, readFileSync(zipPath), onDisk.record.bundleSize, onDisk.metafile, {
+      bundleMs: 0,
+      zipMs: 0,
+      cache: "disk",
+    });
+    cache.set(cacheKey, { bundle, stamps: onDisk.record.stamps });
+    return bundle;
+  }
+
   const relOutfile = path.relative(projectRoot, path.join(dir, "index.mjs")).split(path.sep).join("/");
   const options = esbuildOptions({
     entry: relEntry,
@@ -202,12 +271,11 @@ export function bundleFunction(props: BundleProps): FunctionBundle {
   }
   const bundleMs = Number(process.hrtime.bigint() - started) / 1e6;
   const metafile = result.metafile!;
+  const stamps = stampInputs(projectRoot, metafile);
 
   mkdirSync(dir, { recursive: true });
   const entries: ZipEntry[] = result.outputFiles.map((f) => ({ name: path.basename(f.path), data: f.contents }));
   for (const e of entries) writeFileAtomic(path.join(dir, e.name), e.data);
-  const metafilePath = path.join(dir, "metafile.json");
-  writeFileAtomic(metafilePath, JSON.stringify(metafile));
 
   const digest = entriesDigest(entries).slice(0, 16);
   const zipPath = path.join(dir, digest, "function.zip");
@@ -222,21 +290,12 @@ export function bundleFunction(props: BundleProps): FunctionBundle {
     mkdirSync(path.dirname(zipPath), { recursive: true });
     writeFileAtomic(zipPath, zipBytes);
   }
+  writeFileAtomic(path.join(dir, digest, "metafile.json"), JSON.stringify(metafile));
+  const bundleSize = entries.find((e) => e.name === "index.mjs")?.data.byteLength ?? 0;
+  const record: DiskRecord = { format: 1, zip: `${digest}/function.zip`, bundleSize, stamps };
+  writeFileAtomic(path.join(dir, "stamps.json"), JSON.stringify(record));
 
-  const sha = createHash("sha256").update(zipBytes).digest();
-  const bundle: FunctionBundle = {
-    id,
-    dir,
-    zipPath,
-    sha256Hex: sha.toString("hex"),
-    sha256Base64: sha.toString("base64"),
-    zipSize: zipBytes.byteLength,
-    bundleSize: entries.find((e) => e.name === "index.mjs")?.data.byteLength ?? 0,
-    metafilePath,
-    metafile,
-    bundleMs,
-    zipMs,
-  };
-  cache.set(cacheKey, { bundle, stamps: stampInputs(projectRoot, metafile) });
+  const bundle = describeBundle(id, dir, zipPath, zipBytes, bundleSize, metafile, { bundleMs, zipMs, cache: "none" });
+  cache.set(cacheKey, { bundle, stamps });
   return bundle;
 }

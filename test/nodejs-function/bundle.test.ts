@@ -190,6 +190,7 @@ describe("nodejs-function: bundle and zip", function () {
         for (const f of sources) utimesSync(f, later, later);
         clearBundleCache();
         const second = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, buildRoot: scratchRoot() });
+        expect(second.cache).to.equal("none");
         expect(second.zipMs, "the second build zipped afresh").to.be.greaterThan(0);
         expect(second.zipPath).to.not.equal(first.zipPath);
         expect(readFileSync(second.zipPath).equals(firstBytes)).to.equal(true);
@@ -199,20 +200,31 @@ describe("nodejs-function: bundle and zip", function () {
       }
     });
 
-    it("rebuilds in-process only when an input changed, and never re-zips an unchanged bundle", () => {
+    it("runs esbuild again only when an input's stamp changed, in this process or the next", () => {
       const buildRoot = scratchRoot();
       const file = path.join(root, DYNAMO_FIXTURE);
       const before = statSync(file);
       try {
         const first = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, buildRoot });
+        expect(first.cache).to.equal("none");
+        expect(first.zipMs, "a first build zips").to.be.greaterThan(0);
         const again = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, buildRoot });
-        expect(again.bundleMs, "served from the in-process cache").to.equal(0);
+        expect(again.cache, "same process, nothing changed").to.equal("memory");
+        clearBundleCache(); // as if a new process started
+        const nextProcess = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, buildRoot });
+        expect(nextProcess.cache, "next process, nothing changed: stamps on disk").to.equal("disk");
+        expect(nextProcess.sha256Hex).to.equal(first.sha256Hex);
+        expect(nextProcess.metafile).to.deep.equal(first.metafile);
+
         const later = new Date(Date.now() + 7_200_000);
         utimesSync(file, later, later);
         const touched = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, buildRoot });
-        expect(touched.bundleMs, "esbuild ran again").to.be.greaterThan(0);
+        expect(touched.cache, "an input's mtime changed: esbuild ran again").to.equal("none");
+        expect(touched.bundleMs).to.be.greaterThan(0);
         expect(touched.zipMs, "same bundle bytes: the zip on disk was reused").to.equal(0);
         expect(touched.sha256Hex).to.equal(first.sha256Hex);
+        clearBundleCache();
+        expect(bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, buildRoot }).cache).to.equal("disk");
       } finally {
         utimesSync(file, before.atime, before.mtime);
       }

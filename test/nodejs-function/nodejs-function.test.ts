@@ -426,9 +426,12 @@ describe("nodejs-function: NodejsFunction", () => {
   });
 
   describe("byte-stable output", () => {
-    function fullSynth(): { tf: string; zips: Map<string, Buffer> } {
+    function fullSynth(): { tf: string; zips: Map<string, Buffer>; cache: string } {
       const stack = serviceStack("stable-dev");
-      new NodejsFunction(stack, "ItemsFunction", { entry: DYNAMO_FIXTURE, aliases: { dev: "$LATEST", prod: "latest" } });
+      const fn = new NodejsFunction(stack, "ItemsFunction", {
+        entry: DYNAMO_FIXTURE,
+        aliases: { dev: "$LATEST", prod: "latest" },
+      });
       const outdir = Testing.fullSynth(stack);
       const stackDir = path.join(outdir, "stacks", "stable-dev");
       const zips = new Map<string, Buffer>();
@@ -442,7 +445,7 @@ describe("nodejs-function: NodejsFunction", () => {
       walk(path.join(stackDir, "assets"));
       const tf = readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8");
       rmSync(outdir, { recursive: true, force: true });
-      return { tf, zips };
+      return { tf, zips, cache: fn.bundle.cache };
     }
 
     it("builds the function twice, with the sources' mtimes changed between, into identical zips and cdk.tf.json", () => {
@@ -458,6 +461,7 @@ describe("nodejs-function: NodejsFunction", () => {
         rmSync(buildDir, { recursive: true, force: true });
         clearBundleCache();
         const second = fullSynth();
+        expect(second.cache, "the second synth bundled and zipped afresh").to.equal("none");
         expect(first.zips.size).to.equal(1);
         expect([...second.zips.keys()]).to.deep.equal([...first.zips.keys()]);
         for (const [name, bytes] of first.zips) expect(second.zips.get(name)!.equals(bytes), name).to.equal(true);
