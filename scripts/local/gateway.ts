@@ -1,0 +1,185 @@
+/**
+ * `startGateway`: back ends, model, functions and the HTTP server, as one object that the
+ * CLI (main.ts), the tests and the benchmark share.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join, resolve } from "node:path";
+import { LocalCognito } from "./authorizers";
+import { startDynalite, startS3rver, startSesMailbox } from "./backends";
+import { buildModel } from "./model/build";
+import type { GatewayModel } from "./model/types";
+import { provision } from "./provision";
+import { GatewayRuntime } from "./server";
+import { FunctionPool } from "./workers";
+
+export interface GatewayOptions {
+  /** cdktf output folder (holding `stacks/<stack>/cdk.tf.json`). */
+  readonly outdir: string;
+  /** Environment to serve; default the first one found. */
+  readonly env?: string;
+  /** 0 picks a free port. Default 4010. */
+  readonly port?: number;
+  /** Folder for functions, S3 objects, the mailbox, logs and endpoints.json. Default `.local`. */
+  readonly stateDir?: string;
+  /** Keep DynamoDB data in `<stateDir>/dynamodb` instead of memory. */
+  readonly persist?: boolean;
+  /** Access log lines and notices; default console.log. */
+  readonly log?: (line: string) => void;
+  /** Load every function's handler before serving. Default false. */
+  readonly prewarm?: boolean;
+}
+
+export interface ApiEndpoint {
+  stack: string;
+  api: string;
+  stage: string;
+  url: string;
+  apiKeys: Record<string, string>;
+  tokens: Record<string, string>;
+}
+
+export interface Endpoints {
+  gateway: string;
+  apis: ApiEndpoint[];
+  dynamodb: string;
+  s3: string;
+  mailbox: string;
+}
+
+export interface Gateway {
+  /** `http://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly endpoints: Endpoints;
+  /** The model being served. */
+  model(): GatewayModel;
+  /** Finds one API stage's endpoint by stack (and stage). */
+  api(stack: string, stage: string): ApiEndpoint;
+  /** Re-reads the outdir and swaps model and functions without a restart. */
+  reload(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function endpointsFor(model: GatewayModel, gateway: string, cognito: LocalCognito, backends: { dynamodb: string; s3: string; mailbox: string }): Promise<Endpoints> {
+  const apis: ApiEndpoint[] = [];
+  for (const api of model.apis) {
+    for (const stage of api.stages.values()) {
+      const apiKeys: Record<string, string> = {};
+      for (const key of model.apiKeys) {
+        if (!key.enabled) continue;
+        const inPlan = model.usagePlans.some((p) => p.keyIds.includes(key.id) && p.apiStages.some((s) => s.apiId === api.id && s.stage === stage.name));
+        if (inPlan) apiKeys[key.name] = key.value;
+      }
+      const tokens: Record<string, string> = {};
+      for (const authorizer of api.authorizers.values()) {
+        if (authorizer.type !== "COGNITO_USER_POOLS" || authorizer.providerArns.length === 0) continue;
+        tokens[authorizer.name] = await cognito.issue(authorizer.providerArns[0]!);
+      }
+      apis.push({ stack: api.stack, api: api.name, stage: stage.name, url: `${gateway}/${api.stack}/${stage.name}`, apiKeys, tokens });
+    }
+  }
+  return { gateway, apis, ...backends };
+}
+
+async function preparePools(model: GatewayModel, cognito: LocalCognito): Promise<void> {
+  for (const api of model.apis) {
+    for (const authorizer of api.authorizers.values()) {
+      for (const arn of authorizer.providerArns) await cognito.addPool(arn, model.userPoolClients.get(arn) ?? []);
+    }
+  }
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const stateDir = resolve(options.stateDir ?? ".local");
+  const outdir = resolve(options.outdir);
+  mkdirSync(stateDir, { recursive: true });
+  const log = options.log ?? ((line: string) => console.log(line));
+
+  let runtime: GatewayRuntime | undefined;
+  const server: Server = createServer((req, res) => {
+    if (!runtime) {
+      res.writeHead(503, { "Content-Type": "application/json" }).end('{"message":"Service Unavailable"}');
+      return;
+    }
+    runtime.handle(req, res).catch((error: unknown) => {
+      log(`gateway error: ${(error as Error).stack ?? String(error)}`);
+      if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
+      res.end('{"message": "Internal server error"}');
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((ok, fail) => {
+    server.once("error", fail);
+    server.listen(options.port ?? 4010, "127.0.0.1", () => ok());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const closers: (() => Promise<void>)[] = [
+    () =>
+      new Promise<void>((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
+  ];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch(() => undefined);
+  };
+
+  try {
+    let model = buildModel({ outdir, env: options.env, gatewayUrl: url });
+    const mailboxDir = join(stateDir, "mailbox");
+    const dynamodb = await startDynalite(options.persist ? { path: join(stateDir, "dynamodb") } : {});
+    closers.push(() => dynamodb.close());
+    const s3 = await startS3rver({ directory: join(stateDir, "s3") });
+    closers.push(() => s3.close());
+    const ses = await startSesMailbox({ directory: mailboxDir, identities: () => model.identities });
+    closers.push(() => ses.close());
+    const backends = { dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: ses.endpoint };
+    await provision(model, backends);
+
+    const cognito = new LocalCognito();
+    await preparePools(model, cognito);
+    let generation = 0;
+    let pool = await FunctionPool.create(model.functions, stateDir, backends, generation);
+    closers.push(() => pool.close());
+    if (options.prewarm) await Promise.all(pool.all().map((r) => r.warm()));
+    runtime = new GatewayRuntime(model, pool, cognito, { logDir: join(stateDir, "logs"), log });
+
+    const backendInfo = { dynamodb: dynamodb.endpoint, s3: s3.endpoint, mailbox: mailboxDir };
+    let endpoints = await endpointsFor(model, url, cognito, backendInfo);
+    const writeEndpoints = () => writeFileSync(join(stateDir, "endpoints.json"), JSON.stringify(endpoints, null, 2) + "\n");
+    writeEndpoints();
+
+    const gateway: Gateway = {
+      url,
+      get endpoints() {
+        return endpoints;
+      },
+      model: () => model,
+      api(stack, stage) {
+        const found = endpoints.apis.find((a) => a.stack === stack && a.stage === stage);
+        if (!found) throw new Error(`no API stage ${stack}/${stage}; serving ${endpoints.apis.map((a) => `${a.stack}/${a.stage}`).join(", ")}`);
+        return found;
+      },
+      async reload() {
+        const next = buildModel({ outdir, env: options.env, gatewayUrl: url });
+        await provision(next, backends);
+        await preparePools(next, cognito);
+        generation += 1;
+        const nextPool = await FunctionPool.create(next.functions, stateDir, backends, generation);
+        const old = runtime!.swap(next, nextPool);
+        model = next;
+        pool = nextPool;
+        endpoints = await endpointsFor(model, url, cognito, backendInfo);
+        writeEndpoints();
+        await old.close();
+      },
+      close,
+    };
+    return gateway;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,76 @@
+// Worker-thread side of a local Lambda: imports the handler from the unzipped code folder
+// once (warm) and answers invocations with a Lambda-shaped context.
+// Plain .mjs so the worker needs no TypeScript loader.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parentPort, workerData } from "node:worker_threads";
+
+const { codeDir, handler } = workerData;
+const dot = handler.lastIndexOf(".");
+const modulePath = handler.slice(0, dot);
+const exportName = handler.slice(dot + 1);
+
+let loaded;
+async function load() {
+  if (!loaded) {
+    loaded = (async () => {
+      const file = [".mjs", ".js", ".cjs"].map((ext) => join(codeDir, modulePath + ext)).find((f) => existsSync(f));
+      if (!file) throw Object.assign(new Error(`Cannot find module '${modulePath}'`), { name: "Runtime.ImportModuleError" });
+      const mod = await import(pathToFileURL(file).href);
+      const fn = mod[exportName] ?? mod.default?.[exportName];
+      if (typeof fn !== "function") throw Object.assign(new Error(`${modulePath}.${exportName} is undefined or not exported`), { name: "Runtime.HandlerNotFound" });
+      return fn;
+    })();
+  }
+  return loaded;
+}
+
+function serializeError(err) {
+  if (err instanceof Error) {
+    return { errorType: err.name || "Error", errorMessage: err.message, trace: String(err.stack ?? "").split("\n") };
+  }
+  return { errorType: typeof err, errorMessage: typeof err === "string" ? err : JSON.stringify(err) };
+}
+
+parentPort.on("message", async (msg) => {
+  if (msg.type === "warm") {
+    try {
+      await load();
+      parentPort.postMessage({ id: msg.id, ok: true, result: "null" });
+    } catch (err) {
+      parentPort.postMessage({ id: msg.id, ok: false, error: serializeError(err) });
+    }
+    return;
+  }
+  const { id, event, ctx } = msg;
+  const context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: ctx.functionName,
+    functionVersion: ctx.functionVersion,
+    invokedFunctionArn: ctx.invokedFunctionArn,
+    memoryLimitInMB: String(ctx.memoryLimitInMB),
+    awsRequestId: ctx.awsRequestId,
+    logGroupName: `/aws/lambda/${ctx.functionName}`,
+    logStreamName: `local/${ctx.functionVersion}`,
+    getRemainingTimeInMillis: () => Math.max(0, ctx.deadline - Date.now()),
+    done: () => {},
+    succeed: () => {},
+    fail: () => {},
+  };
+  try {
+    const fn = await load();
+    let result;
+    if (fn.length >= 3) {
+      result = await new Promise((resolve, reject) => {
+        const ret = fn(event, context, (err, value) => (err ? reject(err) : resolve(value)));
+        if (ret && typeof ret.then === "function") ret.then(resolve, reject);
+      });
+    } else {
+      result = await fn(event, context);
+    }
+    parentPort.postMessage({ id, ok: true, result: result === undefined ? "null" : JSON.stringify(result) });
+  } catch (err) {
+    parentPort.postMessage({ id, ok: false, error: serializeError(err) });
+  }
+});

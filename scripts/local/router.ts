@@ -1,0 +1,64 @@
+/**
+ * Resource matching as API Gateway does it: at each level a literal path part wins over a
+ * `{param}`, which wins over a greedy `{proxy+}`; the method is the exact one, else `ANY`.
+ */
+import type { MethodModel, ResourceNode } from "./model/types";
+
+export interface RouteMatch {
+  readonly resource: ResourceNode;
+  readonly pathParameters: Record<string, string>;
+  /** Undefined when the resource exists but has neither the method nor ANY. */
+  readonly method?: MethodModel;
+}
+
+function isGreedy(part: string): boolean {
+  return /^\{[^}]+\+\}$/.test(part);
+}
+
+function isParam(part: string): boolean {
+  return /^\{[^}]+\}$/.test(part) && !isGreedy(part);
+}
+
+function paramName(part: string): string {
+  return part.slice(1, part.endsWith("+}") ? -2 : -1);
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function hasMethod(match: RouteMatch, httpMethod: string): boolean {
+  return match.resource.methods.has(httpMethod) || match.resource.methods.has("ANY");
+}
+
+function matchNode(node: ResourceNode, segments: string[], index: number, params: Record<string, string>, httpMethod: string): RouteMatch | undefined {
+  if (index === segments.length) return { resource: node, pathParameters: params };
+  const segment = segments[index]!;
+  const ordered = [...node.children.filter((c) => c.pathPart === segment), ...node.children.filter((c) => isParam(c.pathPart))];
+  let fallback: RouteMatch | undefined;
+  for (const child of ordered) {
+    const next = isParam(child.pathPart) ? { ...params, [paramName(child.pathPart)]: safeDecode(segment) } : params;
+    const found = matchNode(child, segments, index + 1, next, httpMethod);
+    if (found && hasMethod(found, httpMethod)) return found;
+    fallback ??= found;
+  }
+  const greedy = node.children.find((c) => isGreedy(c.pathPart));
+  if (greedy) {
+    const match = { resource: greedy, pathParameters: { ...params, [paramName(greedy.pathPart)]: segments.slice(index).map(safeDecode).join("/") } };
+    if (hasMethod(match, httpMethod) || !fallback) return match;
+  }
+  return fallback;
+}
+
+/** Finds the resource and method for a path relative to the stage (`/items/1`). */
+export function route(root: ResourceNode, path: string, httpMethod: string): RouteMatch | undefined {
+  const segments = path.split("/").filter((s) => s.length > 0);
+  const found = matchNode(root, segments, 0, {}, httpMethod);
+  if (!found) return undefined;
+  const method = found.resource.methods.get(httpMethod) ?? found.resource.methods.get("ANY");
+  return { ...found, method };
+}

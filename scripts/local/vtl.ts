@@ -1,0 +1,167 @@
+/**
+ * API Gateway mapping templates (VTL) rendered with velocityjs, with the variables API
+ * Gateway supplies (`$input`, `$util`, `$context`, `$stageVariables`) and the Java-style
+ * calls real templates make (`$Integer.parseInt`, `$str.length()`, `.equals`, ...).
+ */
+import velocity from "velocityjs";
+
+type Ast = ReturnType<typeof velocity.parse>;
+const compiled = new Map<string, Ast>();
+
+/** A small JSONPath subset: `$`, `$.a.b`, `$['a']`, `$.a[0]`, `$.a[*].b`, `$..` not supported. */
+export function jsonPath(root: unknown, path: string): unknown {
+  const p = path.trim();
+  if (p === "$" || p === "") return root;
+  if (!p.startsWith("$")) return jsonPath(root, `$.${p}`);
+  const tokens: (string | number | "*")[] = [];
+  const re = /\.([A-Za-z0-9_$-]+)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]|\[\*\]|\.\*/g;
+  let m: RegExpExecArray | null;
+  let last = 1;
+  while ((m = re.exec(p)) !== null) {
+    if (m.index !== last) break;
+    last = re.lastIndex;
+    if (m[1] !== undefined) tokens.push(m[1]);
+    else if (m[2] !== undefined) tokens.push(Number(m[2]));
+    else if (m[3] !== undefined) tokens.push(m[3]);
+    else if (m[4] !== undefined) tokens.push(m[4]);
+    else tokens.push("*");
+  }
+  let current: unknown[] = [root];
+  let multi = false;
+  for (const t of tokens) {
+    const next: unknown[] = [];
+    for (const v of current) {
+      if (v === null || v === undefined) continue;
+      if (t === "*") {
+        multi = true;
+        if (Array.isArray(v)) next.push(...v);
+        else if (typeof v === "object") next.push(...Object.values(v as object));
+      } else if (typeof v === "object") {
+        const x = (v as Record<string | number, unknown>)[t];
+        if (x !== undefined) next.push(x);
+      }
+    }
+    current = next;
+  }
+  return multi ? current : current[0];
+}
+
+function javaString(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+export const util = {
+  escapeJavaScript: (s: unknown) =>
+    javaString(s)
+      .replace(/\\/g, "\\\\")
+      .replace(/"/g, '\\"')
+      .replace(/'/g, "\\'")
+      .replace(/\n/g, "\\n")
+      .replace(/\r/g, "\\r")
+      .replace(/\t/g, "\\t")
+      .replace(/\f/g, "\\f")
+      .replace(/[\b]/g, "\\b"),
+  parseJson: (s: unknown) => JSON.parse(javaString(s)),
+  urlEncode: (s: unknown) => encodeURIComponent(javaString(s)).replace(/%20/g, "+").replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+  urlDecode: (s: unknown) => decodeURIComponent(javaString(s).replace(/\+/g, " ")),
+  base64Encode: (s: unknown) => Buffer.from(javaString(s), "utf8").toString("base64"),
+  base64Decode: (s: unknown) => Buffer.from(javaString(s), "base64").toString("utf8"),
+};
+
+export interface RequestParams {
+  path: Record<string, string>;
+  querystring: Record<string, string>;
+  header: Record<string, string>;
+}
+
+/** `$input` for a body and the method request's parameters. */
+export function inputVariable(body: string, params: RequestParams) {
+  let parsed: unknown;
+  let parsedOk = false;
+  const json = () => {
+    if (!parsedOk) {
+      parsedOk = true;
+      try {
+        parsed = body.trim() === "" ? {} : JSON.parse(body);
+      } catch {
+        parsed = undefined;
+      }
+    }
+    return parsed;
+  };
+  const headerLookup = (name: string) => {
+    const lower = name.toLowerCase();
+    for (const [k, v] of Object.entries(params.header)) if (k.toLowerCase() === lower) return v;
+    return undefined;
+  };
+  return {
+    body,
+    json: (path: string) => {
+      const v = jsonPath(json(), path ?? "$");
+      return v === undefined ? "" : JSON.stringify(v);
+    },
+    path: (path: string) => {
+      const v = jsonPath(json(), path ?? "$");
+      return v === undefined ? "" : v;
+    },
+    params: (name?: string) => {
+      if (name === undefined) return params;
+      return params.path[name] ?? params.querystring[name] ?? headerLookup(name) ?? "";
+    },
+  };
+}
+
+function parseJavaInt(value: unknown): number {
+  const s = javaString(value).trim();
+  if (!/^[+-]?\d+$/.test(s)) throw new Error(`java.lang.NumberFormatException: For input string: "${s}"`);
+  return Number.parseInt(s, 10);
+}
+
+function parseJavaDouble(value: unknown): number {
+  const n = Number(javaString(value).trim());
+  if (Number.isNaN(n)) throw new Error(`java.lang.NumberFormatException: For input string: "${javaString(value)}"`);
+  return n;
+}
+
+type Payload = { property: string; context: unknown; params: unknown[] };
+const handler = (uid: string, match: (p: Payload) => boolean, resolve: (p: Payload) => unknown) => ({ uid, match, resolve });
+const isStr = (v: unknown): v is string => typeof v === "string";
+
+/** Java-style method calls that velocityjs does not know. */
+const javaMethods = [
+  handler("parseInt", (p) => p.property === "parseInt" || (p.property === "valueOf" && p.context === JAVA_INTEGER), (p) => parseJavaInt(p.params[0])),
+  handler("parseLong", (p) => p.property === "parseLong", (p) => parseJavaInt(p.params[0])),
+  handler("parseDouble", (p) => p.property === "parseDouble" || p.property === "parseFloat", (p) => parseJavaDouble(p.params[0])),
+  handler("parseBoolean", (p) => p.property === "parseBoolean", (p) => javaString(p.params[0]).toLowerCase() === "true"),
+  handler("length", (p) => p.property === "length" && (isStr(p.context) || Array.isArray(p.context)), (p) => (p.context as string).length),
+  handler("isEmpty", (p) => p.property === "isEmpty" && (isStr(p.context) || Array.isArray(p.context)), (p) => (p.context as string).length === 0),
+  handler("equals", (p) => p.property === "equals", (p) => javaString(p.context) === javaString(p.params[0])),
+  handler("equalsIgnoreCase", (p) => p.property === "equalsIgnoreCase", (p) => javaString(p.context).toLowerCase() === javaString(p.params[0]).toLowerCase()),
+  handler("contains", (p) => p.property === "contains" && isStr(p.context), (p) => (p.context as string).includes(javaString(p.params[0]))),
+  handler("matches", (p) => p.property === "matches" && isStr(p.context), (p) => new RegExp(`^(?:${javaString(p.params[0])})$`, "s").test(p.context as string)),
+  handler("replaceAll", (p) => p.property === "replaceAll" && isStr(p.context), (p) => (p.context as string).replace(new RegExp(javaString(p.params[0]), "g"), javaString(p.params[1]).replace(/\$(\d)/g, "$$$1"))),
+  handler("toString", (p) => p.property === "toString" && (typeof p.context !== "object" || p.context === null), (p) => javaString(p.context)),
+  handler("containsKey", (p) => p.property === "containsKey", (p) => typeof p.context === "object" && p.context !== null && javaString(p.params[0]) in (p.context as object)),
+  handler("valueOf", (p) => p.property === "valueOf" && p.context === JAVA_STRING, (p) => javaString(p.params[0])),
+];
+
+const JAVA_INTEGER = Object.freeze({ MAX_VALUE: 2147483647, MIN_VALUE: -2147483648 });
+const JAVA_STRING = Object.freeze({});
+
+function parseTemplate(template: string): Ast {
+  let ast = compiled.get(template);
+  if (!ast) {
+    ast = velocity.parse(template);
+    compiled.set(template, ast);
+  }
+  return ast;
+}
+
+/** Renders a mapping template. Throws on a template error (API Gateway answers 500). */
+export function renderTemplate(template: string, variables: Record<string, unknown>): string {
+  const context: Record<string, unknown> = { Integer: JAVA_INTEGER, Long: JAVA_INTEGER, Double: {}, Boolean: {}, String: JAVA_STRING, Math, ...variables };
+  const compile = new velocity.Compile(parseTemplate(template), { escape: false, customMethodHandlers: javaMethods });
+  return compile.render(context);
+}

@@ -1,0 +1,278 @@
+/**
+ * Local Lambda: each function's zip unzipped to `<stateDir>/functions/<name>/` and run in
+ * warm worker threads (one invocation at a time per worker, as a Lambda instance), with the
+ * function's environment, timeout and a context shaped like Lambda's. A crash or a timeout
+ * ends that worker; the next invocation gets a fresh one.
+ */
+import { randomUUID } from "node:crypto";
+import { createWriteStream, mkdirSync, rmSync } from "node:fs";
+import { dirname, join, resolve as resolvePath } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import yauzl from "yauzl";
+import type { FunctionModel } from "./model/types";
+
+const RUNTIME = join(dirname(fileURLToPath(import.meta.url)), "lambda-runtime.mjs");
+const MAX_WORKERS_PER_FUNCTION = 4;
+
+export interface LambdaError {
+  errorType: string;
+  errorMessage: string;
+  trace?: string[];
+}
+
+export type InvokeResult =
+  | { ok: true; payload: string }
+  /** `handled`: the handler threw or rejected; `crash`: the worker died; `timeout`: past the function timeout. */
+  | { ok: false; kind: "handled" | "crash" | "timeout"; error: LambdaError };
+
+export interface BackendEndpoints {
+  dynamodb?: string;
+  s3?: string;
+  ses?: string;
+}
+
+/** Extracts a zip into a folder (replaced). */
+export async function unzip(zipPath: string, dest: string): Promise<void> {
+  rmSync(dest, { recursive: true, force: true });
+  mkdirSync(dest, { recursive: true });
+  const root = resolvePath(dest);
+  await new Promise<void>((resolve, reject) => {
+    yauzl.open(zipPath, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(err ?? new Error(`cannot open ${zipPath}`));
+      zip.on("error", reject);
+      zip.on("end", () => resolve());
+      zip.on("entry", (entry: yauzl.Entry) => {
+        const target = resolvePath(root, entry.fileName);
+        if (!target.startsWith(root)) return reject(new Error(`zip entry escapes the folder: ${entry.fileName}`));
+        if (entry.fileName.endsWith("/")) {
+          mkdirSync(target, { recursive: true });
+          zip.readEntry();
+          return;
+        }
+        mkdirSync(dirname(target), { recursive: true });
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(e ?? new Error(`cannot read ${entry.fileName}`));
+          const out = createWriteStream(target);
+          out.on("error", reject);
+          out.on("finish", () => zip.readEntry());
+          stream.pipe(out);
+        });
+      });
+      zip.readEntry();
+    });
+  });
+}
+
+interface Pending {
+  resolve: (r: InvokeResult) => void;
+  timer?: NodeJS.Timeout;
+}
+
+class LambdaWorker {
+  readonly worker: Worker;
+  private pending: Pending | undefined;
+  dead = false;
+
+  constructor(codeDir: string, handler: string, env: Record<string, string>, onDeath: (w: LambdaWorker) => void) {
+    this.worker = new Worker(RUNTIME, { workerData: { codeDir, handler }, env, stdout: false, stderr: false });
+    this.worker.on("message", (msg: { ok: boolean; result?: string; error?: LambdaError }) => {
+      const p = this.pending;
+      this.pending = undefined;
+      if (!p) return;
+      clearTimeout(p.timer);
+      p.resolve(msg.ok ? { ok: true, payload: msg.result ?? "null" } : { ok: false, kind: "handled", error: msg.error! });
+    });
+    const die = (error: LambdaError) => {
+      if (this.dead) return;
+      this.dead = true;
+      onDeath(this);
+      const p = this.pending;
+      this.pending = undefined;
+      if (p) {
+        clearTimeout(p.timer);
+        p.resolve({ ok: false, kind: "crash", error });
+      }
+    };
+    this.worker.on("error", (err) => die({ errorType: err.name || "Error", errorMessage: err.message }));
+    this.worker.on("exit", (code) => die({ errorType: "Runtime.ExitError", errorMessage: `RequestId: exited before completing request (status ${code})` }));
+  }
+
+  run(message: Record<string, unknown>, timeoutMs: number): Promise<InvokeResult> {
+    return new Promise((resolve) => {
+      this.pending = { resolve };
+      this.pending.timer = setTimeout(() => {
+        const p = this.pending;
+        this.pending = undefined;
+        this.dead = true;
+        void this.worker.terminate();
+        p?.resolve({ ok: false, kind: "timeout", error: { errorType: "Sandbox.Timedout", errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` } });
+      }, timeoutMs);
+      this.worker.postMessage(message);
+    });
+  }
+
+  terminate(): Promise<number> {
+    this.dead = true;
+    return this.worker.terminate();
+  }
+}
+
+export interface InvokeOptions {
+  /** The version actually run (`$LATEST`, `1`). */
+  readonly version: string;
+  /** ARN as invoked: unqualified, or qualified by version or alias. */
+  readonly invokedArn: string;
+}
+
+/** The warm workers of one function. */
+export class FunctionRunner {
+  private readonly idle: LambdaWorker[] = [];
+  private readonly busy = new Set<LambdaWorker>();
+  private readonly queue: ((w: LambdaWorker) => void)[] = [];
+  private closed = false;
+
+  constructor(
+    readonly fn: FunctionModel,
+    private readonly codeDir: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  private spawn(): LambdaWorker {
+    return new LambdaWorker(this.codeDir, this.fn.handler, this.env, (w) => {
+      this.busy.delete(w);
+      const i = this.idle.indexOf(w);
+      if (i >= 0) this.idle.splice(i, 1);
+    });
+  }
+
+  private acquire(): Promise<LambdaWorker> {
+    while (this.idle.length > 0) {
+      const w = this.idle.pop()!;
+      if (!w.dead) {
+        this.busy.add(w);
+        return Promise.resolve(w);
+      }
+    }
+    if (this.busy.size < MAX_WORKERS_PER_FUNCTION) {
+      const w = this.spawn();
+      this.busy.add(w);
+      return Promise.resolve(w);
+    }
+    return new Promise((resolve) => this.queue.push(resolve));
+  }
+
+  private release(w: LambdaWorker): void {
+    this.busy.delete(w);
+    if (this.closed) {
+      void w.terminate();
+      return;
+    }
+    const next = this.queue.shift();
+    if (next) {
+      const worker = w.dead ? this.spawn() : w;
+      this.busy.add(worker);
+      next(worker);
+      return;
+    }
+    if (!w.dead) this.idle.push(w);
+  }
+
+  /** Loads the handler in one worker ahead of the first request. */
+  async warm(): Promise<InvokeResult> {
+    const w = await this.acquire();
+    try {
+      return await w.run({ type: "warm", id: 0 }, 30_000);
+    } finally {
+      this.release(w);
+    }
+  }
+
+  async invoke(event: unknown, options: InvokeOptions): Promise<InvokeResult> {
+    if (this.closed) return { ok: false, kind: "crash", error: { errorType: "Runtime.Closed", errorMessage: "the gateway is shutting down" } };
+    const w = await this.acquire();
+    const timeoutMs = this.fn.timeoutSeconds * 1000;
+    const awsRequestId = randomUUID();
+    try {
+      return await w.run(
+        {
+          id: awsRequestId,
+          event,
+          ctx: {
+            awsRequestId,
+            functionName: this.fn.functionName,
+            functionVersion: options.version,
+            invokedFunctionArn: options.invokedArn,
+            memoryLimitInMB: this.fn.memoryMb,
+            deadline: Date.now() + timeoutMs,
+          },
+        },
+        timeoutMs,
+      );
+    } finally {
+      this.release(w);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.idle, ...this.busy];
+    this.idle.length = 0;
+    await Promise.all(all.map((w) => w.terminate()));
+  }
+}
+
+/** The environment a function sees: its own variables, Lambda's, and the local back ends. */
+export function lambdaEnvironment(fn: FunctionModel, backends: BackendEndpoints): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    LANG: "en_US.UTF-8",
+    AWS_REGION: fn.region,
+    AWS_DEFAULT_REGION: fn.region,
+    AWS_ACCESS_KEY_ID: "S3RVER",
+    AWS_SECRET_ACCESS_KEY: "S3RVER",
+    AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: fn.version,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    AWS_EC2_METADATA_DISABLED: "true",
+  };
+  if (backends.dynamodb) env.AWS_ENDPOINT_URL_DYNAMODB = backends.dynamodb;
+  if (backends.s3) env.AWS_ENDPOINT_URL_S3 = backends.s3;
+  if (backends.ses) {
+    env.AWS_ENDPOINT_URL_SES = backends.ses;
+    env.AWS_ENDPOINT_URL_SESV2 = backends.ses;
+  }
+  return { ...env, ...fn.environment };
+}
+
+/** Runners for every function, by function name. */
+export class FunctionPool {
+  private readonly runners = new Map<string, FunctionRunner>();
+
+  private constructor() {}
+
+  static async create(functions: readonly FunctionModel[], stateDir: string, backends: BackendEndpoints, generation = 0): Promise<FunctionPool> {
+    const pool = new FunctionPool();
+    for (const fn of functions) {
+      const codeDir = join(stateDir, "functions", generation === 0 ? fn.functionName : `${fn.functionName}@${generation}`);
+      await unzip(fn.zipPath, codeDir);
+      pool.runners.set(fn.functionName, new FunctionRunner(fn, codeDir, lambdaEnvironment(fn, backends)));
+    }
+    return pool;
+  }
+
+  get(functionName: string): FunctionRunner | undefined {
+    return this.runners.get(functionName);
+  }
+
+  all(): FunctionRunner[] {
+    return [...this.runners.values()];
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all().map((r) => r.close()));
+  }
+}
