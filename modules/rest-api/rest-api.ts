@@ -1415,9 +1415,11 @@ export class RestApi extends Construct {
       grants.push({ stage: "*" });
     }
     for (const g of grants) {
-      const parts = [this.node.id, def.method, def.path, g.qualifier ?? "", g.stage === "*" ? "" : g.stage];
+      // the stage is left out of the readable part when it names the alias too; the hash keeps ids unique
+      const shownStage = g.stage === "*" || g.stage === g.qualifier ? "" : g.stage;
+      const parts = [this.node.id, def.method, def.path, g.qualifier ?? "", shownStage];
       new LambdaPermission(this, `Permission ${def.method} ${def.path} ${g.qualifier ?? "$LATEST"} ${g.stage}`, {
-        statementId: statementId(parts, this.node.path),
+        statementId: statementId(parts, `${this.node.path}\u0000${g.stage}`),
         action: "lambda:InvokeFunction",
         functionName: fn.functionName,
         qualifier: g.qualifier,
