@@ -21,6 +21,13 @@ export class BadRequest extends HttpError {
   }
 }
 
+export class Unauthorized extends HttpError {
+  constructor(message = "Unauthorized") {
+    super(401, message);
+    this.name = "Unauthorized";
+  }
+}
+
 export class NotFound extends HttpError {
   constructor(message: string, details?: Readonly<Record<string, unknown>>) {
     super(404, message, details);
