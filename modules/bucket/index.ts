@@ -1,5 +1,7 @@
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketLoggingA } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -38,10 +40,36 @@ export interface BucketProps {
    */
   readonly noncurrentVersionExpirationDays?: number;
   /**
+   * Expire current objects this many days after they are written (log buckets, scratch space).
+   * @default objects are kept
+   */
+  readonly expireObjectsAfterDays?: number;
+  /**
+   * Deliver S3 server access logs for this bucket to another bucket, under `prefix`.
+   * @default no server access logging
+   */
+  readonly serverAccessLogs?: ServerAccessLogsProps;
+  /**
+   * This bucket receives server access logs: its policy lets `logging.s3.amazonaws.com`
+   * put objects, for requests from this account only.
+   * @default false
+   */
+  readonly serverAccessLogsTarget?: boolean;
+  /**
    * Region of the bucket and its settings (AWS provider 6 per-resource region).
    * @default the stack provider's region
    */
   readonly region?: string;
+}
+
+export interface ServerAccessLogsProps {
+  /**
+   * The bucket the logs are delivered to (one with `serverAccessLogsTarget`), or its name.
+   * Given a Bucket, logging is configured after that bucket's policy allows delivery.
+   */
+  readonly bucket: Bucket | string;
+  /** Key prefix of this bucket's logs in the target. @default `<this bucket's name>/` */
+  readonly prefix?: string;
 }
 
 /** Days after which an incomplete multipart upload is aborted. */
@@ -100,19 +128,37 @@ export function keyPrefixProblem(prefix: string): string | undefined {
   return undefined;
 }
 
-/** The TLS-only bucket policy: deny every request that does not use TLS, on the bucket and its objects. */
-export function tlsOnlyPolicy(bucketArn: string): string {
+/** The statement every bucket policy starts with: deny every request that does not use TLS, on the bucket and its objects. */
+export function tlsOnlyStatement(bucketArn: string): Record<string, unknown> {
+  return {
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  };
+}
+
+/** Lets the S3 logging service write server access logs into the bucket, for buckets of one account only. */
+export function logDeliveryStatement(bucketArn: string, accountId: string): Record<string, unknown> {
+  return {
+    Sid: "AllowServerAccessLogDelivery",
+    Effect: "Allow",
+    Principal: { Service: "logging.s3.amazonaws.com" },
+    Action: "s3:PutObject",
+    Resource: `${bucketArn}/*`,
+    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+  };
+}
+
+/** The bucket policy: TLS only, plus log delivery when the bucket receives server access logs. */
+export function bucketPolicy(bucketArn: string, logDeliveryAccountId?: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucketArn, `${bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
+      tlsOnlyStatement(bucketArn),
+      ...(logDeliveryAccountId !== undefined ? [logDeliveryStatement(bucketArn, logDeliveryAccountId)] : []),
     ],
   });
 }
@@ -128,6 +174,8 @@ export class Bucket extends Construct {
   readonly bucketRegionalDomainName: string;
   readonly resource: S3Bucket;
   readonly publicAccessBlock: S3BucketPublicAccessBlock;
+  /** The bucket policy (TLS only, plus log delivery on a log target). */
+  readonly policy: S3BucketPolicy;
   readonly kmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: BucketProps = {}) {
@@ -159,6 +207,27 @@ export class Bucket extends Construct {
     const expiry = props.noncurrentVersionExpirationDays;
     if (expiry !== undefined && isResolved(expiry) && (!Number.isInteger(expiry) || expiry < 1)) {
       throw new PropError(where, "noncurrentVersionExpirationDays", expiry, "use a whole number of days, at least 1.");
+    }
+    const expireAfter = props.expireObjectsAfterDays;
+    if (expireAfter !== undefined && isResolved(expireAfter) && (!Number.isInteger(expireAfter) || expireAfter < 1)) {
+      throw new PropError(where, "expireObjectsAfterDays", expireAfter, "use a whole number of days, at least 1.");
+    }
+    const logs = props.serverAccessLogs;
+    const logTarget = logs === undefined ? undefined : logs.bucket instanceof Bucket ? logs.bucket.bucketName : logs.bucket;
+    if (logs !== undefined) {
+      if (typeof logTarget !== "string" || (isResolved(logTarget) && bucketNameProblem(logTarget))) {
+        throw new PropError(where, "serverAccessLogs.bucket", logTarget, "give the bucket (or the name of the bucket) that receives the logs.");
+      }
+      if (logTarget === props.bucketName) {
+        throw new PropError(
+          where,
+          "serverAccessLogs.bucket",
+          logTarget,
+          "deliver the logs to another bucket: a bucket logging to itself logs its own log writes without end.",
+        );
+      }
+      const problem = logs.prefix !== undefined && isResolved(logs.prefix) ? keyPrefixProblem(logs.prefix) : undefined;
+      if (problem) throw new PropError(where, "serverAccessLogs.prefix", logs.prefix, problem);
     }
     if (props.kmsKeyArn !== undefined && isResolved(props.kmsKeyArn) && !/^arn:aws[a-z-]*:kms:/.test(props.kmsKeyArn)) {
       throw new PropError(where, "kmsKeyArn", props.kmsKeyArn, "give a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>).");
@@ -203,9 +272,10 @@ export class Bucket extends Construct {
       versioningConfiguration: { status: "Enabled" },
       ...region,
     });
-    new S3BucketPolicy(this, "TlsOnlyPolicy", {
+    const accountId = props.serverAccessLogsTarget ? new DataAwsCallerIdentity(this, "Account").accountId : undefined;
+    this.policy = new S3BucketPolicy(this, "TlsOnlyPolicy", {
       bucket,
-      policy: tlsOnlyPolicy(this.resource.arn),
+      policy: bucketPolicy(this.resource.arn, accountId),
       dependsOn: [this.publicAccessBlock],
       ...region,
     });
@@ -218,6 +288,16 @@ export class Bucket extends Construct {
           filter: [{ prefix: "" }],
           abortIncompleteMultipartUpload: [{ daysAfterInitiation: ABORT_INCOMPLETE_MULTIPART_DAYS }],
         },
+        ...(expireAfter !== undefined
+          ? [
+              {
+                id: "expire-objects",
+                status: "Enabled",
+                filter: [{ prefix: "" }],
+                expiration: [{ days: expireAfter }],
+              },
+            ]
+          : []),
         ...(expiry !== undefined
           ? [
               {
@@ -232,6 +312,16 @@ export class Bucket extends Construct {
       dependsOn: [versioning],
       ...region,
     });
+
+    if (logs !== undefined && logTarget !== undefined) {
+      new S3BucketLoggingA(this, "AccessLogs", {
+        bucket,
+        targetBucket: logTarget,
+        targetPrefix: logs.prefix ?? `${bucket}/`,
+        ...(logs.bucket instanceof Bucket ? { dependsOn: [logs.bucket.policy] } : {}),
+        ...region,
+      });
+    }
 
     this.bucketName = bucket;
     this.arn = this.resource.arn;

@@ -14,6 +14,7 @@ import { PropError } from "../core/errors";
 import { policyDocument } from "../core/grant";
 import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
 import { emailAddressProblem } from "../email";
+import { suppress } from "../policy/suppress";
 
 /**
  * What service stacks know about their environment's platform stack: names only, never
@@ -25,10 +26,18 @@ export interface PlatformRefs {
   readonly stackId: string;
   /** The artifacts bucket function zips are uploaded to (`env.artifactsBucket`). */
   readonly artifactsBucket: string;
+  /** Receives S3 server access logs of the environment's buckets (`serverAccessLogs: { bucket: <this name> }`). */
+  readonly accessLogsBucket: string;
   /** `<prefix>alarms`: the SNS topic every alarm notifies. */
   readonly alarmTopicName: string;
   /** `<prefix>apigateway-cloudwatch`: the role API Gateway writes execution and access logs with. */
   readonly apiGatewayCloudWatchRoleName: string;
+}
+
+/** `<artifacts bucket>-access-logs`, shortened to fit S3's 63 characters. Pure. */
+export function accessLogsBucketName(artifactsBucket: string): string {
+  const suffix = "-access-logs";
+  return `${artifactsBucket.slice(0, 63 - suffix.length).replace(/[.-]+$/, "")}${suffix}`;
 }
 
 /** The platform stack's names for one environment. Pure. */
@@ -36,6 +45,7 @@ export function platformRefs(env: Environment): PlatformRefs {
   return {
     stackId: `platform-${env.name}`,
     artifactsBucket: env.artifactsBucket,
+    accessLogsBucket: accessLogsBucketName(env.artifactsBucket),
     alarmTopicName: `${env.prefix}alarms`,
     apiGatewayCloudWatchRoleName: `${env.prefix}apigateway-cloudwatch`,
   };
@@ -59,13 +69,14 @@ export const API_GATEWAY_LOG_ACTIONS: readonly string[] = [
 export const ARTIFACT_NONCURRENT_DAYS = 30;
 
 /**
- * One per environment: the artifacts bucket, the API Gateway account's CloudWatch role and
+ * One per environment: the artifacts bucket (and the bucket its access logs go to), the API Gateway account's CloudWatch role and
  * its `aws_api_gateway_account` (a per-account-and-region setting: exactly one here, none in
  * any service stack), and the SNS topic alarms notify, with an email subscription.
  */
 export class PlatformStack extends ServiceStack {
   readonly refs: PlatformRefs;
   readonly artifacts: Bucket;
+  readonly accessLogs: Bucket;
   readonly apiGatewayCloudWatchRole: IamRole;
   readonly apiGatewayAccount: ApiGatewayAccount;
   readonly alarmTopic: SnsTopic;
@@ -78,9 +89,21 @@ export class PlatformStack extends ServiceStack {
     const problem = emailAddressProblem(env.alarmEmail);
     if (problem) throw new PropError(this, "alarmEmail", env.alarmEmail, `${problem} Set ${env.name.toUpperCase()}_ALARM_EMAIL.`);
 
+    this.accessLogs = new Bucket(this, "AccessLogs", {
+      bucketName: refs.accessLogsBucket,
+      serverAccessLogsTarget: true,
+      expireObjectsAfterDays: env.logRetentionDays > 0 ? env.logRetentionDays : undefined,
+      noncurrentVersionExpirationDays: 1,
+    });
+    suppress(
+      this.accessLogs,
+      "S3_6",
+      "This bucket is the access-log target itself; logging it into itself would log its own log writes without end.",
+    );
     this.artifacts = new Bucket(this, "Artifacts", {
       bucketName: refs.artifactsBucket,
       noncurrentVersionExpirationDays: ARTIFACT_NONCURRENT_DAYS,
+      serverAccessLogs: { bucket: this.accessLogs, prefix: "artifacts/" },
     });
 
     const partition = new DataAwsPartition(this, "Partition");

@@ -4,6 +4,7 @@ import { Bucket } from "../bucket";
 import type { Environment } from "../config/environments";
 import { PropError } from "../core/errors";
 import { ServiceStack } from "../core/service-stack";
+import { suppress } from "../policy/suppress";
 
 /** `state-bootstrap-<env>` */
 export function stateBootstrapStackId(env: Environment): string {
@@ -41,6 +42,11 @@ export class StateBootstrapStack extends ServiceStack {
       ...(backend.region !== env.region ? { region: backend.region } : {}),
     });
     this.stateBucket.resource.lifecycle = { preventDestroy: true };
+    suppress(
+      this.stateBucket,
+      "S3_6",
+      "The state bucket is created before any other bucket, so no access-log bucket exists yet; audit state access with CloudTrail S3 data events.",
+    );
 
     new TerraformOutput(this, "state_bucket", { value: this.stateBucket.bucketName });
   }

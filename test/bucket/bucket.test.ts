@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Bucket, bucketNameProblem, defaultBucketPrefix, keyPrefixProblem, type BucketProps } from "../../modules/bucket";
-import { FakeGrantee, env, only, onlyId, ref, serviceStack, synth } from "../table/support";
+import { FakeGrantee, env, only, onlyId, ref, resources, serviceStack, synth } from "../table/support";
 
 const KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -111,6 +111,53 @@ describe("bucket", () => {
       }
     });
 
+    it("delivers server access logs to another bucket, under the bucket's name by default", () => {
+      const { out } = bucketIn({ serverAccessLogs: { bucket: "acme-access-logs" } });
+      expect(only(out, "aws_s3_bucket_logging")).to.deep.equal({
+        bucket: ref(out, "aws_s3_bucket", "bucket"),
+        target_bucket: "acme-access-logs",
+        target_prefix: `${ref(out, "aws_s3_bucket", "bucket")}/`,
+      });
+      const custom = bucketIn({ serverAccessLogs: { bucket: "acme-access-logs", prefix: "backups/" } }).out;
+      expect(only(custom, "aws_s3_bucket_logging").target_prefix).to.equal("backups/");
+      expect(resources(bucketIn().out, "aws_s3_bucket_logging")).to.deep.equal({});
+    });
+
+    it("configures logging to a Bucket construct after that bucket's delivery policy exists", () => {
+      const stack = serviceStack("files");
+      const logs = new Bucket(stack, "Logs", { serverAccessLogsTarget: true });
+      new Bucket(stack, "Data", { serverAccessLogs: { bucket: logs } });
+      const out = synth(stack);
+      const logging = only(out, "aws_s3_bucket_logging");
+      const logsId = Object.keys(resources(out, "aws_s3_bucket")).find((k) => k.startsWith("Logs_"))!;
+      const policyId = Object.keys(resources(out, "aws_s3_bucket_policy")).find((k) => k.startsWith("Logs_"))!;
+      expect(logging.target_bucket).to.equal(`\${aws_s3_bucket.${logsId}.bucket}`);
+      expect(logging.depends_on).to.deep.equal([`aws_s3_bucket_policy.${policyId}`]);
+    });
+
+    it("lets the S3 logging service write into a log target bucket, from this account only", () => {
+      const { out } = bucketIn({ serverAccessLogsTarget: true });
+      const arn = ref(out, "aws_s3_bucket", "arn");
+      const account = `\${data.aws_caller_identity.${Object.keys(out.data!.aws_caller_identity!)[0]}.account_id}`;
+      const statements = JSON.parse(only(out, "aws_s3_bucket_policy").policy as string).Statement;
+      expect(statements).to.have.length(2);
+      expect(statements[0].Sid).to.equal("DenyInsecureTransport");
+      expect(statements[1]).to.deep.equal({
+        Sid: "AllowServerAccessLogDelivery",
+        Effect: "Allow",
+        Principal: { Service: "logging.s3.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `${arn}/*`,
+        Condition: { StringEquals: { "aws:SourceAccount": account } },
+      });
+      expect(bucketIn().out.data).to.equal(undefined);
+    });
+
+    it("expires current objects only when asked", () => {
+      const rules = only(bucketIn({ expireObjectsAfterDays: 90 }).out, "aws_s3_bucket_lifecycle_configuration").rule as Record<string, unknown>[];
+      expect(rules[1]).to.deep.equal({ id: "expire-objects", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: 90 }] });
+    });
+
     it("allows forceDestroy where the environment does not protect stateful resources", () => {
       expect(only(bucketIn({ forceDestroy: true }).out, "aws_s3_bucket").force_destroy).to.equal(true);
     });
@@ -196,6 +243,10 @@ describe("bucket", () => {
       ["bad prefixes", { bucketPrefix: "-bad" }, `files-dev/Backups: "bucketPrefix" is "-bad": use lowercase letters, digits, '.' and '-', starting with a letter or digit.`],
       ["both name and prefix", { bucketName: "abc", bucketPrefix: "abc-" }, 'files-dev/Backups: "bucketPrefix" is "abc-": Cannot set both "bucketName" and "bucketPrefix": keep one.'],
       ["noncurrent expiry below a day", { noncurrentVersionExpirationDays: 0 }, 'files-dev/Backups: "noncurrentVersionExpirationDays" is 0: use a whole number of days, at least 1.'],
+      ["object expiry below a day", { expireObjectsAfterDays: 0.5 }, 'files-dev/Backups: "expireObjectsAfterDays" is 0.5: use a whole number of days, at least 1.'],
+      ["a bad log bucket name", { serverAccessLogs: { bucket: "Logs" } }, 'files-dev/Backups: "serverAccessLogs.bucket" is "Logs": give the bucket (or the name of the bucket) that receives the logs.'],
+      ["logging to itself", { bucketName: "acme-logs", serverAccessLogs: { bucket: "acme-logs" } }, 'files-dev/Backups: "serverAccessLogs.bucket" is "acme-logs": deliver the logs to another bucket: a bucket logging to itself logs its own log writes without end.'],
+      ["a log prefix with a leading slash", { serverAccessLogs: { bucket: "acme-logs", prefix: "/x/" } }, 'files-dev/Backups: "serverAccessLogs.prefix" is "/x/": remove the leading "/"'],
       ["non-KMS key ARNs", { kmsKeyArn: "alias/aws/s3" }, 'files-dev/Backups: "kmsKeyArn" is "alias/aws/s3": give a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>).'],
     ];
     for (const [name, props, message] of cases) {

@@ -4,9 +4,25 @@ import { loadEnvironment, loadEnvironments } from "../../modules/config/environm
 import { ServiceStack } from "../../modules/core/service-stack";
 import { lambdaErrorRateAlarm } from "../../modules/monitoring";
 import { SERVICES, defineApp } from "../../modules/services";
-import { API_GATEWAY_LOG_ACTIONS, PlatformStack, alarmTopic, alarmTopicArn, platformRefs } from "../../modules/services/platform";
+import {
+  API_GATEWAY_LOG_ACTIONS,
+  PlatformStack,
+  accessLogsBucketName,
+  alarmTopic,
+  alarmTopicArn,
+  platformRefs,
+} from "../../modules/services/platform";
 import { StateBootstrapStack } from "../../modules/services/state-bootstrap";
+import { bucketNameProblem } from "../../modules/bucket";
+import { applyPolicy, type PolicyResult } from "../../modules/policy";
 import { env, only, onlyId, ref, resources, type Synthesized } from "../table/support";
+
+/** Logical id of the resource of `type` whose `attr` equals `value`. */
+function byName(out: Synthesized, type: string, attr: string, value: string): string {
+  const hit = Object.entries(resources(out, type)).find(([, r]) => r[attr] === value);
+  if (!hit) throw new Error(`no ${type} with ${attr} ${value}`);
+  return hit[0];
+}
 
 function synthStack(stack: TerraformStack): Synthesized {
   return JSON.parse(Testing.synth(stack)) as Synthesized;
@@ -23,6 +39,7 @@ describe("platform stack", () => {
     expect(platformRefs(env("dev"))).to.deep.equal({
       stackId: "platform-dev",
       artifactsBucket: "dev-cdktf-rest-platform-artifacts",
+      accessLogsBucket: "dev-cdktf-rest-platform-artifacts-access-logs",
       alarmTopicName: "dev-alarms",
       apiGatewayCloudWatchRoleName: "dev-apigateway-cloudwatch",
     });
@@ -40,20 +57,52 @@ describe("platform stack", () => {
 
   it("creates the artifacts bucket named exactly env.artifactsBucket, with the bucket module's safe defaults", () => {
     const { out } = platformOut({ DEV_ARTIFACTS_BUCKET: "acme-dev-artifacts" });
-    expect(only(out, "aws_s3_bucket")).to.deep.equal({ bucket: "acme-dev-artifacts", force_destroy: false });
-    expect(only(out, "aws_s3_bucket_public_access_block")).to.deep.include({
+    const id = byName(out, "aws_s3_bucket", "bucket", "acme-dev-artifacts");
+    expect(resources(out, "aws_s3_bucket")[id]).to.deep.equal({ bucket: "acme-dev-artifacts", force_destroy: false });
+    const bucketRef = `\${aws_s3_bucket.${id}.bucket}`;
+    const companion = (type: string) => Object.values(resources(out, type)).find((r) => r.bucket === bucketRef)!;
+    expect(companion("aws_s3_bucket_public_access_block")).to.deep.include({
       block_public_acls: true,
       block_public_policy: true,
       ignore_public_acls: true,
       restrict_public_buckets: true,
     });
-    expect(only(out, "aws_s3_bucket_versioning").versioning_configuration).to.deep.equal({ status: "Enabled" });
-    expect(only(out, "aws_s3_bucket_ownership_controls").rule).to.deep.equal({ object_ownership: "BucketOwnerEnforced" });
-    expect(only(out, "aws_s3_bucket_server_side_encryption_configuration")).to.have.property("rule");
-    expect(JSON.parse(only(out, "aws_s3_bucket_policy").policy as string).Statement[0].Effect).to.equal("Deny");
-    const rules = only(out, "aws_s3_bucket_lifecycle_configuration").rule as Record<string, unknown>[];
+    expect(companion("aws_s3_bucket_versioning").versioning_configuration).to.deep.equal({ status: "Enabled" });
+    expect(companion("aws_s3_bucket_ownership_controls").rule).to.deep.equal({ object_ownership: "BucketOwnerEnforced" });
+    expect(companion("aws_s3_bucket_server_side_encryption_configuration")).to.have.property("rule");
+    expect(JSON.parse(companion("aws_s3_bucket_policy").policy as string).Statement).to.have.length(1);
+    const rules = companion("aws_s3_bucket_lifecycle_configuration").rule as Record<string, unknown>[];
     expect(rules.map((r) => r.id)).to.deep.equal(["abort-incomplete-multipart-uploads", "expire-noncurrent-versions"]);
-    expect(out.output!.artifacts_bucket!.value).to.equal(ref(out, "aws_s3_bucket", "bucket"));
+    expect(out.output!.artifacts_bucket!.value).to.equal(bucketRef);
+  });
+
+  it("delivers the artifacts bucket's access logs to <artifacts>-access-logs, which expires them after the log retention", () => {
+    const { out } = platformOut({ DEV_ARTIFACTS_BUCKET: "acme-dev-artifacts", DEV_LOG_RETENTION_DAYS: "30" });
+    const logsId = byName(out, "aws_s3_bucket", "bucket", "acme-dev-artifacts-access-logs");
+    const logsRef = `\${aws_s3_bucket.${logsId}.bucket}`;
+    expect(only(out, "aws_s3_bucket_logging")).to.deep.include({ target_bucket: logsRef, target_prefix: "artifacts/" });
+    const logsPolicy = Object.values(resources(out, "aws_s3_bucket_policy")).find((r) => r.bucket === logsRef)!;
+    const sids = JSON.parse(logsPolicy.policy as string).Statement.map((st: { Sid: string }) => st.Sid);
+    expect(sids).to.deep.equal(["DenyInsecureTransport", "AllowServerAccessLogDelivery"]);
+    const lifecycle = Object.values(resources(out, "aws_s3_bucket_lifecycle_configuration")).find((r) => r.bucket === logsRef)!;
+    expect(lifecycle.rule).to.deep.include({ id: "expire-objects", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: 30 }] });
+  });
+
+  it("keeps the access-log bucket name within S3's 63 characters", () => {
+    expect(accessLogsBucketName("dev-cdktf-rest-platform-artifacts")).to.equal("dev-cdktf-rest-platform-artifacts-access-logs");
+    const long = accessLogsBucketName(`${"a".repeat(50)}-b.c`);
+    expect(long).to.have.length.at.most(63);
+    expect(bucketNameProblem(long)).to.equal(undefined);
+  });
+
+  it("passes every policy rule, with the log bucket's own access logging suppressed with a reason", () => {
+    const app = Testing.app();
+    const stack = new PlatformStack(app as App, env("prod"));
+    let result: PolicyResult | undefined;
+    applyPolicy(stack, { failOn: "warning", onResult: (r) => (result = r) });
+    Testing.synth(stack, true);
+    expect(result!.findings).to.deep.equal([]);
+    expect(result!.suppressed.map((f) => [f.ruleId, f.suppressedAt])).to.deep.equal([["S3_6", "platform-prod/AccessLogs"]]);
   });
 
   it("gives API Gateway a CloudWatch role it alone can assume, with an inline logs policy and no managed policy", () => {
@@ -68,8 +117,9 @@ describe("platform stack", () => {
     expect(resources(out, "aws_iam_role_policy_attachment")).to.deep.equal({});
     const policy = only(out, "aws_iam_role_policy");
     expect(policy.role).to.equal(ref(out, "aws_iam_role", "id"));
-    const partition = `\${data.aws_partition.${Object.keys(out.data!.aws_partition!)[0]}.partition}`;
-    const account = `\${data.aws_caller_identity.${Object.keys(out.data!.aws_caller_identity!)[0]}.account_id}`;
+    const partition = "${data.aws_partition.Partition.partition}";
+    const account = "${data.aws_caller_identity.Caller.account_id}";
+    expect(out.data!.aws_caller_identity).to.have.property("Caller");
     expect(JSON.parse(policy.policy as string)).to.deep.equal({
       Version: "2012-10-17",
       Statement: [
@@ -147,6 +197,16 @@ describe("state-bootstrap stack", () => {
     expect(only(out, "aws_s3_bucket_public_access_block")).to.deep.include({ block_public_acls: true, restrict_public_buckets: true });
     const tls = JSON.parse(only(out, "aws_s3_bucket_policy").policy as string).Statement[0];
     expect(tls.Condition).to.deep.equal({ Bool: { "aws:SecureTransport": "false" } });
+  });
+
+  it("passes every policy rule, its missing access logging suppressed with a reason", () => {
+    const app = Testing.app();
+    const stack = new StateBootstrapStack(app as App, env("dev"));
+    let result: PolicyResult | undefined;
+    applyPolicy(stack, { failOn: "warning", onResult: (r) => (result = r) });
+    Testing.synth(stack, true);
+    expect(result!.findings).to.deep.equal([]);
+    expect(result!.suppressed.map((f) => [f.ruleId, f.suppressedAt])).to.deep.equal([["S3_6", "state-bootstrap-dev/StateBucket"]]);
   });
 
   it("creates the bucket in the backend's region when it differs from the environment's", () => {
