@@ -287,8 +287,13 @@ export class NodejsFunction extends Construct implements LambdaFunctionRef, IGra
     return this;
   }
 
-  /** Adds a least-privilege statement to this function's own inline role policy. */
+  /**
+   * Adds a least-privilege statement to this function's own inline role policy. A statement
+   * identical to one already there (the same grant made twice) is added once.
+   */
   addToRolePolicy(statement: PolicyStatement): void {
+    const rendered = policyDocument([statement]);
+    if (this.statements.some((s) => policyDocument([s]) === rendered)) return;
     const sids = new Set(this.statements.flatMap((s) => (s.sid ? [s.sid] : [])));
     validateStatement(this, statement, sids);
     this.statements.push(statement);

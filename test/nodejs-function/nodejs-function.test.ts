@@ -242,6 +242,15 @@ describe("nodejs-function: NodejsFunction", () => {
       expect(theirs.Statement).to.have.length(2);
     });
 
+    it("adds the same grant once when it is made twice", () => {
+      const { stack, fn } = make();
+      const grant = { actions: ["dynamodb:GetItem"], resources: ["arn:aws:dynamodb:us-east-1:111122223333:table/Items"] };
+      fn.addToRolePolicy(grant);
+      fn.addToRolePolicy({ ...grant, actions: [...grant.actions] });
+      fn.addToRolePolicy({ ...grant, actions: ["dynamodb:PutItem"] });
+      expect(policyOf(synth(stack)).Statement).to.have.length(4);
+    });
+
     it("refuses wildcard actions, '*' resources for scopable actions, bad and duplicate sids", () => {
       const { fn } = make();
       const arn = "arn:aws:dynamodb:us-east-1:111122223333:table/Items";
