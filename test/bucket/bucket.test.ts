@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Bucket, bucketNameProblem, defaultBucketPrefix, keyPrefixProblem, type BucketProps } from "../../modules/bucket";
-import { FakeGrantee, env, only, onlyId, ref, resources, serviceStack, synth } from "../table/support";
+import { FakeGrantee, env, only, onlyId, policyResult, ref, resources, serviceStack, synth } from "../table/support";
 
 const KEY = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
@@ -161,6 +161,14 @@ describe("bucket", () => {
     it("allows forceDestroy where the environment does not protect stateful resources", () => {
       expect(only(bucketIn({ forceDestroy: true }).out, "aws_s3_bucket").force_destroy).to.equal(true);
     });
+  });
+
+  it("passes every policy rule when it logs to a log target; only the target's own logging is left to the caller", () => {
+    const stack = serviceStack("files");
+    const logs = new Bucket(stack, "Logs", { serverAccessLogsTarget: true });
+    new Bucket(stack, "Data", { serverAccessLogs: { bucket: logs } });
+    const findings = policyResult(stack).findings.map((f) => [f.ruleId, f.constructPath]);
+    expect(findings).to.deep.equal([["S3_6", "files-dev/Logs/Bucket"]]);
   });
 
   describe("grants", () => {

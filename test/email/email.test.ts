@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { Email, emailAddressProblem, type EmailProps } from "../../modules/email";
-import { FakeGrantee, only, resources, serviceStack, synth } from "../table/support";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { policyDocument } from "../../modules/core/grant";
+import { FakeGrantee, only, policyResult, resources, serviceStack, synth } from "../table/support";
 
 function emailIn(props: EmailProps) {
   const stack = serviceStack("mail");
@@ -49,6 +51,25 @@ describe("email", () => {
         Condition: { StringEquals: { "ses:FromAddress": ["no-reply@dev.example.com"] } },
       },
     ]);
+  });
+
+  it("satisfies the SES policy rule: the address grantSend allows is a declared identity", () => {
+    const stack = serviceStack("mail");
+    const email = new Email(stack, "Email", { sender: "no-reply@dev.example.com" });
+    const fn = new FakeGrantee();
+    email.grantSend(fn);
+    new IamRolePolicy(stack, "Policy", { role: "fn-role", policy: policyDocument(fn.statements) });
+    expect(policyResult(stack).findings).to.deep.equal([]);
+
+    // The same grant for an address that is not declared breaks the rule: the check is real.
+    const other = serviceStack("mail");
+    const undeclared = {
+      ...fn.statements[0]!,
+      resources: ["arn:aws:ses:us-east-1:111122223333:identity/x@example.com"],
+      conditions: { StringEquals: { "ses:FromAddress": ["x@example.com"] } },
+    };
+    new IamRolePolicy(other, "Policy", { role: "fn-role", policy: policyDocument([undeclared]) });
+    expect(policyResult(other).findings.map((f) => f.ruleId)).to.deep.equal(["SES1"]);
   });
 
   describe("prop validation", () => {

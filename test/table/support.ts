@@ -3,6 +3,7 @@ import { App, DefaultTokenResolver, StringConcat, Testing, Tokenization, type Te
 import { loadEnvironment, type Environment } from "../../modules/config/environments";
 import { ServiceStack } from "../../modules/core/service-stack";
 import { policyDocument, type IGrantable, type PolicyStatement } from "../../modules/core/grant";
+import { applyPolicy, type PolicyResult } from "../../modules/policy";
 
 /** An IGrantable that records every statement it is given. */
 export class FakeGrantee implements IGrantable {
@@ -66,4 +67,13 @@ export function onlyId(out: Synthesized, type: string): string {
 /** `${<type>.<logical id>.<attr>}` for the only resource of one type. */
 export function ref(out: Synthesized, type: string, attr: string): string {
   return `\${${type}.${onlyId(out, type)}.${attr}}`;
+}
+
+/** Runs every policy rule on a stack at synth and returns the result (warnings included). */
+export function policyResult(stack: TerraformStack): PolicyResult {
+  let result: PolicyResult | undefined;
+  applyPolicy(stack, { failOn: "none", onResult: (r) => (result = r) });
+  Testing.synth(stack, true);
+  if (!result) throw new Error("the policy validation did not run");
+  return result;
 }

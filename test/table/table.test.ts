@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { App, Testing, TerraformStack } from "cdktf";
 import { Table, planTable, seedItemId, type TableProps } from "../../modules/table";
-import { FakeGrantee, env, only, ref, resources, serviceStack, synth } from "./support";
+import { FakeGrantee, env, only, policyResult, ref, resources, serviceStack, synth } from "./support";
 
 const ID_N = { name: "ID", type: "N" } as const;
 
@@ -94,6 +94,12 @@ describe("table", () => {
       expect(Object.values(out.resource.aws_dynamodb_table)[0]).to.deep.include({ name: "named", deletion_protection_enabled: true });
       expect(t.indexNames).to.deep.equal([]);
     });
+  });
+
+  it("passes the policy rules (point-in-time recovery, encryption)", () => {
+    const stack = serviceStack("items");
+    new Table(stack, "Items", { partitionKey: ID_N, seed: [{ ID: 1 }] });
+    expect(policyResult(stack).findings).to.deep.equal([]);
   });
 
   describe("seed items", () => {
