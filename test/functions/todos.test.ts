@@ -1,0 +1,138 @@
+import { expect } from "chai";
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import { backends, createTable, tableItems, uniqueName } from "../support/backends.js";
+import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
+
+type Handler = (event: APIGatewayProxyEvent) => Promise<unknown>;
+interface Todo {
+  id: string;
+  title: string;
+  description: string;
+  completed: boolean;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+describe("todo-api-handler", function () {
+  let handler: Handler;
+  let table: string;
+  const call = async (e: APIGatewayProxyEvent) => parseResponse(await handler(e));
+  const create = (body: unknown, headers: Record<string, string> = JSON_HEADERS) =>
+    call(proxyEvent({ method: "POST", resource: "/todos", headers, body: typeof body === "string" ? body : JSON.stringify(body) }));
+  const one = (method: string, id: string, body?: unknown) =>
+    call(proxyEvent({ method, resource: "/todos/{id}", pathParameters: { id }, headers: JSON_HEADERS, body: body === undefined ? null : JSON.stringify(body) }));
+  const list = (query: Record<string, string> = {}) => call(proxyEvent({ method: "GET", resource: "/todos", query, headers: JSON_HEADERS }));
+
+  before(async function () {
+    await backends();
+    process.env.ALLOWED_ORIGINS = "https://app.example.com";
+    handler = (await import("../../functions/todos/index.js")).handler as Handler;
+  });
+
+  beforeEach(async function () {
+    table = await createTable(uniqueName("TodoItems"), ["id", "S"]);
+    process.env.TABLE_NAME = table;
+  });
+
+  it("creates a todo with a server id, timestamps, version 1 and defaults", async function () {
+    const res = await create({ title: "Learn AWS", id: "client-chosen" });
+    expect(res.statusCode).to.equal(400); // clients cannot choose ids
+    const ok = await create({ title: "Learn AWS", description: "Complete the serverless API project" });
+    expect(ok.statusCode).to.equal(201);
+    const todo = ok.body as Todo;
+    expect(todo.id).to.match(/^[0-9a-f-]{36}$/);
+    expect(todo).to.include({ title: "Learn AWS", completed: false, version: 1 });
+    expect(todo.createdAt).to.equal(todo.updatedAt);
+    expect(Number.isNaN(Date.parse(todo.createdAt))).to.equal(false);
+    expect(ok.headers["Access-Control-Allow-Origin"]).to.equal("https://app.example.com");
+    expect((await one("GET", todo.id)).body).to.deep.equal(todo);
+  });
+
+  for (const [what, body] of [
+    ["a missing title", { completed: false }],
+    ["an empty title", { title: "" }],
+    ["a blank title", { title: "   " }],
+    ["a title over 200 characters", { title: "t".repeat(201) }],
+    ["a description over 2000 characters", { title: "ok", description: "d".repeat(2001) }],
+    ["a completed that is not a boolean", { title: "ok", completed: "yes" }],
+    ["a title that is not a string", { title: 5 }],
+  ] as const) {
+    it(`answers 400 for ${what} and writes nothing`, async function () {
+      const res = await create(body);
+      expect(res.statusCode).to.equal(400);
+      expect((res.body as { message: string }).message).to.match(/body/);
+      expect(await tableItems(table)).to.deep.equal([]);
+    });
+  }
+
+  it("answers 415, 400 and 413 for the wrong content type, malformed JSON and a huge body", async function () {
+    expect((await create({ title: "x" }, { "Content-Type": "application/x-www-form-urlencoded" })).statusCode).to.equal(415);
+    expect((await create("{'title': 'x'}")).statusCode).to.equal(400);
+    expect((await create({ title: "x", description: "d".repeat(70000) })).statusCode).to.equal(413);
+    expect((await create('{"title":"x","__proto__":{"polluted":true}}')).statusCode).to.equal(400);
+    expect(await tableItems(table)).to.deep.equal([]);
+  });
+
+  it("lists todos a page at a time", async function () {
+    for (let i = 0; i < 5; i += 1) await create({ title: `t${i}` });
+    const titles: string[] = [];
+    let token: string | undefined;
+    do {
+      const res = await list({ limit: "2", ...(token ? { nextToken: token } : {}) });
+      expect(res.statusCode).to.equal(200);
+      const body = res.body as { items: Todo[]; nextToken?: string };
+      titles.push(...body.items.map((t) => t.title));
+      token = body.nextToken;
+    } while (token);
+    expect(titles.sort()).to.deep.equal(["t0", "t1", "t2", "t3", "t4"]);
+    expect((await list({ nextToken: "eyJ2IjoxLCJrIjp7ImlkIjo1fX0" })).statusCode).to.equal(400);
+  });
+
+  it("updates only the fields sent, bumping version and updatedAt", async function () {
+    const todo = (await create({ title: "Learn AWS", description: "keep me" })).body as Todo;
+    const res = await one("PUT", todo.id, { completed: true, version: 1 });
+    expect(res.statusCode).to.equal(200);
+    expect(res.body).to.include({ title: "Learn AWS", description: "keep me", completed: true, version: 2, createdAt: todo.createdAt });
+    expect(await one("PUT", todo.id, { version: 2 })).to.have.property("statusCode", 400);
+    expect(await one("PUT", todo.id, { title: "x" })).to.have.property("statusCode", 400);
+  });
+
+  it("answers 409 for a stale version and 404 for PUT or DELETE on a missing id", async function () {
+    const todo = (await create({ title: "a" })).body as Todo;
+    expect((await one("PUT", todo.id, { title: "b", version: 1 })).statusCode).to.equal(200);
+    const stale = await one("PUT", todo.id, { title: "c", version: 1 });
+    expect(stale.statusCode).to.equal(409);
+    expect(stale.body).to.include({ currentVersion: 2 });
+    const missing = "00000000-0000-4000-8000-000000000000";
+    expect((await one("PUT", missing, { title: "c", version: 1 })).statusCode).to.equal(404);
+    expect((await one("DELETE", missing)).statusCode).to.equal(404);
+    expect((await one("GET", missing)).statusCode).to.equal(404);
+    expect((await one("GET", "not-a-uuid")).statusCode).to.equal(400);
+    expect(await tableItems(table)).to.have.length(1);
+  });
+
+  it("lets exactly one of N parallel updates with the same version win", async function () {
+    const todo = (await create({ title: "race" })).body as Todo;
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => one("PUT", todo.id, { title: `w${i}`, version: 1 })));
+    expect(results.filter((r) => r.statusCode === 200)).to.have.length(1);
+    expect(results.filter((r) => r.statusCode === 409)).to.have.length(9);
+    expect(((await one("GET", todo.id)).body as Todo).version).to.equal(2);
+  });
+
+  it("deletes a todo", async function () {
+    const todo = (await create({ title: "bye" })).body as Todo;
+    expect((await one("DELETE", todo.id)).statusCode).to.equal(200);
+    expect((await one("GET", todo.id)).statusCode).to.equal(404);
+    expect((await one("DELETE", todo.id)).statusCode).to.equal(404);
+  });
+
+  it("answers 405 for other methods and 500 without leaking detail when misconfigured", async function () {
+    expect((await call(proxyEvent({ method: "PATCH", resource: "/todos", headers: JSON_HEADERS }))).statusCode).to.equal(405);
+    process.env.TABLE_NAME = "no-such-table";
+    const res = await list();
+    expect(res.statusCode).to.equal(500);
+    expect(res.body).to.include({ message: "Internal server error" });
+    expect(JSON.stringify(res.body)).not.to.contain("no-such-table");
+  });
+});
