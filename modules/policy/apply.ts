@@ -44,6 +44,15 @@ export function suppressionsFromJson(stack: StackJson): Suppression[] {
   return [...(policy?.suppressions ?? [])];
 }
 
+/**
+ * `POLICY_FAIL_ON=none|warning|error` overrides the option: the review synthesizes with
+ * `none` so that it can report findings instead of stopping at the first failing stack.
+ */
+function failOnFromEnv(): PolicyOptions["failOn"] | undefined {
+  const v = process.env.POLICY_FAIL_ON;
+  return v === "none" || v === "warning" || v === "error" ? v : undefined;
+}
+
 /** True when `applyPolicy` has been called on the stack. */
 export function hasPolicy(stack: TerraformStack): boolean {
   return stack.node.tryFindChild(POLICY_RECORD_ID) !== undefined;
@@ -59,7 +68,7 @@ export function applyPolicy(stack: TerraformStack, options: PolicyOptions = {}):
   if (hasPolicy(stack)) return;
   new PolicyRecord(stack, stack);
   const rules = options.rules ?? RULES;
-  const failOn = options.failOn ?? "error";
+  const failOn = failOnFromEnv() ?? options.failOn ?? "error";
   stack.node.addValidation({
     validate(): string[] {
       const json = stack.toTerraform() as StackJson;

@@ -1,0 +1,102 @@
+/**
+ * From synthesized stacks (and optionally a base) to reports, OpenAPI documents and an
+ * API diff. No synth and no git here: `main.ts` feeds it; tests call it directly.
+ */
+import { Validator } from "@seriousme/openapi-schema-validator";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { evaluate, suppressionsFromJson, type PolicyResult, type StackJson } from "../../modules/policy";
+import { buildApiModels, type ApiModel } from "./api-model";
+import { diffApis, renderDiff, type ApiDiff } from "./diff";
+import { buildFunctionModels } from "./functions";
+import { toOpenApi } from "./openapi";
+import { renderReport } from "./report";
+
+export interface StackReview {
+  readonly stack: string;
+  readonly apis: readonly ApiModel[];
+  readonly policy: PolicyResult;
+  readonly markdown: string;
+  /** `<api>.<stage>` → OpenAPI document */
+  readonly openapi: ReadonlyMap<string, Record<string, unknown>>;
+  readonly diff?: ApiDiff;
+}
+
+export interface ReviewResult {
+  readonly stacks: readonly StackReview[];
+  readonly diff?: ApiDiff;
+  /** Markdown for the pull request comment: API diff first, then one line per stack, then the reports. */
+  readonly summary: string;
+}
+
+export function allApiModels(stacks: ReadonlyMap<string, StackJson>): ApiModel[] {
+  return [...stacks].flatMap(([name, json]) => buildApiModels(name, json));
+}
+
+const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_");
+
+export function review(head: ReadonlyMap<string, StackJson>, base?: { ref: string; stacks: ReadonlyMap<string, StackJson> }): ReviewResult {
+  const baseModels = base ? allApiModels(base.stacks) : undefined;
+  const reviews: StackReview[] = [];
+  for (const [stack, json] of head) {
+    const apis = buildApiModels(stack, json);
+    const policy = evaluate(json, suppressionsFromJson(json));
+    const diff = baseModels ? diffApis(baseModels.filter((a) => a.stack === stack), apis) : undefined;
+    const openapi = new Map<string, Record<string, unknown>>();
+    for (const api of apis) for (const s of api.stages) openapi.set(`${fileSafe(api.name)}.${fileSafe(s.name)}`, toOpenApi(api, s.name));
+    const markdown = renderReport({
+      stack,
+      apis,
+      functions: buildFunctionModels(json),
+      policy,
+      policyApplied: (json["//"]?.metadata as { policy?: unknown } | undefined)?.policy !== undefined,
+      ...(diff && base ? { diff: renderDiff(diff, base.ref) } : {}),
+    });
+    reviews.push({ stack, apis, policy, markdown, openapi, ...(diff ? { diff } : {}) });
+  }
+  const diff = baseModels && base ? diffApis(baseModels, allApiModels(head)) : undefined;
+  const lines = ["# Infrastructure review", ""];
+  if (diff && base) lines.push(renderDiff(diff, base.ref), "");
+  lines.push("| Stack | APIs | Routes | Errors | Warnings | Suppressed |", "|---|---|---|---|---|---|");
+  for (const r of reviews) {
+    const errors = r.policy.findings.filter((f) => f.severity === "error").length;
+    lines.push(`| ${r.stack} | ${r.apis.length} | ${r.apis.reduce((n, a) => n + a.routes.length, 0)} | ${errors} | ${r.policy.findings.length - errors} | ${r.policy.suppressed.length} |`);
+  }
+  lines.push("");
+  for (const r of reviews) lines.push(`<details><summary>${r.stack}</summary>`, "", r.markdown, "", "</details>", "");
+  return { stacks: reviews, ...(diff ? { diff } : {}), summary: lines.join("\n") };
+}
+
+/** Validates an OpenAPI document; returns the validator's errors (empty when valid). */
+export async function validateOpenApi(doc: Record<string, unknown>): Promise<string[]> {
+  const res = await new Validator().validate(doc);
+  if (res.valid) return [];
+  return typeof res.errors === "string" ? [res.errors] : (res.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""}`.trim());
+}
+
+/** Writes `<dir>/<stack>.md`, `<dir>/openapi/<stack>/<api>.<stage>.json`, `<dir>/summary.md`. */
+export function writeReview(result: ReviewResult, dir: string): string[] {
+  const written: string[] = [];
+  mkdirSync(dir, { recursive: true });
+  for (const r of result.stacks) {
+    const md = join(dir, `${fileSafe(r.stack)}.md`);
+    writeFileSync(md, r.markdown);
+    written.push(md);
+    for (const [name, doc] of r.openapi) {
+      const d = join(dir, "openapi", fileSafe(r.stack));
+      mkdirSync(d, { recursive: true });
+      const f = join(d, `${name}.json`);
+      writeFileSync(f, `${JSON.stringify(doc, null, 2)}\n`);
+      written.push(f);
+    }
+  }
+  const summary = join(dir, "summary.md");
+  writeFileSync(summary, result.summary);
+  written.push(summary);
+  if (result.diff) {
+    const f = join(dir, "api-diff.json");
+    writeFileSync(f, `${JSON.stringify(result.diff, null, 2)}\n`);
+    written.push(f);
+  }
+  return written;
+}
