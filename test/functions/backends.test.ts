@@ -1,0 +1,92 @@
+import { expect } from "chai";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { SESClient, SendEmailCommand, SendRawEmailCommand } from "@aws-sdk/client-ses";
+import { SESv2Client, SendEmailCommand as SendEmailV2Command } from "@aws-sdk/client-sesv2";
+import { startSesMailbox, type SesMailbox } from "../../scripts/local/backends.js";
+
+describe("local back ends: SES mailbox", function () {
+  let dir: string;
+  let mailbox: SesMailbox;
+  const identities = new Set<string>(["no-reply@system.edu.vn", "example.org"]);
+  let v1: SESClient;
+  let v2: SESv2Client;
+
+  before(async function () {
+    dir = mkdtempSync(path.join(os.tmpdir(), "mailbox-test-"));
+    mailbox = await startSesMailbox({ directory: dir, identities: () => identities });
+    v1 = new SESClient({ endpoint: mailbox.endpoint, region: "us-east-1" });
+    v2 = new SESv2Client({ endpoint: mailbox.endpoint, region: "eu-west-1" });
+  });
+
+  after(async function () {
+    await mailbox.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("accepts SendEmail from a verified address and writes <id>.eml and <id>.json", async function () {
+    const out = await v1.send(
+      new SendEmailCommand({
+        Source: "no-reply@system.edu.vn",
+        Destination: { ToAddresses: ["admin@system.edu.vn"], CcAddresses: ["cc@system.edu.vn"] },
+        Message: { Subject: { Data: "Backup done" }, Body: { Text: { Data: "Items: 3\nSize: 10 bytes" } } },
+      }),
+    );
+    expect(out.MessageId).to.be.a("string");
+    const files = readdirSync(dir);
+    expect(files).to.include(`${out.MessageId}.eml`).and.include(`${out.MessageId}.json`);
+    const eml = readFileSync(path.join(dir, `${out.MessageId}.eml`), "utf8");
+    expect(eml).to.contain("Subject: Backup done").and.contain("To: admin@system.edu.vn").and.contain("Items: 3");
+    const [message] = (await mailbox.messages()).filter((m) => m.id === out.MessageId);
+    expect(message).to.deep.include({ action: "SendEmail", source: "no-reply@system.edu.vn", to: ["admin@system.edu.vn"], cc: ["cc@system.edu.vn"], subject: "Backup done", region: "us-east-1" });
+  });
+
+  it("accepts a sender whose domain is a verified identity, via SendRawEmail", async function () {
+    const raw = "From: reports@example.org\r\nTo: someone@example.com\r\nSubject: Raw hello\r\n\r\nBody text";
+    const out = await v1.send(new SendRawEmailCommand({ RawMessage: { Data: Buffer.from(raw) } }));
+    const message = (await mailbox.messages()).find((m) => m.id === out.MessageId);
+    expect(message).to.deep.include({ action: "SendRawEmail", source: "reports@example.org", to: ["someone@example.com"], subject: "Raw hello" });
+    expect(readFileSync(path.join(dir, `${out.MessageId}.eml`), "utf8")).to.equal(raw);
+  });
+
+  it("accepts SESv2 SendEmail", async function () {
+    const out = await v2.send(
+      new SendEmailV2Command({
+        FromEmailAddress: "no-reply@system.edu.vn",
+        Destination: { ToAddresses: ["a@b.example"] },
+        Content: { Simple: { Subject: { Data: "v2" }, Body: { Text: { Data: "plain" }, Html: { Data: "<p>html</p>" } } } },
+      }),
+    );
+    const message = (await mailbox.messages()).find((m) => m.id === out.MessageId);
+    expect(message).to.deep.include({ action: "v2.SendEmail", subject: "v2", text: "plain", html: "<p>html</p>", region: "eu-west-1" });
+  });
+
+  it("rejects unverified senders with SES's MessageRejected error in both APIs, writing nothing", async function () {
+    const before = readdirSync(dir).length;
+    let e1: Error | undefined;
+    try {
+      await v1.send(new SendEmailCommand({ Source: "x@unverified.example", Destination: { ToAddresses: ["a@b.example"] }, Message: { Subject: { Data: "s" }, Body: { Text: { Data: "t" } } } }));
+    } catch (err) {
+      e1 = err as Error;
+    }
+    expect(e1?.name).to.equal("MessageRejected");
+    expect(e1?.message).to.equal("Email address is not verified. The following identities failed the check in region US-EAST-1: x@unverified.example");
+    expect((e1 as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode).to.equal(400);
+    let e2: Error | undefined;
+    try {
+      await v2.send(new SendEmailV2Command({ FromEmailAddress: "x@sub.example.org.evil", Destination: { ToAddresses: ["a@b.example"] }, Content: { Simple: { Subject: { Data: "s" }, Body: { Text: { Data: "t" } } } } }));
+    } catch (err) {
+      e2 = err as Error;
+    }
+    expect(e2?.name).to.equal("MessageRejected");
+    expect(e2?.message).to.match(/^Email address is not verified/);
+    expect(readdirSync(dir).length).to.equal(before);
+  });
+
+  it("reads the identities on every request", async function () {
+    identities.add("late@system.edu.vn");
+    const out = await v1.send(new SendEmailCommand({ Source: "late@system.edu.vn", Destination: { ToAddresses: ["a@b.example"] }, Message: { Subject: { Data: "s" }, Body: { Text: { Data: "t" } } } }));
+    expect(out.MessageId).to.be.a("string");
+  });
+});
