@@ -1,11 +1,21 @@
 import type { App } from "cdktf";
 import type { Environment } from "../config/environments";
 import type { ServiceStack } from "../core/service-stack";
+import { ImageGalleryStack } from "./image-gallery";
+import { ItemsCatalogStack } from "./items-catalog";
+import { MusicLibraryStack } from "./music-library";
 import { PlatformStack } from "./platform";
 import { StateBootstrapStack } from "./state-bootstrap";
+import { StudentRecordsStack } from "./student-records";
+import { TodosStack } from "./todos";
 
 export { PlatformStack, alarmTopic, alarmTopicArn, platformRefs, type PlatformRefs } from "./platform";
 export { StateBootstrapStack, stateBootstrapStackId } from "./state-bootstrap";
+export { ImageGalleryStack } from "./image-gallery";
+export { ItemsCatalogStack } from "./items-catalog";
+export { MusicLibraryStack } from "./music-library";
+export { StudentRecordsStack } from "./student-records";
+export { TodosStack } from "./todos";
 
 /**
  * Builds one service's stack for one environment, id `<service>-<env>`. The platform stack
@@ -17,7 +27,13 @@ export type ServiceFactory = (app: App, env: Environment, platform: PlatformStac
  * Every service, one stack per environment each. Add a service here:
  *   (app, env) => new TodosStack(app, `todos-${env.name}`, env),
  */
-export const SERVICES: readonly ServiceFactory[] = [];
+export const SERVICES: readonly ServiceFactory[] = [
+  (app, env) => new StudentRecordsStack(app, env),
+  (app, env) => new TodosStack(app, env),
+  (app, env) => new ItemsCatalogStack(app, env),
+  (app, env) => new MusicLibraryStack(app, env),
+  (app, env) => new ImageGalleryStack(app, env),
+];
 
 /** The stacks of one environment. */
 export interface EnvironmentStacks {

@@ -1,0 +1,135 @@
+/**
+ * items-catalog (items-api-lab.md): `ItemsAPI` over the items table, through a NON-proxy
+ * Lambda integration to `ItemsFunction`, whose alias each stage picks with the stage
+ * variable `lambdaAlias`; the document's mock templates stay on as preview routes.
+ *
+ * | route                     | auth    | integration                                          | cache (prod)       |
+ * |---------------------------|---------|------------------------------------------------------|--------------------|
+ * | GET /items                | API key | AWS (non-proxy) ItemsFunction:${lambdaAlias}         | 3600 s             |
+ * | GET /items/{ID}           | API key | AWS (non-proxy) ItemsFunction:${lambdaAlias}, template `{"ID": $input.params("ID")}` | 3600 s, key ID |
+ * | GET /preview/items        | API key | MOCK, the document's list template                   | -                  |
+ * | GET /preview/items/{ID}   | API key | MOCK, the document's item template                   | -                  |
+ *
+ * Stages `dev` (lambdaAlias dev → $LATEST) and `prod` (lambdaAlias prod → the configured
+ * version; 0.5 GB encrypted cache, TTL 3600, authorized invalidation, 10000 rps / 5000 burst).
+ * Usage plan `CloudAcademyPlan` over both stages, 1000 requests per day, key `LabKey`.
+ */
+import type { Construct } from "constructs";
+import { ItemSchema, itemsModelSchema, GET_ITEM_REQUEST_TEMPLATE, SEED_ITEMS } from "../../functions/items/schema";
+import type { Environment } from "../config/environments";
+import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
+import { NodejsFunction } from "../nodejs-function";
+import { lambdaIntegration, mockIntegration, modelRef, RestApi, type IntegrationResponse } from "../rest-api";
+import { Table } from "../table";
+
+/** The document's mock template for GET /items (three generated items), unchanged. */
+export const PREVIEW_ITEMS_TEMPLATE = [
+  "[",
+  "#foreach($ID in [1, 2, 3])",
+  "#set($price = $ID * 1.5)",
+  '#set($name = "foo" + $ID)',
+  "{",
+  '"ID" : $ID,',
+  '"name" : "$name",',
+  '"price" : $price',
+  "}",
+  "#if($foreach.hasNext),#end",
+  "#end",
+  "]",
+].join("\n");
+
+/** The document's mock template for GET /items/{ID}, unchanged. */
+export const PREVIEW_ITEM_TEMPLATE = [
+  "#set($Integer = 1)",
+  '#set($ID = $Integer.parseInt($input.params("ID")))',
+  '#set($name = "foo" + $ID)',
+  "#set($price = $ID * 1.5)",
+  "{",
+  '"ID" : $ID,',
+  '"name" : "$name",',
+  '"price" : $price',
+  "}",
+].join("\n");
+
+/** Lambda error messages start with the error's name (functions/items): map them to statuses. */
+const ERROR_BODY = { "application/json": '{"message": $input.json(\'$.errorMessage\')}' };
+export const ITEMS_ERROR_RESPONSES: readonly IntegrationResponse[] = [
+  { statusCode: "200" },
+  { statusCode: "404", selectionPattern: ".*NotFoundError.*", responseTemplates: ERROR_BODY },
+  { statusCode: "400", selectionPattern: ".*BadRequestError.*", responseTemplates: ERROR_BODY },
+];
+
+export const ITEMS_CATALOG = "items-catalog";
+
+export class ItemsCatalogStack extends ServiceStack {
+  readonly table: Table;
+  readonly fn: NodejsFunction;
+  readonly api: RestApi;
+
+  constructor(scope: Construct, env: Environment, props: ServiceStackProps = {}) {
+    super(scope, `${ITEMS_CATALOG}-${env.name}`, env, props);
+
+    this.table = new Table(this, "Items", {
+      partitionKey: { name: "ID", type: "N" },
+      seed: SEED_ITEMS.map((item) => ({ ...item })),
+    });
+
+    this.fn = new NodejsFunction(this, "ItemsFunction", {
+      entry: "functions/items/index.ts",
+      description: "ItemsAPI backend (non-proxy): the item list, or one item by ID",
+      environment: { TABLE_NAME: this.table.tableName },
+      aliases: { dev: "$LATEST", prod: env.services.itemsCatalog.prodVersion },
+    });
+    this.table.grantReadData(this.fn);
+
+    const api = new RestApi(this, "ItemsAPI", {
+      description: "Cloud Academy Lab API",
+      cors: { allowOrigins: env.webOrigins },
+      stages: {
+        dev: { variables: { lambdaAlias: "dev" } },
+        prod: {
+          variables: { lambdaAlias: "prod" },
+          cache: { sizeGb: 0.5, ttl: 3600, encrypted: true, requireAuthorization: true, unauthorizedStrategy: "FAIL_WITH_403", allMethods: false },
+          throttle: { rate: 10000, burst: 5000 },
+        },
+      },
+    });
+    this.api = api;
+    api.addModel("Item", ItemSchema);
+    api.addModel("Items", itemsModelSchema(modelRef("Item").$ref));
+
+    const target = this.fn.aliasFromStageVariable("lambdaAlias");
+    const cachedOnProd = { stages: ["prod"] };
+    api.addRoute("GET /items", {
+      integration: lambdaIntegration(target, { integrationResponses: ITEMS_ERROR_RESPONSES }),
+      apiKey: true,
+      cache: cachedOnProd,
+      methodResponses: [{ statusCode: "200", responseModels: { "application/json": "Items" } }],
+    });
+    api.addRoute("GET /items/{ID}", {
+      integration: lambdaIntegration(target, {
+        requestTemplates: { "application/json": GET_ITEM_REQUEST_TEMPLATE },
+        integrationResponses: ITEMS_ERROR_RESPONSES,
+      }),
+      apiKey: true,
+      cacheKey: ["ID"],
+      cache: cachedOnProd,
+      methodResponses: [{ statusCode: "200", responseModels: { "application/json": "Item" } }],
+    });
+    api.addRoute("GET /preview/items", {
+      integration: mockIntegration({ integrationResponses: [{ statusCode: "200", responseTemplates: { "application/json": PREVIEW_ITEMS_TEMPLATE } }] }),
+      apiKey: true,
+    });
+    api.addRoute("GET /preview/items/{ID}", {
+      integration: mockIntegration({ integrationResponses: [{ statusCode: "200", responseTemplates: { "application/json": PREVIEW_ITEM_TEMPLATE } }] }),
+      apiKey: true,
+    });
+
+    api.addUsagePlan("CloudAcademyPlan", {
+      description: "Cloud Academy Lab Plan",
+      stages: ["dev", "prod"],
+      quota: { limit: 1000, period: "DAY" },
+      keys: [api.addApiKey("LabKey", { description: "Cloud Academy Lab Key" })],
+    });
+  }
+}
