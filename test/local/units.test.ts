@@ -1,0 +1,248 @@
+/**
+ * The gateway's pure pieces: reference resolution, routing precedence, VTL helpers, token
+ * buckets and quotas (with a fake clock), Lambda permission matching, proxy responses.
+ */
+import { expect } from "chai";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { globMatch, policyAllows } from "../../scripts/local/authorizers";
+import { proxyResponse, selectResponse } from "../../scripts/local/integrations";
+import { permitted, resolveTarget } from "../../scripts/local/lambda";
+import { buildModel, environmentsOf } from "../../scripts/local/model/build";
+import { loadStack, Resolver } from "../../scripts/local/model/terraform";
+import type { FunctionModel, ResourceNode } from "../../scripts/local/model/types";
+import { route } from "../../scripts/local/router";
+import { normalizeMethodPath, periodStart, Quotas, TokenBucket } from "../../scripts/local/throttle";
+import { inputVariable, jsonPath, renderTemplate, util } from "../../scripts/local/vtl";
+
+function writeStack(outdir: string, name: string, doc: object): void {
+  mkdirSync(join(outdir, "stacks", name), { recursive: true });
+  writeFileSync(join(outdir, "stacks", name, "cdk.tf.json"), JSON.stringify(doc));
+}
+
+describe("local gateway units", function () {
+  describe("Terraform references", function () {
+    let outdir: string;
+    before(function () {
+      outdir = mkdtempSync(join(tmpdir(), "gateway-refs-"));
+      writeStack(outdir, "svc-dev", {
+        provider: { aws: [{ region: "eu-west-1" }] },
+        resource: {
+          aws_api_gateway_rest_api: { Api: { "//": { metadata: {} }, name: "svc" } },
+          aws_api_gateway_resource: {
+            A: { rest_api_id: "${aws_api_gateway_rest_api.Api.id}", parent_id: "${aws_api_gateway_rest_api.Api.root_resource_id}", path_part: "a" },
+            B: { rest_api_id: "${aws_api_gateway_rest_api.Api.id}", parent_id: "${aws_api_gateway_resource.A.id}", path_part: "{b}" },
+          },
+          aws_lambda_function: { Fn: { function_name: "svc-fn", filename: "assets/fn/archive.zip", publish: true, environment: { variables: { TABLE: "${aws_dynamodb_table.T.name}", BUCKET: "${data.terraform_remote_state.cross.outputs.artifacts}", ESCAPED: "$${stageVariables.x}" } } } },
+          aws_lambda_alias: { Live: { function_name: "${aws_lambda_function.Fn.function_name}", function_version: "${aws_lambda_function.Fn.version}", name: "live" } },
+          aws_dynamodb_table: { T: { name: "dev-T", hash_key: "id", attribute: [{ name: "id", type: "S" }] } },
+          aws_api_gateway_api_key: { K: { name: "k" }, V: { name: "v", value: "given-value-0123456789" } },
+        },
+      });
+      writeStack(outdir, "platform-dev", { resource: { aws_s3_bucket: { Art: { bucket: "dev-artifacts" } } }, output: { artifacts: { value: "${aws_s3_bucket.Art.bucket}" } } });
+      writeStack(outdir, "svc-prod", { resource: {} });
+    });
+    after(() => rmSync(outdir, { recursive: true, force: true }));
+
+    it("synthesizes computed attributes and resolves interpolations, across stacks through remote state outputs", function () {
+      const stacks = ["svc-dev", "platform-dev"].map((s) => loadStack(outdir, s));
+      const r = new Resolver(stacks, { gatewayUrl: "http://127.0.0.1:9" });
+      const svc = stacks[0]!;
+      const fn = svc.resources.get("aws_lambda_function.Fn")!;
+      expect(r.attr(fn, "arn")).to.equal("arn:aws:lambda:eu-west-1:123456789012:function:svc-fn");
+      expect(r.attr(fn, "invoke_arn")).to.equal("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:svc-fn/invocations");
+      expect(r.attr(fn, "version")).to.equal("1");
+      expect(r.config(fn).environment).to.deep.equal({ variables: { TABLE: "dev-T", BUCKET: "dev-artifacts", ESCAPED: "${stageVariables.x}" } });
+      const alias = svc.resources.get("aws_lambda_alias.Live")!;
+      expect(r.attr(alias, "arn")).to.equal("arn:aws:lambda:eu-west-1:123456789012:function:svc-fn:live");
+      const api = svc.resources.get("aws_api_gateway_rest_api.Api")!;
+      expect(r.attr(api, "id")).to.match(/^[a-z0-9]{10}$/);
+      expect(r.attr(api, "execution_arn")).to.equal(`arn:aws:execute-api:eu-west-1:123456789012:${r.attr(api, "id")}`);
+      expect(r.attr(svc.resources.get("aws_api_gateway_resource.B")!, "path")).to.equal("/a/{b}");
+      expect(r.attr(svc.resources.get("aws_api_gateway_api_key.K")!, "value")).to.match(/^[A-Za-z0-9]{40}$/);
+      expect(r.attr(svc.resources.get("aws_api_gateway_api_key.V")!, "value")).to.equal("given-value-0123456789");
+    });
+
+    it("builds the model of the first environment and skips the platform stack", function () {
+      const model = buildModel({ outdir, gatewayUrl: "http://127.0.0.1:9" });
+      expect(model.env).to.equal("dev");
+      expect(model.stacks).to.deep.equal(["svc-dev"]);
+      expect(model.functions[0]!.aliases.get("live")).to.equal("1");
+      expect(model.functions[0]!.zipPath).to.equal(join(outdir, "stacks", "svc-dev", "assets/fn/archive.zip"));
+      expect(model.tables[0]).to.include({ name: "dev-T", hashKey: "id" });
+      expect(() => buildModel({ outdir, env: "qa", gatewayUrl: "http://x" })).to.throw(/environment "qa"/);
+    });
+
+    it("orders environments by ENVIRONMENTS, then by first appearance", function () {
+      const saved = process.env.ENVIRONMENTS;
+      try {
+        delete process.env.ENVIRONMENTS;
+        expect(environmentsOf(["a-dev", "b-prod", "platform-dev"])).to.deep.equal(["dev", "prod"]);
+        process.env.ENVIRONMENTS = "prod,dev";
+        expect(environmentsOf(["a-dev", "b-prod"])).to.deep.equal(["prod", "dev"]);
+      } finally {
+        if (saved === undefined) delete process.env.ENVIRONMENTS;
+        else process.env.ENVIRONMENTS = saved;
+      }
+    });
+  });
+
+  describe("routing", function () {
+    const node = (id: string, pathPart: string, methods: string[] = ["GET"], children: ResourceNode[] = []): ResourceNode => {
+      const n: ResourceNode = { id, pathPart, path: "", children, methods: new Map() };
+      for (const m of methods) n.methods.set(m, { httpMethod: m, resource: n, authorization: "NONE", apiKeyRequired: false, requestParameters: {}, requestModels: {}, responses: new Map() });
+      return n;
+    };
+    const tree = node("root", "", [], [node("items", "items", ["GET"], [node("new", "new"), node("id", "{id}", ["GET"], [node("deep", "{deep+}", ["ANY"])]), node("proxy", "{proxy+}", ["ANY"])])]);
+
+    it("prefers literal over parameter over greedy", function () {
+      expect(route(tree, "/items/new", "GET")!.resource.id).to.equal("new");
+      expect(route(tree, "/items/42", "GET")!.resource.id).to.equal("id");
+      expect(route(tree, "/items/42", "GET")!.pathParameters).to.deep.equal({ id: "42" });
+      expect(route(tree, "/items/42/x/y", "POST")!.resource.id).to.equal("deep");
+      expect(route(tree, "/items/42/x/y", "POST")!.pathParameters).to.deep.equal({ id: "42", deep: "x/y" });
+    });
+
+    it("falls back to a greedy sibling when the more specific resource lacks the method", function () {
+      const m = route(tree, "/items/new", "POST")!;
+      expect(m.resource.id).to.equal("proxy");
+      expect(m.method?.httpMethod).to.equal("ANY");
+    });
+
+    it("finds no method for an unknown method on a resource without a greedy sibling", function () {
+      expect(route(tree, "/items", "DELETE")?.method).to.equal(undefined);
+      expect(route(tree, "/other", "GET")).to.equal(undefined);
+    });
+  });
+
+  describe("VTL", function () {
+    const params = { path: { id: "7" }, querystring: { q: "a b" }, header: { "X-Trace": "t1" } };
+
+    it("implements $input.json, $input.path, $input.params and $input.body", function () {
+      const input = inputVariable('{"a":{"b":[1,2]},"s":"x"}', params);
+      const out = renderTemplate(`$input.json('$.a') | $input.path('$.a.b[1]') | $input.path('$.s') | $input.params('id') | $input.params('q') | $input.params('x-trace') | $input.params().path.id | $input.body`, { input });
+      expect(out).to.equal('{"b":[1,2]} | 2 | x | 7 | a b | t1 | 7 | {"a":{"b":[1,2]},"s":"x"}');
+    });
+
+    it("implements the $util functions", function () {
+      const out = renderTemplate(`$util.escapeJavaScript($s)|$util.urlEncode("a b&c")|$util.urlDecode("a+b%26c")|$util.base64Encode("hi")|$util.base64Decode("aGk=")|$util.parseJson('{"k":3}').k`, { util, s: `say "hi"\n` });
+      expect(out).to.equal('say \\"hi\\"\\n|a+b%26c|a b&c|aGk=|hi|3');
+    });
+
+    it("supports the Java-style calls templates make", function () {
+      expect(renderTemplate(`#set($Integer = 1)#set($n = $Integer.parseInt("41"))$n`, {})).to.equal("41");
+      expect(renderTemplate(`$s.length() $s.equals("abc") $s.toUpperCase() $s.replaceAll("b", "X")`, { s: "abc" })).to.equal("3 true ABC aXc");
+      expect(() => renderTemplate(`$Integer.parseInt("x")`, {})).to.throw(/NumberFormatException/);
+    });
+
+    it("evaluates JSONPath wildcards", function () {
+      expect(jsonPath({ a: [{ b: 1 }, { b: 2 }] }, "$.a[*].b")).to.deep.equal([1, 2]);
+      expect(jsonPath({ "a-b": 1 }, "$['a-b']")).to.equal(1);
+    });
+  });
+
+  describe("throttling and quotas", function () {
+    it("lets a burst through, then refills at the rate", function () {
+      let now = 0;
+      const bucket = new TokenBucket(2, 3, () => now);
+      expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).to.deep.equal([true, true, true, false]);
+      now += 500;
+      expect([bucket.take(), bucket.take()]).to.deep.equal([true, false]);
+      now += 10_000;
+      expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).to.deep.equal([true, true, true, false]);
+    });
+
+    it("counts a quota per period and resets at the next period", function () {
+      let now = Date.UTC(2026, 0, 5, 23, 0, 0);
+      const quotas = new Quotas(() => now);
+      expect([1, 2, 3].map(() => quotas.take("k", 2, "DAY", 0))).to.deep.equal([true, true, false]);
+      now += 2 * 3600 * 1000;
+      expect(quotas.take("k", 2, "DAY", 0)).to.equal(true);
+    });
+
+    it("computes period starts in UTC", function () {
+      const t = Date.UTC(2026, 10, 19, 15, 0, 0); // a Thursday
+      expect(new Date(periodStart("DAY", 0, t)).toISOString()).to.equal("2026-11-19T00:00:00.000Z");
+      expect(new Date(periodStart("WEEK", 0, t)).toISOString()).to.equal("2026-11-16T00:00:00.000Z");
+      expect(new Date(periodStart("MONTH", 0, t)).toISOString()).to.equal("2026-11-01T00:00:00.000Z");
+    });
+
+    it("normalizes method paths in API Gateway's ~1 form", function () {
+      expect(normalizeMethodPath("~1items~1{ID}/GET")).to.equal("/items/{ID}/GET");
+      expect(normalizeMethodPath("items/{ID}/GET")).to.equal("/items/{ID}/GET");
+      expect(normalizeMethodPath("*/*")).to.equal("*/*");
+    });
+  });
+
+  describe("Lambda targets and permissions", function () {
+    const fn: FunctionModel = {
+      stack: "s",
+      resourceName: "Fn",
+      functionName: "f",
+      arn: "arn:aws:lambda:us-east-1:123456789012:function:f",
+      region: "us-east-1",
+      zipPath: "/dev/null",
+      handler: "index.handler",
+      runtime: "nodejs22.x",
+      timeoutSeconds: 3,
+      memoryMb: 128,
+      environment: {},
+      version: "1",
+      aliases: new Map([
+        ["dev", "$LATEST"],
+        ["prod", "1"],
+      ]),
+    };
+    const source = "arn:aws:execute-api:us-east-1:123456789012:abc/prod/GET/items/1";
+
+    it("resolves aliases to versions and rejects unknown qualifiers", function () {
+      expect(resolveTarget([fn], `${fn.arn}:prod`)).to.include({ version: "1", qualifier: "prod", invokedArn: `${fn.arn}:prod` });
+      expect(resolveTarget([fn], fn.arn)).to.include({ version: "$LATEST", qualifier: undefined });
+      expect(resolveTarget([fn], `${fn.arn}:staging`)).to.equal(undefined);
+    });
+
+    it("requires the principal, the qualifier and a matching source ARN", function () {
+      const target = resolveTarget([fn], `${fn.arn}:prod`)!;
+      const base = { functionName: "f", principal: "apigateway.amazonaws.com", action: "lambda:InvokeFunction" };
+      expect(permitted([{ ...base, qualifier: "prod", sourceArn: "arn:aws:execute-api:us-east-1:123456789012:abc/*/GET/items/*" }], target, [source])).to.equal(true);
+      expect(permitted([{ ...base, qualifier: "dev", sourceArn: "arn:aws:execute-api:us-east-1:123456789012:abc/*/*" }], target, [source])).to.equal(false);
+      expect(permitted([{ ...base, sourceArn: "arn:aws:execute-api:us-east-1:123456789012:abc/*/*" }], target, [source])).to.equal(false);
+      expect(permitted([{ ...base, qualifier: "prod", sourceArn: "arn:aws:execute-api:us-east-1:123456789012:abc/*/POST/*" }], target, [source])).to.equal(false);
+      expect(permitted([{ ...base, functionName: `${fn.arn}:prod`, sourceArn: "arn:aws:execute-api:*" }], target, [source])).to.equal(true);
+      expect(permitted([{ ...base, qualifier: "prod", principal: "s3.amazonaws.com" }], target, [source])).to.equal(false);
+    });
+
+    it("evaluates authorizer policies with explicit deny winning", function () {
+      const allow = { Effect: "Allow", Action: "execute-api:Invoke", Resource: "arn:aws:execute-api:*:*:abc/*/GET/*" };
+      expect(policyAllows({ Statement: [allow] }, source)).to.equal(true);
+      expect(policyAllows({ Statement: [allow, { ...allow, Effect: "Deny", Resource: source }] }, source)).to.equal(false);
+      expect(policyAllows({ Statement: [] }, source)).to.equal(false);
+      expect(globMatch("a?c*", "abcdef")).to.equal(true);
+    });
+  });
+
+  describe("integration responses", function () {
+    it("selects by full-match selection pattern, else the default", function () {
+      const responses = [
+        { statusCode: "200", responseTemplates: {}, responseParameters: {} },
+        { statusCode: "404", selectionPattern: ".*NotFound.*", responseTemplates: {}, responseParameters: {} },
+        { statusCode: "400", selectionPattern: "Bad", responseTemplates: {}, responseParameters: {} },
+      ];
+      expect(selectResponse(responses, "Item NotFound here")!.statusCode).to.equal("404");
+      expect(selectResponse(responses, "Bad request")!.statusCode).to.equal("200");
+      expect(selectResponse(responses, "Bad")!.statusCode).to.equal("400");
+      expect(selectResponse(responses, undefined)!.statusCode).to.equal("200");
+    });
+
+    it("accepts well-formed proxy responses and rejects malformed ones", function () {
+      const ok = proxyResponse(JSON.stringify({ statusCode: 201, headers: { a: "1" }, multiValueHeaders: { b: ["1", "2"] }, body: "aGk=", isBase64Encoded: true }))!;
+      expect(ok.status).to.equal(201);
+      expect(ok.body.toString()).to.equal("hi");
+      expect(ok.headers).to.deep.include({ a: "1", b: ["1", "2"], "Content-Type": "application/json" });
+      for (const bad of ['"text"', "[]", '{"body":"x"}', '{"statusCode":200,"body":{}}', '{"statusCode":200,"extra":1}', "not json"]) {
+        expect(proxyResponse(bad), bad).to.equal(undefined);
+      }
+    });
+  });
+});
