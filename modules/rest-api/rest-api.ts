@@ -10,7 +10,9 @@
  */
 import { ApiGatewayApiKey } from "@cdktf/provider-aws/lib/api-gateway-api-key";
 import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
+import { ApiGatewayBasePathMapping } from "@cdktf/provider-aws/lib/api-gateway-base-path-mapping";
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
+import { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-domain-name";
 import { ApiGatewayGatewayResponse } from "@cdktf/provider-aws/lib/api-gateway-gateway-response";
 import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
 import { ApiGatewayIntegrationResponse } from "@cdktf/provider-aws/lib/api-gateway-integration-response";
@@ -198,6 +200,29 @@ export interface GatewayResponseOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Body templates by content type, e.g. `{ "application/json": '{"message":$context.error.messageString}' }`. @default API Gateway's */
   readonly templates?: Readonly<Record<string, string>>;
+}
+
+export interface DomainNameOptions {
+  /** ACM certificate ARN (in us-east-1 for EDGE, in the API's region for REGIONAL). */
+  readonly certificateArn: string;
+  /** Stage served under this domain. */
+  readonly stage: string;
+  /** Path under the domain, e.g. `"v1"`. @default "" (the domain's root) */
+  readonly basePath?: string;
+  /** @default "REGIONAL" */
+  readonly endpointType?: "REGIONAL" | "EDGE";
+  /** @default "TLS_1_2" */
+  readonly securityPolicy?: "TLS_1_0" | "TLS_1_2";
+}
+
+export interface DomainName {
+  readonly domainName: string;
+  readonly resource: ApiGatewayDomainName;
+  readonly mapping: ApiGatewayBasePathMapping;
+  /** Target for the DNS alias record (regional or CloudFront domain name). */
+  readonly targetDomainName: string;
+  /** Hosted zone id for the DNS alias record. */
+  readonly targetZoneId: string;
 }
 
 export const GATEWAY_RESPONSE_TYPES = [
@@ -732,6 +757,40 @@ export class RestApi extends Construct {
     this.gatewayResponses.set(type, options);
   }
 
+  // ---------------------------------------------------------------- custom domains
+
+  /** Serves a stage under a custom domain name (`api.example.com/v1`); outputs the DNS target. */
+  addDomainName(domainName: string, options: DomainNameOptions): DomainName {
+    const where = this.node.path;
+    const prop = `domainNames.${domainName}`;
+    if (isResolved(domainName) && !/^(?=.{1,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/.test(domainName)) {
+      throw new PropError(where, "domainName", domainName, 'use a fully qualified domain name such as "api.example.com".');
+    }
+    this.stageResource(options.stage);
+    const basePath = options.basePath ?? "";
+    if (!/^[A-Za-z0-9._-]*$/.test(basePath)) {
+      throw new PropError(where, `${prop}.basePath`, basePath, 'use one path segment without slashes, e.g. "v1", or "" for the root.');
+    }
+    const endpointType = options.endpointType ?? "REGIONAL";
+    const id = `Domain-${domainName}`;
+    const resource = new ApiGatewayDomainName(this, id, {
+      domainName,
+      ...(endpointType === "REGIONAL" ? { regionalCertificateArn: options.certificateArn } : { certificateArn: options.certificateArn }),
+      endpointConfiguration: { types: [endpointType] },
+      securityPolicy: options.securityPolicy ?? "TLS_1_2",
+    });
+    const mapping = new ApiGatewayBasePathMapping(this, `${id}-${basePath || "root"}`, {
+      apiId: this.api.id,
+      domainName: resource.domainName,
+      stageName: this.stages[options.stage]!.stageName,
+      basePath: basePath || undefined,
+    });
+    const targetDomainName = endpointType === "REGIONAL" ? resource.regionalDomainName : resource.cloudfrontDomainName;
+    const targetZoneId = endpointType === "REGIONAL" ? resource.regionalZoneId : resource.cloudfrontZoneId;
+    new TerraformOutput(this, `${id}-Target`, { value: targetDomainName, description: `DNS alias target of ${domainName}` });
+    return { domainName, resource, mapping, targetDomainName, targetZoneId };
+  }
+
   // ---------------------------------------------------------------- routes
 
   /** Adds a route, `"GET /items/{ID}"`. */
@@ -1040,6 +1099,9 @@ export class RestApi extends Construct {
     if (this.built) return;
     this.built = true;
     const where = this.node.path;
+    if (this.routes.size === 0) {
+      throw new PropError(where, "routes", [], 'add at least one route with api.addRoute("GET /path", ...): API Gateway cannot deploy an API without methods.');
+    }
 
     // usage plans must cover every stage that serves an API-key route
     const keyed = [...this.routes.values()].filter((r) => r.apiKeyRequired);

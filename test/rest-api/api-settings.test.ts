@@ -1,6 +1,7 @@
 import { expect } from "chai";
+import { Testing } from "cdktf";
 import { mockIntegration, RestApi, sourceIpPolicy, vpcPolicy } from "../../modules/rest-api";
-import { synth, testStack } from "./helpers";
+import { propError, refTo, synth, testStack } from "./helpers";
 
 describe("rest-api: API settings", () => {
   it("is REGIONAL by default, with no policy, binary types or compression", () => {
@@ -85,5 +86,40 @@ describe("rest-api: API settings", () => {
       response_templates: { "application/json": '{"message":$context.error.messageString}' },
     });
     expect(s.find("aws_api_gateway_gateway_response").map((g) => g.response_type).sort()).to.deep.equal(["DEFAULT_4XX", "DEFAULT_5XX", "UNAUTHORIZED"]);
+  });
+
+  it("serves a stage under a custom domain and outputs the DNS alias target", () => {
+    const stack = testStack();
+    const api = new RestApi(stack, "Api", { stages: { dev: {}, prod: {} } });
+    api.addRoute("GET /x", { integration: mockIntegration() });
+    const domain = api.addDomainName("api.example.com", { certificateArn: "arn:aws:acm:us-east-1:1:certificate/abc", stage: "prod", basePath: "v1" });
+    const s = synth(stack);
+    expect(s.one("aws_api_gateway_domain_name")).to.deep.equal({
+      domain_name: "api.example.com",
+      regional_certificate_arn: "arn:aws:acm:us-east-1:1:certificate/abc",
+      endpoint_configuration: { types: ["REGIONAL"] },
+      security_policy: "TLS_1_2",
+    });
+    expect(s.one("aws_api_gateway_base_path_mapping")).to.deep.equal({
+      api_id: refTo(s, "aws_api_gateway_rest_api", () => true, "id"),
+      domain_name: refTo(s, "aws_api_gateway_domain_name", () => true, "domain_name"),
+      stage_name: refTo(s, "aws_api_gateway_stage", (st) => st.stage_name === "prod", "stage_name"),
+      base_path: "v1",
+    });
+    const outputs = Object.values(s.json.output) as { value: string }[];
+    expect(outputs.map((o) => o.value)).to.include(refTo(s, "aws_api_gateway_domain_name", () => true, "regional_domain_name"));
+    expect(domain.domainName).to.equal("api.example.com");
+  });
+
+  it("refuses to synthesize an API without routes (API Gateway cannot deploy it), and a bad domain", () => {
+    const stack = testStack();
+    const api = new RestApi(stack, "Api");
+    const e = propError(() => Testing.synth(stack));
+    expect(e.prop).to.equal("routes");
+    expect(e.fix).to.match(/cannot deploy an API without methods/);
+    const d = propError(() => api.addDomainName("not a domain", { certificateArn: "arn", stage: "prod" }));
+    expect(d.prop).to.equal("domainName");
+    const st = propError(() => api.addDomainName("api.example.com", { certificateArn: "arn", stage: "staging" }));
+    expect(st.prop).to.equal("stage");
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { executeApiArnTail, lambdaIntegration, lambdaProxy, RestApi, statementId } from "../../modules/rest-api";
+import { executeApiArnTail, lambdaIntegration, lambdaProxy, mockIntegration, RestApi, statementId } from "../../modules/rest-api";
 import { FakeFunction, itemsApi, refTo, synth, testStack } from "./helpers";
 
 describe("rest-api: Lambda permissions", () => {
@@ -62,7 +62,8 @@ describe("rest-api: Lambda permissions", () => {
     const stack = testStack();
     const fn = new FakeFunction(stack, "Auth");
     const api = new RestApi(stack, "Api");
-    api.addAuthorizer("Token", { type: "TOKEN", fn });
+    const token = api.addAuthorizer("Token", { type: "TOKEN", fn });
+    api.addRoute("GET /x", { integration: mockIntegration(), authorizer: token });
     const s = synth(stack);
     const exec = refTo(s, "aws_api_gateway_rest_api", () => true, "execution_arn");
     const auth = refTo(s, "aws_api_gateway_authorizer", () => true, "id");

@@ -119,6 +119,7 @@ describe("rest-api: routes", () => {
       identitySources: ["method.request.header.Authorization", "method.request.querystring.token"],
       resultTtlSeconds: 120,
     });
+    api.addRoute("GET /x", { integration: mockIntegration() });
     const s = synth(stack);
     expect(s.one("aws_api_gateway_authorizer", (a) => a.name === "Users")).to.deep.include({
       type: "COGNITO_USER_POOLS",
