@@ -245,6 +245,10 @@ describe("defineApp", () => {
       accounts[envName] = (accounts[envName] ?? 0) + Object.keys(resources(out, "aws_api_gateway_account")).length;
     }
     expect(accounts).to.deep.equal({ dev: 1, prod: 1 });
+    for (const d of defined) {
+      expect(d.services).to.have.length(SERVICES.length);
+      for (const service of d.services) expect(service.dependencies, service.node.id).to.deep.equal([d.platform]);
+    }
     expect(defined[0]!.platform.node.id).to.equal("platform-dev");
     expect(defined[1]!.stateBootstrap!.node.id).to.equal("state-bootstrap-prod");
   });
