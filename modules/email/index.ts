@@ -91,7 +91,9 @@ export class Email extends Construct {
       return true;
     });
     this.recipients = [...recipients];
-    this.recipientIdentities = unique.map((r) => new SesEmailIdentity(this, `Recipient-${r}`, { email: r }));
+    this.recipientIdentities = unique.map(
+      (r, i) => new SesEmailIdentity(this, isResolved(r) ? `Recipient-${r}` : `Recipient${i}`, { email: r }),
+    );
     if (props.domain !== undefined) {
       this.domainIdentity = new SesDomainIdentity(this, "Domain", { domain: props.domain });
     }
