@@ -36,7 +36,7 @@ export class ModelValidators {
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(private readonly api: ApiModel) {
-    this.ajv = new Ajv({ allErrors: false, strict: false, validateSchema: false });
+    this.ajv = new Ajv({ allErrors: false, strict: false, validateSchema: false, validateFormats: false, logger: false });
     for (const [name, schema] of api.models) this.ajv.addSchema(withoutIds(schema) as object, modelUrl(api.id, name));
   }
 

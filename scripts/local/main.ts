@@ -1,0 +1,119 @@
+/**
+ * `npm start` / `npm run dev`: synthesize, start the back ends, serve every API stage of
+ * one environment on 127.0.0.1, print the URLs and keys, write .local/endpoints.json.
+ *
+ * Flags: --env <name>, --port <n> (or PORT), --no-synth, --persist, --watch,
+ *        --outdir <dir> (default cdktf.out), --state-dir <dir> (default .local), --prewarm.
+ */
+import { execFileSync } from "node:child_process";
+import { watch, type FSWatcher } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { startGateway, type Endpoints } from "./gateway";
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const { values } = parseArgs({
+  options: {
+    env: { type: "string" },
+    port: { type: "string" },
+    "no-synth": { type: "boolean", default: false },
+    persist: { type: "boolean", default: false },
+    watch: { type: "boolean", default: false },
+    outdir: { type: "string", default: "cdktf.out" },
+    "state-dir": { type: "string", default: ".local" },
+    prewarm: { type: "boolean", default: false },
+  },
+  allowPositionals: false,
+});
+
+const outdir = resolve(values.outdir!);
+
+function synth(): number {
+  const started = performance.now();
+  execFileSync(process.execPath, ["--import", "tsx", "main.ts"], {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
+  });
+  return performance.now() - started;
+}
+
+export function endpointTable(endpoints: Endpoints): string {
+  const rows = endpoints.apis.map((a) => [a.url, a.api, Object.entries(a.apiKeys).map(([k, v]) => `${k}=${v}`).join(" ") || "-", Object.keys(a.tokens).join(" ") || "-"]);
+  const header = ["URL", "API", "API keys", "tokens (see endpoints.json)"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  if (!values["no-synth"]) {
+    const ms = synth();
+    console.log(`synthesized into ${values.outdir} in ${ms.toFixed(0)} ms`);
+  }
+  const port = Number(values.port ?? process.env.PORT ?? 4010);
+  const stateDir = resolve(values["state-dir"]!);
+  const gateway = await startGateway({ outdir, env: values.env, port, stateDir, persist: values.persist, prewarm: values.prewarm });
+  console.log(`\n${endpointTable(gateway.endpoints)}\n`);
+  console.log(`DynamoDB ${gateway.endpoints.dynamodb}  S3 ${gateway.endpoints.s3}  mailbox ${gateway.endpoints.mailbox}`);
+  console.log(`endpoints written to ${resolve(stateDir, "endpoints.json")}; ready in ${(performance.now() - started).toFixed(0)} ms on ${gateway.url}`);
+
+  const watchers: FSWatcher[] = [];
+  if (values.watch) {
+    let timer: NodeJS.Timeout | undefined;
+    let running = false;
+    let again = false;
+    const rebuild = async () => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = true;
+      try {
+        const t = performance.now();
+        synth();
+        await gateway.reload();
+        console.log(`reloaded in ${(performance.now() - t).toFixed(0)} ms`);
+      } catch (error) {
+        console.error(`reload failed, still serving the previous build: ${(error as Error).message}`);
+      } finally {
+        running = false;
+        if (again) {
+          again = false;
+          void rebuild();
+        }
+      }
+    };
+    for (const dir of ["functions", "modules", "main.ts"]) {
+      try {
+        watchers.push(
+          watch(dir, { recursive: dir !== "main.ts" }, () => {
+            clearTimeout(timer);
+            timer = setTimeout(() => void rebuild(), 250);
+          }),
+        );
+      } catch {
+        console.warn(`cannot watch ${dir}`);
+      }
+    }
+    console.log("watching functions/, modules/ and main.ts");
+  }
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`\n${signal}: shutting down`);
+    for (const w of watchers) w.close();
+    await gateway.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error((error as Error).stack ?? String(error));
+  process.exit(1);
+});
