@@ -103,8 +103,8 @@ export interface HttpProxyIntegration {
   readonly type: "HTTP_PROXY";
   /** Backend URL; may contain `{proxy}` or other path parameters mapped from the method. */
   readonly url: string;
-  /** Method used towards the backend. */
-  readonly httpMethod: string;
+  /** Method used towards the backend; undefined means the route's own method. */
+  readonly httpMethod?: string;
   /** `integration.request.*` ← `method.request.*` mappings. */
   readonly requestParameters: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
@@ -198,7 +198,7 @@ export function httpProxy(url: string, options: HttpProxyOptions = {}): HttpProx
   return {
     type: "HTTP_PROXY",
     url,
-    httpMethod: options.httpMethod ?? "",
+    ...(options.httpMethod !== undefined ? { httpMethod: options.httpMethod.toUpperCase() } : {}),
     requestParameters: options.requestParameters ?? {},
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   };

@@ -54,14 +54,18 @@ export function sourceIpPolicy(cidrs: readonly string[], resource = "execute-api
   };
 }
 
+export interface VpcPolicyOptions {
+  /** VPCs whose traffic may invoke the API. @default none */
+  readonly vpcIds?: readonly string[];
+  /** VPC endpoints through which the API may be invoked. @default none */
+  readonly vpcEndpointIds?: readonly string[];
+}
+
 /**
  * Allows `execute-api:Invoke` only through the listed VPCs (`aws:SourceVpc`) or VPC
  * endpoints (`aws:SourceVpce`), as a PRIVATE API needs.
  */
-export function vpcPolicy(
-  options: { readonly vpcIds?: readonly string[]; readonly vpcEndpointIds?: readonly string[] },
-  resource = "execute-api:/*",
-): ResourcePolicy {
+export function vpcPolicy(options: VpcPolicyOptions, resource = "execute-api:/*"): ResourcePolicy {
   const vpcIds = options.vpcIds ?? [];
   const vpces = options.vpcEndpointIds ?? [];
   if (vpcIds.length === 0 && vpces.length === 0) {

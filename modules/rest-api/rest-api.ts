@@ -150,6 +150,13 @@ export interface RouteOptions {
   readonly operationName?: string;
 }
 
+export interface ModelOptions {
+  /** @default none */
+  readonly description?: string;
+  /** @default "application/json" */
+  readonly contentType?: string;
+}
+
 export interface Model {
   readonly name: string;
   readonly resource: ApiGatewayModel;
@@ -501,7 +508,7 @@ export class RestApi extends Construct {
    * `{ "$ref": "#/models/Item" }` (see `modelRef`) and become the model URL API Gateway
    * expects; the referenced model must be added first.
    */
-  addModel(name: string, schema: Readonly<Record<string, unknown>>, options: { readonly description?: string; readonly contentType?: string } = {}): Model {
+  addModel(name: string, schema: Readonly<Record<string, unknown>>, options: ModelOptions = {}): Model {
     const where = this.node.path;
     if (!MODEL_NAME.test(name)) {
       throw new PropError(where, "model", name, "name a model with letters and digits only.");
@@ -621,7 +628,7 @@ export class RestApi extends Construct {
         name,
         type: options.type,
         authorizerUri: uri,
-        identitySource: identitySource || undefined,
+        identitySource: identitySource === "" ? undefined : identitySource,
         identityValidationExpression: options.type === "TOKEN" ? options.validationExpression : undefined,
         authorizerResultTtlInSeconds: ttl,
       });
@@ -779,11 +786,11 @@ export class RestApi extends Construct {
       endpointConfiguration: { types: [endpointType] },
       securityPolicy: options.securityPolicy ?? "TLS_1_2",
     });
-    const mapping = new ApiGatewayBasePathMapping(this, `${id}-${basePath || "root"}`, {
+    const mapping = new ApiGatewayBasePathMapping(this, `${id}-${basePath === "" ? "root" : basePath}`, {
       apiId: this.api.id,
       domainName: resource.domainName,
       stageName: this.stages[options.stage]!.stageName,
-      basePath: basePath || undefined,
+      basePath: basePath === "" ? undefined : basePath,
     });
     const targetDomainName = endpointType === "REGIONAL" ? resource.regionalDomainName : resource.cloudfrontDomainName;
     const targetZoneId = endpointType === "REGIONAL" ? resource.regionalZoneId : resource.cloudfrontZoneId;
@@ -1006,6 +1013,7 @@ export class RestApi extends Construct {
     if (isStageVariableTarget(t)) {
       for (const stage of this.stageDefs.values()) {
         const value = stage.variables[t.variable];
+        if (value !== undefined && !isResolved(value)) continue;
         if (value === undefined) {
           throw new PropError(this.node.path, `stages.${stage.name}.variables.${t.variable}`, undefined, `the route targets ${t.fn.id}:\${stageVariables.${t.variable}}: set it to one of ${t.fn.aliasNames.join(", ") || "(no aliases declared)"}.`);
         }
@@ -1356,7 +1364,7 @@ export class RestApi extends Construct {
         integration = new ApiGatewayIntegration(this, `Integration ${label}`, {
           ...common,
           type: "HTTP_PROXY",
-          integrationHttpMethod: i.httpMethod || def.method,
+          integrationHttpMethod: i.httpMethod ?? def.method,
           uri: i.url,
           requestParameters: Object.keys(params).length > 0 ? params : undefined,
           timeoutMilliseconds: i.timeoutMs,
