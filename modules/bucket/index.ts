@@ -233,6 +233,15 @@ export class Bucket extends Construct {
       throw new PropError(where, "kmsKeyArn", props.kmsKeyArn, "give a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>).");
     }
 
+    if (props.serverAccessLogsTarget && props.kmsKeyArn !== undefined) {
+      throw new PropError(
+        where,
+        "kmsKeyArn",
+        props.kmsKeyArn,
+        `Cannot set "kmsKeyArn" when "serverAccessLogsTarget" is true: S3 delivers server access logs only to SSE-S3 (AES256) buckets.`,
+      );
+    }
+
     const region = props.region !== undefined ? { region: props.region } : {};
     const naming =
       props.bucketName !== undefined

@@ -255,6 +255,7 @@ describe("bucket", () => {
       ["a bad log bucket name", { serverAccessLogs: { bucket: "Logs" } }, 'files-dev/Backups: "serverAccessLogs.bucket" is "Logs": give the bucket (or the name of the bucket) that receives the logs.'],
       ["logging to itself", { bucketName: "acme-logs", serverAccessLogs: { bucket: "acme-logs" } }, 'files-dev/Backups: "serverAccessLogs.bucket" is "acme-logs": deliver the logs to another bucket: a bucket logging to itself logs its own log writes without end.'],
       ["a log prefix with a leading slash", { serverAccessLogs: { bucket: "acme-logs", prefix: "/x/" } }, 'files-dev/Backups: "serverAccessLogs.prefix" is "/x/": remove the leading "/"'],
+      ["a KMS key on a log target", { serverAccessLogsTarget: true, kmsKeyArn: KEY }, `files-dev/Backups: "kmsKeyArn" is "${KEY}": Cannot set "kmsKeyArn" when "serverAccessLogsTarget" is true: S3 delivers server access logs only to SSE-S3 (AES256) buckets.`],
       ["non-KMS key ARNs", { kmsKeyArn: "alias/aws/s3" }, 'files-dev/Backups: "kmsKeyArn" is "alias/aws/s3": give a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>).'],
     ];
     for (const [name, props, message] of cases) {
