@@ -118,4 +118,31 @@ describe("rest-api: CORS", () => {
     expect(s.find("aws_api_gateway_method", (m) => m.http_method === "OPTIONS")).to.have.length(0);
     expect(s.find("aws_api_gateway_gateway_response")).to.have.length(0);
   });
+
+  it("lets a route override the API's CORS for its resource, and exposes headers on actual responses only", () => {
+    const stack = testStack();
+    const fn = new FakeFunction(stack, "Fn");
+    const api = new RestApi(stack, "Api", { cors: { allowOrigins: ["https://www.example.com"] } });
+    api.addRoute("GET /a", { integration: lambdaIntegration(fn) });
+    api.addRoute("GET /b", {
+      integration: lambdaIntegration(fn),
+      cors: { allowOrigins: ["https://partner.example.com"], exposeHeaders: ["X-Total"], allowHeaders: ["Content-Type"] },
+    });
+    const s = synth(stack);
+    const b = onResource(s, "b");
+    const pre = s.one("aws_api_gateway_integration_response", (r) => r.resource_id === b && isOptions(r)).response_parameters;
+    expect(pre).to.deep.include({
+      "method.response.header.Access-Control-Allow-Origin": "'https://partner.example.com'",
+      "method.response.header.Access-Control-Allow-Headers": "'Content-Type'",
+    });
+    expect(pre).to.not.have.property("method.response.header.Access-Control-Expose-Headers");
+    expect(s.one("aws_api_gateway_integration_response", (r) => r.resource_id === b && !isOptions(r)).response_parameters).to.deep.equal({
+      "method.response.header.Access-Control-Allow-Origin": "'https://partner.example.com'",
+      "method.response.header.Access-Control-Expose-Headers": "'X-Total'",
+    });
+    const a = onResource(s, "a");
+    expect(s.one("aws_api_gateway_integration_response", (r) => r.resource_id === a && isOptions(r)).response_parameters).to.deep.include({
+      "method.response.header.Access-Control-Allow-Origin": "'https://www.example.com'",
+    });
+  });
 });

@@ -124,4 +124,20 @@ describe("rest-api: integrations", () => {
       "method.request.path.ID": true,
     });
   });
+
+  it("sends an HTTP proxy's own method and extra parameters, and names the operation", () => {
+    const stack = testStack();
+    const api = new RestApi(stack, "Api");
+    api.addRoute("GET /search", {
+      integration: httpProxy("https://search.example.com/q", { httpMethod: "post", requestParameters: { "integration.request.header.X-Key": "'abc'" }, timeoutMs: 5000 }),
+      operationName: "Search",
+    });
+    const s = synth(stack);
+    expect(s.one("aws_api_gateway_integration")).to.deep.include({
+      integration_http_method: "POST",
+      request_parameters: { "integration.request.header.X-Key": "'abc'" },
+      timeout_milliseconds: 5000,
+    });
+    expect(s.one("aws_api_gateway_method").operation_name).to.equal("Search");
+  });
 });

@@ -78,4 +78,22 @@ describe("rest-api: Lambda permissions", () => {
     expect(long).to.match(/^Api-GET-segment-segment-.*-[0-9a-f]{8}$/);
     expect(statementId(["Api", "GET", "/a-b"])).to.not.equal(statementId(["Api", "GET", "/a/b"]));
   });
+
+  it("keeps each stage on its own alias when two stages pick the same alias", () => {
+    const stack = testStack();
+    const fn = new FakeFunction(stack, "Fn", ["dev", "prod"]);
+    const api = new RestApi(stack, "Api", {
+      stages: { dev: { variables: { alias: "dev" } }, test: { variables: { alias: "dev" } }, prod: { variables: { alias: "prod" } } },
+    });
+    api.addRoute("GET /x", { integration: lambdaProxy(fn.aliasFromStageVariable("alias")) });
+    const s = synth(stack);
+    const exec = refTo(s, "aws_api_gateway_rest_api", () => true, "execution_arn");
+    const perms = s.find("aws_lambda_permission");
+    expect(perms.map((p) => [p.qualifier, p.source_arn]).sort()).to.deep.equal([
+      ["dev", `${exec}/dev/GET/x`],
+      ["dev", `${exec}/test/GET/x`],
+      ["prod", `${exec}/prod/GET/x`],
+    ]);
+    expect(new Set(perms.map((p) => p.statement_id)).size).to.equal(3);
+  });
 });
