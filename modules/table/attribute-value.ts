@@ -51,18 +51,20 @@ function setToAttributeValue(set: ReadonlySet<unknown>, path: string): Attribute
   if (members.length === 0) {
     throw new AttributeValueError(path, "an empty Set cannot be stored; DynamoDB sets need at least one member.", set);
   }
+  // Members are sorted so that the rendered item never depends on insertion order.
   if (members.every((m) => typeof m === "string")) return { SS: [...(members as string[])].sort() };
   if (members.every((m) => typeof m === "number" || typeof m === "bigint")) {
-    return { NS: members.map((m, i) => toNumberString(m as number | bigint, `${path}[${i}]`)) };
+    const numbers = members.map((m, i) => toNumberString(m as number | bigint, `${path}[${i}]`));
+    return { NS: numbers.sort((a, b) => Number(a) - Number(b) || a.localeCompare(b)) };
   }
-  if (members.every(isBinary)) return { BS: members.map((m) => Buffer.from(m as Uint8Array).toString("base64")) };
+  if (members.every(isBinary)) return { BS: members.map((m) => Buffer.from(m as Uint8Array).toString("base64")).sort() };
   throw new AttributeValueError(path, "a Set must hold only strings, only numbers or only binary values.", set);
 }
 
 /**
  * Marshals one value:
  * string → S, number/bigint → N, boolean → BOOL, null → NULL, Uint8Array/Buffer → B (base64),
- * array → L, plain object → M, Set of strings/numbers/binaries → SS/NS/BS.
+ * array → L, plain object → M, Set of strings/numbers/binaries → SS/NS/BS (members sorted).
  * `undefined` members of objects are left out; anything else (functions, symbols, Dates,
  * class instances, NaN, Infinity, empty sets) throws an AttributeValueError naming the path.
  */

@@ -18,7 +18,8 @@ describe("toAttributeValue", () => {
     expect(toAttributeValue([1, "a", [false]])).to.deep.equal({ L: [{ N: "1" }, { S: "a" }, { L: [{ BOOL: false }] }] });
     expect(toAttributeValue({ a: { b: null } })).to.deep.equal({ M: { a: { M: { b: { NULL: true } } } } });
     expect(toAttributeValue(new Set(["b", "a"]))).to.deep.equal({ SS: ["a", "b"] });
-    expect(toAttributeValue(new Set([3, 1]))).to.deep.equal({ NS: ["3", "1"] });
+    expect(toAttributeValue(new Set([10, 3, 1]))).to.deep.equal({ NS: ["1", "3", "10"] });
+    expect(toAttributeValue(new Set([new Uint8Array([2]), new Uint8Array([1])]))).to.deep.equal({ BS: ["AQ==", "Ag=="] });
     expect(toAttributeValue(new Set([new Uint8Array([1])]))).to.deep.equal({ BS: ["AQ=="] });
   });
 
