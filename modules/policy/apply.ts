@@ -1,8 +1,8 @@
-import { Annotations, TerraformElement, TerraformStack } from "cdktf";
+import { Annotations, TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
 import { evaluate, formatFinding } from "./evaluate";
 import { RULES } from "./rules";
-import { collectSuppressions } from "./suppress";
+import { collectSuppressions, ensureRecord, GUARDED } from "./record";
 import type { StackJson } from "./tf-json";
 import type { PolicyResult, Rule, Severity, Suppression } from "./types";
 
@@ -16,26 +16,6 @@ export interface PolicyOptions {
   readonly failOn?: Severity | "none";
   /** Called with each evaluation's result (for tooling and tests). */
   readonly onResult?: (result: PolicyResult, stack: TerraformStack) => void;
-}
-
-/** Construct id of the element that records the suppressions in the stack's `//` metadata. */
-export const POLICY_RECORD_ID = "PolicyRecord";
-
-/**
- * Writes the stack's suppressions into `cdk.tf.json` under `//.metadata.policy`, a comment
- * block Terraform ignores, so that the review reads them from `cdktf.out/` alone.
- */
-class PolicyRecord extends TerraformElement {
-  constructor(
-    scope: TerraformStack,
-    private readonly stackRef: TerraformStack,
-  ) {
-    super(scope, POLICY_RECORD_ID);
-  }
-
-  override toMetadata(): Record<string, unknown> {
-    return { policy: { suppressions: collectSuppressions(this.stackRef) } };
-  }
 }
 
 /** The suppressions recorded in a synthesized stack by `applyPolicy`. */
@@ -55,7 +35,18 @@ function failOnFromEnv(): PolicyOptions["failOn"] | undefined {
 
 /** True when `applyPolicy` has been called on the stack. */
 export function hasPolicy(stack: TerraformStack): boolean {
-  return stack.node.tryFindChild(POLICY_RECORD_ID) !== undefined;
+  return GUARDED.has(stack);
+}
+
+/** True when the synthesized stack was guarded by `applyPolicy` at synth. */
+export function policyAppliedInJson(stack: StackJson): boolean {
+  const policy = (stack["//"]?.metadata as { policy?: { applied?: boolean } } | undefined)?.policy;
+  return policy?.applied === true;
+}
+
+/** Applies the policy to every stack under `scope` (an App): one line in defineApp. */
+export function applyPolicyToAll(scope: IConstruct, options: PolicyOptions = {}): void {
+  for (const c of scope.node.findAll()) if (TerraformStack.isStack(c)) applyPolicy(c, options);
 }
 
 /**
@@ -66,7 +57,8 @@ export function hasPolicy(stack: TerraformStack): boolean {
  */
 export function applyPolicy(stack: TerraformStack, options: PolicyOptions = {}): void {
   if (hasPolicy(stack)) return;
-  new PolicyRecord(stack, stack);
+  GUARDED.add(stack);
+  ensureRecord(stack);
   const rules = options.rules ?? RULES;
   const failOn = failOnFromEnv() ?? options.failOn ?? "error";
   stack.node.addValidation({

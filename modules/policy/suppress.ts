@@ -1,10 +1,8 @@
+import { TerraformStack } from "cdktf";
 import type { IConstruct } from "constructs";
 import { PropError } from "../core/errors";
 import { RULES } from "./rules";
-import type { Suppression } from "./types";
-
-/** Construct metadata type under which suppressions are recorded. */
-export const SUPPRESSION_METADATA = "cdktf-rest-platform:policy-suppression";
+import { ensureRecord, SUPPRESSION_METADATA } from "./record";
 
 /** A reason must say why: at least this many characters and two words. */
 export const MIN_REASON_LENGTH = 10;
@@ -30,17 +28,8 @@ export function suppress(construct: IConstruct, ruleId: string, reason: string):
     );
   }
   construct.node.addMetadata(SUPPRESSION_METADATA, { ruleId, reason: text });
-}
-
-/** Every suppression declared on the construct and its children. */
-export function collectSuppressions(root: IConstruct): Suppression[] {
-  const out: Suppression[] = [];
-  for (const c of root.node.findAll()) {
-    for (const m of c.node.metadata) {
-      if (m.type !== SUPPRESSION_METADATA) continue;
-      const data = m.data as { ruleId: string; reason: string };
-      out.push({ path: c.node.path, ruleId: data.ruleId, reason: data.reason });
-    }
-  }
-  return out;
+  // Record it in the synthesized JSON even when the stack does not call applyPolicy, so the
+  // review lists it.
+  const stack = construct.node.scopes.find((c): c is TerraformStack => TerraformStack.isStack(c));
+  if (stack) ensureRecord(stack);
 }

@@ -5,7 +5,7 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { evaluate, suppressionsFromJson, type PolicyResult, type StackJson } from "../../modules/policy";
+import { evaluate, policyAppliedInJson, suppressionsFromJson, type PolicyResult, type StackJson } from "../../modules/policy";
 import { buildApiModels, type ApiModel } from "./api-model";
 import { diffApis, renderDiff, type ApiDiff } from "./diff";
 import { buildFunctionModels } from "./functions";
@@ -49,7 +49,7 @@ export function review(head: ReadonlyMap<string, StackJson>, base?: { ref: strin
       apis,
       functions: buildFunctionModels(json),
       policy,
-      policyApplied: (json["//"]?.metadata as { policy?: unknown } | undefined)?.policy !== undefined,
+      policyApplied: policyAppliedInJson(json),
       ...(diff && base ? { diff: renderDiff(diff, base.ref) } : {}),
     });
     reviews.push({ stack, apis, policy, markdown, openapi, ...(diff ? { diff } : {}) });

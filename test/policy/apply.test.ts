@@ -7,7 +7,10 @@ import { join } from "node:path";
 import { PropError } from "../../modules/core/errors";
 import {
   applyPolicy,
+  applyPolicyToAll,
   collectSuppressions,
+  hasPolicy,
+  policyAppliedInJson,
   evaluate,
   suppress,
   suppressionsFromJson,
@@ -70,6 +73,24 @@ describe("applyPolicy and suppressions", () => {
       expect(suppressionsFromJson(toJson(stack))).to.deep.equal([
         { path: "fixture/Backups", ruleId: "S3_6", reason: "Access logs would go to a bucket that itself needs access logs." },
       ]);
+      expect(policyAppliedInJson(toJson(stack))).to.equal(true);
+    });
+
+    it("records suppressions even in a stack that does not apply the policy, marked as unguarded", () => {
+      const stack = newStack();
+      const bucket = new CompliantBucket(stack, "Backups");
+      suppress(bucket.bucket, "S3_6", "The log bucket cannot log to itself without a loop.");
+      const json = toJson(stack);
+      expect(suppressionsFromJson(json).map((s) => s.path)).to.deep.equal(["fixture/Backups/Bucket"]);
+      expect(policyAppliedInJson(json)).to.equal(false);
+    });
+
+    it("applyPolicyToAll guards every stack of an app in one line", () => {
+      const app = Testing.app();
+      const a = newStackIn(app as App, "a");
+      const b = newStackIn(app as App, "b");
+      applyPolicyToAll(app);
+      expect([hasPolicy(a), hasPolicy(b)]).to.deep.equal([true, true]);
     });
   });
 
