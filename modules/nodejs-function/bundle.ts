@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { buildSync, version as esbuildVersion, type Metafile } from "esbuild";
+import {
+  buildSync,
+  version as esbuildVersion,
+  type BuildOptions,
+  type BuildResult,
+  type Metafile,
+  type OutputFile,
+} from "esbuild";
 import { createSyncFn } from "synckit";
 import { esbuildOptions, type NodejsRuntime } from "./esbuild-options";
 
@@ -211,74 +218,74 @@ function describeBundle(
   };
 }
 
-/**
- * Bundles one handler with esbuild (synchronously) and zips it deterministically.
- *
- * esbuild runs only when needed: within one process a bundle is built once per entry and
- * options (the dev and prod stacks share it), and across processes `stamps.json` records
- * the mtime and size of every input, so an unchanged handler is not bundled again. When an
- * input's stamp changed, esbuild runs again; the zip is content-addressed on disk
- * (`<bundle dir>/<digest of the bundle files>/function.zip`), so identical bundle bytes are
- * never zipped twice.
- */
-export function bundleFunction(props: BundleProps): FunctionBundle {
+interface Target {
+  readonly projectRoot: string;
+  readonly relEntry: string;
+  readonly id: string;
+  readonly dir: string;
+  readonly cacheKey: string;
+}
+
+function targetOf(props: BundleProps): Target {
   const projectRoot = path.resolve(props.projectRoot);
   const relEntry = relativeEntry(projectRoot, props.entry);
   const id = bundleId(relEntry, props);
   const fromEnv = process.env.NODEJS_FUNCTION_BUILD_DIR === "" ? undefined : process.env.NODEJS_FUNCTION_BUILD_DIR;
   const buildRoot = path.resolve(projectRoot, props.buildRoot ?? fromEnv ?? path.join(".build", "functions"));
   const dir = path.join(buildRoot, id);
-  const cacheKey = `${buildRoot}\0${id}`;
+  return { projectRoot, relEntry, id, dir, cacheKey: `${buildRoot}\0${id}` };
+}
 
-  const cached = cache.get(cacheKey);
-  if (cached && existsSync(cached.bundle.zipPath) && stampsStillValid(projectRoot, cached.stamps)) {
+/** The bundle from this process's cache or from stamps on disk, when no input changed. */
+function cachedBundle(t: Target): FunctionBundle | undefined {
+  const cached = cache.get(t.cacheKey);
+  if (cached && existsSync(cached.bundle.zipPath) && stampsStillValid(t.projectRoot, cached.stamps)) {
     return { ...cached.bundle, bundleMs: 0, zipMs: 0, cache: "memory" };
   }
+  const onDisk = readDiskRecord(t.projectRoot, t.dir);
+  if (!onDisk) return undefined;
+  const zipPath = path.join(t.dir, onDisk.record.zip);
+  const bundle = describeBundle(t.id, t.dir, zipPath, readFileSync(zipPath), onDisk.record.bundleSize, onDisk.metafile, {
+    bundleMs: 0,
+    zipMs: 0,
+    cache: "disk",
+  });
+  cache.set(t.cacheKey, { bundle, stamps: onDisk.record.stamps });
+  return bundle;
+}
 
-  if (!existsSync(path.resolve(projectRoot, relEntry))) {
-    throw new Error(`Cannot bundle "${props.entry}": no such file under ${path.basename(projectRoot)}/.`);
+function requireEntry(t: Target, entry: string): void {
+  if (!existsSync(path.resolve(t.projectRoot, t.relEntry))) {
+    throw new Error(`Cannot bundle "${entry}": no such file under ${path.basename(t.projectRoot)}/.`);
   }
+}
 
-  const onDisk = readDiskRecord(projectRoot, dir);
-  if (onDisk) {
-    const zipPath = path.join(dir, onDisk.record.zip);
-    const bundle = describeBundle(id, dir, zipPath, readFileSync(zipPath), onDisk.record.bundleSize, onDisk.metafile, {
-      bundleMs: 0,
-      zipMs: 0,
-      cache: "disk",
-    });
-    cache.set(cacheKey, { bundle, stamps: onDisk.record.stamps });
-    return bundle;
-  }
-
-  const relOutfile = path.relative(projectRoot, path.join(dir, "index.mjs")).split(path.sep).join("/");
-  const options = esbuildOptions({
-    entry: relEntry,
-    outfile: relOutfile,
-    absWorkingDir: projectRoot,
+function optionsFor(t: Target, props: BundleProps): BuildOptions {
+  return esbuildOptions({
+    entry: t.relEntry,
+    outfile: path.relative(t.projectRoot, path.join(t.dir, "index.mjs")).split(path.sep).join("/"),
+    absWorkingDir: t.projectRoot,
     runtime: props.runtime,
     sourceMap: props.sourceMap,
     minify: props.minify,
     external: props.external,
   });
+}
 
-  const started = process.hrtime.bigint();
-  let result;
-  try {
-    result = buildSync({ ...options, write: false });
-  } catch (err) {
-    throw new Error(`Bundling "${relEntry}" with esbuild failed: ${(err as Error).message}`, { cause: err });
-  }
-  const bundleMs = Number(process.hrtime.bigint() - started) / 1e6;
-  const metafile = result.metafile!;
-  const stamps = stampInputs(projectRoot, metafile);
-
-  mkdirSync(dir, { recursive: true });
-  const entries: ZipEntry[] = result.outputFiles.map((f) => ({ name: path.basename(f.path), data: f.contents }));
-  for (const e of entries) writeFileAtomic(path.join(dir, e.name), e.data);
+/** Writes the bundle files, zips them unless an identical zip exists, records the stamps. */
+function storeBundle(
+  t: Target,
+  files: readonly OutputFile[],
+  metafile: Metafile,
+  bundleMs: number,
+): FunctionBundle {
+  const stamps = stampInputs(t.projectRoot, metafile);
+  mkdirSync(t.dir, { recursive: true });
+  const entries: ZipEntry[] = files.map((f) => ({ name: path.basename(f.path), data: f.contents }));
+  for (const e of entries) writeFileAtomic(path.join(t.dir, e.name), e.data);
 
   const digest = entriesDigest(entries).slice(0, 16);
-  const zipPath = path.join(dir, digest, "function.zip");
+  const zipPath = path.join(t.dir, digest, "function.zip");
   let zipBytes: Uint8Array;
   let zipMs = 0;
   if (existsSync(zipPath)) {
@@ -290,12 +297,129 @@ export function bundleFunction(props: BundleProps): FunctionBundle {
     mkdirSync(path.dirname(zipPath), { recursive: true });
     writeFileAtomic(zipPath, zipBytes);
   }
-  writeFileAtomic(path.join(dir, digest, "metafile.json"), JSON.stringify(metafile));
+  writeFileAtomic(path.join(t.dir, digest, "metafile.json"), JSON.stringify(metafile));
   const bundleSize = entries.find((e) => e.name === "index.mjs")?.data.byteLength ?? 0;
   const record: DiskRecord = { format: 1, zip: `${digest}/function.zip`, bundleSize, stamps };
-  writeFileAtomic(path.join(dir, "stamps.json"), JSON.stringify(record));
+  writeFileAtomic(path.join(t.dir, "stamps.json"), JSON.stringify(record));
 
-  const bundle = describeBundle(id, dir, zipPath, zipBytes, bundleSize, metafile, { bundleMs, zipMs, cache: "none" });
-  cache.set(cacheKey, { bundle, stamps });
+  const bundle = describeBundle(t.id, t.dir, zipPath, zipBytes, bundleSize, metafile, { bundleMs, zipMs, cache: "none" });
+  cache.set(t.cacheKey, { bundle, stamps });
   return bundle;
+}
+
+function runEsbuild(options: BuildOptions, what: string): { result: BuildResult & { metafile: Metafile; outputFiles: OutputFile[] }; ms: number } {
+  const started = process.hrtime.bigint();
+  try {
+    const result = buildSync({ ...options, write: false, metafile: true });
+    return { result, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+  } catch (err) {
+    throw new Error(`Bundling ${what} with esbuild failed: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * Bundles one handler with esbuild (synchronously) and zips it deterministically.
+ *
+ * esbuild runs only when needed: within one process a bundle is built once per entry and
+ * options (the dev and prod stacks share it), and across processes `stamps.json` records
+ * the mtime and size of every input, so an unchanged handler is not bundled again. When an
+ * input's stamp changed, esbuild runs again; the zip is content-addressed on disk
+ * (`<bundle dir>/<digest of the bundle files>/function.zip`), so identical bundle bytes are
+ * never zipped twice.
+ */
+export function bundleFunction(props: BundleProps): FunctionBundle {
+  const t = targetOf(props);
+  const cached = cachedBundle(t);
+  if (cached) return cached;
+  requireEntry(t, props.entry);
+  const { result, ms } = runEsbuild(optionsFor(t, props), `"${t.relEntry}"`);
+  return storeBundle(t, result.outputFiles, result.metafile, ms);
+}
+
+/**
+ * The part of a multi-entry metafile that one entry's own build would have produced:
+ * the inputs reachable from the entry, and the entry's outputs.
+ */
+export function metafileForEntry(metafile: Metafile, relEntry: string, outputPaths: readonly string[]): Metafile {
+  const reachable = new Set<string>();
+  const queue = [relEntry];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    const input = metafile.inputs[file];
+    if (reachable.has(file) || !input) continue;
+    reachable.add(file);
+    for (const imp of input.imports) if (!imp.external) queue.push(imp.path);
+  }
+  return {
+    inputs: Object.fromEntries(Object.entries(metafile.inputs).filter(([file]) => reachable.has(file))),
+    outputs: Object.fromEntries(outputPaths.map((p) => [p, metafile.outputs[p]!])),
+  };
+}
+
+/**
+ * Bundles many handlers that share options in ONE esbuild run (the AWS SDK is parsed once,
+ * and esbuild uses every core), then zips and records each exactly as `bundleFunction`
+ * would: the bytes are identical, and later `bundleFunction` calls for these entries are
+ * served from the cache. Call it before constructing the functions (e.g. in main.ts with
+ * `findHandlerEntries()`) to make a cold synth faster. Entries already up to date are skipped.
+ */
+export function prebundle(
+  entries: readonly string[],
+  props: Omit<BundleProps, "entry">,
+): FunctionBundle[] {
+  const targets = entries.map((entry) => ({ entry, t: targetOf({ ...props, entry }) }));
+  const results = new Map<string, FunctionBundle>();
+  const stale: { entry: string; t: Target }[] = [];
+  for (const { entry, t } of targets) {
+    if (results.has(t.cacheKey) || stale.some((s) => s.t.cacheKey === t.cacheKey)) continue;
+    const cached = cachedBundle(t);
+    if (cached) results.set(t.cacheKey, cached);
+    else {
+      requireEntry(t, entry);
+      stale.push({ entry, t });
+    }
+  }
+  if (stale.length > 0) {
+    const projectRoot = stale[0]!.t.projectRoot;
+    const buildRoot = path.dirname(stale[0]!.t.dir);
+    // Same options as a single build; only the entry/output pairs differ.
+    const { entryPoints: _entry, outfile: _outfile, ...shared } = optionsFor(stale[0]!.t, { ...props, entry: stale[0]!.entry });
+    const { result, ms } = runEsbuild(
+      {
+        ...shared,
+        entryPoints: stale.map(({ t }) => ({ in: t.relEntry, out: `${t.id}/index` })),
+        outdir: path.relative(projectRoot, buildRoot).split(path.sep).join("/"),
+        outExtension: { ".js": ".mjs" },
+      },
+      `${stale.length} handler(s)`,
+    );
+    for (const { t } of stale) {
+      const files = result.outputFiles.filter((f) => path.dirname(f.path) === t.dir);
+      const outputPaths = files.map((f) => path.relative(projectRoot, f.path).split(path.sep).join("/"));
+      const metafile = metafileForEntry(result.metafile, t.relEntry, outputPaths);
+      results.set(t.cacheKey, storeBundle(t, files, metafile, ms / stale.length));
+    }
+  }
+  return targets.map(({ t }) => results.get(t.cacheKey)!);
+}
+
+/**
+ * Handler entries laid out one folder per function: `<dir>/<name>/index.ts`,
+ * `<dir>/<name>/handler.ts` and `<dir>/<name>/*.handler.ts`, skipping `<dir>/lib`.
+ * Paths are relative to the project root, sorted.
+ */
+export function findHandlerEntries(projectRoot: string = findProjectRoot(), dir = "functions"): string[] {
+  const base = path.join(projectRoot, dir);
+  if (!existsSync(base)) return [];
+  const entries: string[] = [];
+  for (const name of readdirSync(base).sort()) {
+    const folder = path.join(base, name);
+    if (name === "lib" || !statSync(folder).isDirectory()) continue;
+    for (const file of readdirSync(folder).sort()) {
+      if (file === "index.ts" || file === "handler.ts" || file.endsWith(".handler.ts")) {
+        entries.push(`${dir}/${name}/${file}`);
+      }
+    }
+  }
+  return entries;
 }

@@ -7,8 +7,8 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Metafile } from "esbuild";
-import { bundleFunction, findProjectRoot, type FunctionBundle } from "../../modules/nodejs-function/bundle";
-import { discoverHandlers, kb, median, printTable, scratchDir } from "./support";
+import { bundleFunction, findProjectRoot, prebundle, type FunctionBundle } from "../../modules/nodejs-function/bundle";
+import { discoverHandlers, kb, median, msSince, printTable, scratchDir } from "./support";
 
 const RUNS = 7;
 const GOAL_RATIO = 0.7;
@@ -118,5 +118,18 @@ export async function run(): Promise<void> {
     `construct-time packaging of all ${entries.length} handler(s), cold, one process: ` +
       `${totalBundleMs.toFixed(0)} ms esbuild + ${totalZipMs.toFixed(0)} ms zip`,
   );
+  const batchRoot = scratchDir(root, "bench-prebundle");
+  try {
+    const started = process.hrtime.bigint();
+    prebundle(entries, { projectRoot: root, buildRoot: batchRoot });
+    const batchMs = msSince(started);
+    const single = totalBundleMs + totalZipMs;
+    console.log(
+      `prebundle() of the same ${entries.length} handler(s) in one esbuild run, cold: ${batchMs.toFixed(0)} ms ` +
+        `(${(batchMs / single).toFixed(2)}x the one-by-one ${single.toFixed(0)} ms)`,
+    );
+  } finally {
+    rmSync(batchRoot, { recursive: true, force: true });
+  }
   if (ratios.length > 0) console.log(`worst import ratio: ${Math.max(...ratios).toFixed(2)}`);
 }

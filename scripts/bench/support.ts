@@ -1,6 +1,7 @@
 // Small helpers shared by bench sections: timing, medians, table printing, scratch folders.
 import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { findHandlerEntries } from "../../modules/nodejs-function/bundle";
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -51,26 +52,11 @@ export function treeDiff(a: Map<string, Buffer>, b: Map<string, Buffer>): string
 }
 
 /**
- * The handlers the bench measures: `functions/<name>/index.ts`, `functions/<name>/handler.ts`
- * and `functions/<name>/*.handler.ts` (not `functions/lib`). Falls back to the test fixtures
- * while functions/ holds no handler yet.
+ * The handlers the bench measures (`findHandlerEntries`: functions/<name>/index.ts, handler.ts,
+ * *.handler.ts, not functions/lib). Falls back to the test fixtures while functions/ holds none.
  */
 export function discoverHandlers(projectRoot: string): { entries: string[]; fromFixtures: boolean } {
-  const functionsDir = path.join(projectRoot, "functions");
-  const entries: string[] = [];
-  let dirs: string[];
-  try {
-    dirs = readdirSync(functionsDir).filter((d) => d !== "lib" && statSync(path.join(functionsDir, d)).isDirectory());
-  } catch {
-    dirs = [];
-  }
-  for (const dir of dirs.sort()) {
-    for (const file of readdirSync(path.join(functionsDir, dir)).sort()) {
-      if (file === "index.ts" || file === "handler.ts" || file.endsWith(".handler.ts")) {
-        entries.push(`functions/${dir}/${file}`);
-      }
-    }
-  }
+  const entries = findHandlerEntries(projectRoot);
   if (entries.length > 0) return { entries, fromFixtures: false };
   return {
     entries: ["test/fixtures/functions/dynamo-get/index.ts", "test/fixtures/functions/cjs-dep/index.ts"],

@@ -9,7 +9,10 @@ import {
   bundleId,
   clearBundleCache,
   entriesDigest,
+  findHandlerEntries,
   findProjectRoot,
+  metafileForEntry,
+  prebundle,
   relativeEntry,
   zipSync,
 } from "../../modules/nodejs-function/bundle";
@@ -228,6 +231,68 @@ describe("nodejs-function: bundle and zip", function () {
       } finally {
         utimesSync(file, before.atime, before.mtime);
       }
+    });
+
+    it("prebundles many handlers in one esbuild run into the same bytes and metafiles as single builds", () => {
+      const single = scratchRoot();
+      const batch = scratchRoot();
+      const entries = [DYNAMO_FIXTURE, CJS_FIXTURE];
+      const singles = entries.map((entry) => bundleFunction({ entry, projectRoot: root, buildRoot: single, sourceMap: true }));
+      const batched = prebundle(entries, { projectRoot: root, buildRoot: batch, sourceMap: true });
+      expect(batched.map((b) => b.cache)).to.deep.equal(["none", "none"]);
+      batched.forEach((b, i) => {
+        const s = singles[i]!;
+        expect(b.id).to.equal(s.id);
+        expect(readFileSync(b.zipPath).equals(readFileSync(s.zipPath)), entries[i]).to.equal(true);
+        // Same inputs and outputs, modulo the build folder in the output paths.
+        expect(Object.keys(b.metafile.inputs).sort()).to.deep.equal(Object.keys(s.metafile.inputs).sort());
+        const rel = (p: string) => path.relative(path.dirname(p), p);
+        expect(Object.keys(b.metafile.outputs).map(rel)).to.deep.equal(Object.keys(s.metafile.outputs).map(rel));
+      });
+      // Later single calls are served from the cache the batch filled.
+      const again = bundleFunction({ entry: CJS_FIXTURE, projectRoot: root, buildRoot: batch, sourceMap: true });
+      expect(again.cache).to.equal("memory");
+      expect(again.sha256Hex).to.equal(batched[1]!.sha256Hex);
+      expect(prebundle(entries, { projectRoot: root, buildRoot: batch, sourceMap: true }).map((b) => b.cache)).to.deep.equal([
+        "memory",
+        "memory",
+      ]);
+    });
+
+    it("keeps, in a per-entry metafile, only the inputs reachable from that entry", () => {
+      const meta = {
+        inputs: {
+          "a.ts": { bytes: 1, imports: [{ path: "shared.ts", kind: "import-statement" as const }] },
+          "b.ts": { bytes: 1, imports: [{ path: "only-b.ts", kind: "import-statement" as const }, { path: "node:fs", kind: "import-statement" as const, external: true }] },
+          "shared.ts": { bytes: 1, imports: [] },
+          "only-b.ts": { bytes: 1, imports: [{ path: "shared.ts", kind: "import-statement" as const }] },
+        },
+        outputs: {
+          "out/a/index.mjs": { bytes: 1, inputs: {}, imports: [], exports: ["handler"], entryPoint: "a.ts" },
+          "out/b/index.mjs": { bytes: 1, inputs: {}, imports: [], exports: ["handler"], entryPoint: "b.ts" },
+        },
+      };
+      const a = metafileForEntry(meta, "a.ts", ["out/a/index.mjs"]);
+      expect(Object.keys(a.inputs)).to.deep.equal(["a.ts", "shared.ts"]);
+      expect(Object.keys(a.outputs)).to.deep.equal(["out/a/index.mjs"]);
+      expect(Object.keys(metafileForEntry(meta, "b.ts", ["out/b/index.mjs"]).inputs)).to.deep.equal(["b.ts", "shared.ts", "only-b.ts"]);
+    });
+
+    it("fails a batch with esbuild's message when one handler does not bundle", () => {
+      expect(() => prebundle([CJS_FIXTURE, BROKEN_FIXTURE], { projectRoot: root, buildRoot: scratchRoot() })).to.throw(
+        /Bundling 2 handler\(s\) with esbuild failed: .*Could not resolve "\.\/does-not-exist"/s,
+      );
+    });
+
+    it("finds handler entries one folder per function, skipping lib", () => {
+      const entries = findHandlerEntries(root, "test/fixtures/functions");
+      expect(entries).to.deep.equal([
+        "test/fixtures/functions/broken/index.ts",
+        "test/fixtures/functions/cjs-dep/index.ts",
+        "test/fixtures/functions/dynamo-get/index.ts",
+      ]);
+      expect(findHandlerEntries(root, "no-such-folder")).to.deep.equal([]);
+      expect(findHandlerEntries(root).every((e) => e.startsWith("functions/") && !e.startsWith("functions/lib/"))).to.equal(true);
     });
 
     it("produces a bundle whose bundled CommonJS dependency can require Node built-ins", async () => {
