@@ -312,6 +312,11 @@ export class RestApi extends Construct {
   readonly stages: Readonly<Record<string, ApiGatewayStage>>;
   /** Access log groups by stage name (stages with access logs only). */
   readonly accessLogGroups: Readonly<Record<string, CloudwatchLogGroup>>;
+  /**
+   * Execution log groups by stage name (stages with execution logging only), created ahead
+   * of API Gateway so that they carry the retention instead of keeping logs forever.
+   */
+  readonly executionLogGroups: Readonly<Record<string, CloudwatchLogGroup>>;
   /** The API's physical name. */
   readonly apiName: string;
 
@@ -388,6 +393,7 @@ export class RestApi extends Construct {
 
     const stages: Record<string, ApiGatewayStage> = {};
     const logGroups: Record<string, CloudwatchLogGroup> = {};
+    const executionLogGroups: Record<string, CloudwatchLogGroup> = {};
     for (const s of this.stageDefs.values()) {
       let accessLogSettings: { destinationArn: string; format: string } | undefined;
       if (s.accessLogs) {
@@ -407,6 +413,12 @@ export class RestApi extends Construct {
         xrayTracingEnabled: s.tracing,
         accessLogSettings,
       });
+      if (s.loggingLevel !== "OFF") {
+        executionLogGroups[s.name] = new CloudwatchLogGroup(this, `ExecutionLogs-${s.name}`, {
+          name: `API-Gateway-Execution-Logs_${this.api.id}/${s.name}`,
+          retentionInDays: retention,
+        });
+      }
       new TerraformOutput(this, `InvokeUrl-${s.name}`, {
         value: stages[s.name]!.invokeUrl,
         description: `Invoke URL of ${this.apiName}, stage ${s.name}`,
@@ -414,6 +426,7 @@ export class RestApi extends Construct {
     }
     this.stages = stages;
     this.accessLogGroups = logGroups;
+    this.executionLogGroups = executionLogGroups;
     new TerraformOutput(this, "ApiId", { value: this.api.id, description: `Id of the REST API ${this.apiName}` });
 
     Aspects.of(this).add({
@@ -1212,6 +1225,8 @@ export class RestApi extends Construct {
         stageName: stage.stageName,
         methodPath: "*/*",
         settings: base,
+        // logging starts here: the execution log group must exist first, with its retention
+        dependsOn: this.executionLogGroups[s.name] ? [this.executionLogGroups[s.name]!] : undefined,
       });
       for (const { def } of built) {
         const own = def.cache[s.name];

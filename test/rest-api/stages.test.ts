@@ -3,7 +3,7 @@ import { App, Testing } from "cdktf";
 import { loadEnvironment } from "../../modules/config/environments";
 import { ServiceStack } from "../../modules/core/service-stack";
 import { lambdaProxy, methodSettingsPath, mockIntegration, RestApi } from "../../modules/rest-api";
-import { FakeFunction, itemsApi, refTo, synth, testStack } from "./helpers";
+import { FakeFunction, itemsApi, nameOf, refTo, synth, testStack } from "./helpers";
 
 describe("rest-api: stages and method settings", () => {
   it("formats method settings paths the way API Gateway reports them: every / of the path as ~1", () => {
@@ -145,5 +145,21 @@ describe("rest-api: stages and method settings", () => {
     expect(values).to.include(refTo(s, "aws_api_gateway_stage", (st) => st.stage_name === "dev", "invoke_url"));
     expect(values).to.include(refTo(s, "aws_api_gateway_stage", (st) => st.stage_name === "prod", "invoke_url"));
     expect(values).to.include(refTo(s, "aws_api_gateway_rest_api", () => true, "id"));
+  });
+
+  it("creates the execution log group API Gateway would otherwise create without retention, before logging starts", () => {
+    const stack = testStack();
+    const api = new RestApi(stack, "Api", { logRetentionDays: 30, stages: { Test: { loggingLevel: "INFO", dataTrace: true }, quiet: {} } });
+    api.addRoute("GET /x", { integration: mockIntegration() });
+    const s = synth(stack);
+    const apiId = refTo(s, "aws_api_gateway_rest_api", () => true, "id");
+    const group = s.one("aws_cloudwatch_log_group", (g) => String(g.name).startsWith("API-Gateway-Execution-Logs_"));
+    expect(group).to.deep.equal({ name: `API-Gateway-Execution-Logs_${apiId}/Test`, retention_in_days: 30 });
+    const testStage = refTo(s, "aws_api_gateway_stage", (st) => st.stage_name === "Test", "stage_name");
+    const settings = s.one("aws_api_gateway_method_settings", (m) => m.stage_name === testStage);
+    expect(settings.depends_on).to.deep.equal([`aws_cloudwatch_log_group.${nameOf(s, "aws_cloudwatch_log_group", (g) => g === group)}`]);
+    expect(settings.settings).to.deep.include({ logging_level: "INFO", data_trace_enabled: true });
+    const quietStage = refTo(s, "aws_api_gateway_stage", (st) => st.stage_name === "quiet", "stage_name");
+    expect(s.one("aws_api_gateway_method_settings", (m) => m.stage_name === quietStage).depends_on).to.equal(undefined);
   });
 });
