@@ -2,18 +2,22 @@ import { rmSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
 import { Testing } from "cdktf";
-import { clearBundleCache, findProjectRoot } from "../../modules/nodejs-function/bundle";
+import { clearBundleCache, findProjectRoot, prebundle } from "../../modules/nodejs-function/bundle";
 import { NodejsFunction } from "../../modules/nodejs-function";
 import { discoverHandlers, functionSources, readTree, scratchDir, treeDiff } from "../../scripts/bench/support";
 import { serviceStack } from "./support";
 
 const root = findProjectRoot();
 
-/** Synthesizes one stack holding every handler, with bundles built under `buildDir`. */
+/**
+ * Synthesizes one stack holding every handler, with bundles built under `buildDir` in one
+ * esbuild run (`prebundle`, byte-identical to one-by-one builds; see bundle.test.ts).
+ */
 function synthEveryFunction(entries: readonly string[], buildDir: string): { tree: Map<string, Buffer>; built: number } {
   const previous = process.env.NODEJS_FUNCTION_BUILD_DIR;
   process.env.NODEJS_FUNCTION_BUILD_DIR = path.relative(root, buildDir);
   try {
+    const built = prebundle(entries, { projectRoot: root }).filter((b) => b.cache === "none").length;
     const stack = serviceStack("every-dev");
     const fns = entries.map(
       (entry, i) => new NodejsFunction(stack, `Fn${i}`, { entry, aliases: { dev: "$LATEST", prod: "latest" } }),
@@ -21,7 +25,8 @@ function synthEveryFunction(entries: readonly string[], buildDir: string): { tre
     const outdir = Testing.fullSynth(stack);
     const tree = readTree(path.join(outdir, "stacks", "every-dev"));
     rmSync(outdir, { recursive: true, force: true });
-    return { tree, built: fns.filter((f) => f.bundle.cache === "none").length };
+    expect(fns.every((f) => f.bundle.cache === "memory"), "the functions used the prebundled zips").to.equal(true);
+    return { tree, built };
   } finally {
     if (previous === undefined) delete process.env.NODEJS_FUNCTION_BUILD_DIR;
     else process.env.NODEJS_FUNCTION_BUILD_DIR = previous;
