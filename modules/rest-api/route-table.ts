@@ -23,6 +23,12 @@ export interface RouteRow {
   readonly cache: Readonly<Record<string, string>>;
   /** Per stage: `<rate>/s burst <burst>` with `(stage)` when inherited, or `account default`. */
   readonly throttle: Readonly<Record<string, string>>;
+  /**
+   * Per stage, for API-key routes: the usage plans a key may come from, with their quota and
+   * per-key throttle (the plan's method throttle for this route wins), e.g.
+   * `CloudAcademyPlan (quota 1000/DAY)`; `-` when the route needs no key.
+   */
+  readonly usagePlans: Readonly<Record<string, string>>;
 }
 
 /** Anything that can describe itself as an {@link ApiDefinition} (the RestApi construct does). */
@@ -46,6 +52,7 @@ export function routeTable(api: ApiDefinition | HasDefinition): RouteRow[] {
       validation: validationOf(r),
       cache: Object.fromEntries(def.stages.map((s) => [s.name, cacheIn(r, s)])),
       throttle: Object.fromEntries(def.stages.map((s) => [s.name, throttleIn(r, s)])),
+      usagePlans: Object.fromEntries(def.stages.map((s) => [s.name, plansIn(r, s.name, def.usagePlans)])),
     }));
 }
 
@@ -107,6 +114,22 @@ export function throttleIn(r: RouteDefinition, stage: ResolvedStage): string {
   return "account default";
 }
 
+/** The usage plans covering a stage, as seen by one API-key route. */
+export function plansIn(r: RouteDefinition, stage: string, plans: ApiDefinition["usagePlans"]): string {
+  if (!r.apiKeyRequired) return "-";
+  const covering = plans.filter((p) => p.stages.includes(stage));
+  if (covering.length === 0) return "none (403)";
+  return covering
+    .map((p) => {
+      const parts: string[] = [];
+      if (p.quota) parts.push(`quota ${p.quota.limit}/${p.quota.period}`);
+      const t = p.methodThrottle[`${r.method} ${r.path}`] ?? p.throttle;
+      if (t) parts.push(`${t.rate}/s burst ${t.burst} per key`);
+      return parts.length > 0 ? `${p.name} (${parts.join(", ")})` : p.name;
+    })
+    .join(", ");
+}
+
 /** Renders rows as a Markdown table; per-stage values are listed `stage: value`. */
 export function formatRouteTable(rows: readonly RouteRow[]): string {
   const perStage = (m: Readonly<Record<string, string>>) =>
@@ -119,7 +142,7 @@ export function formatRouteTable(rows: readonly RouteRow[]): string {
     return `${r.target}<br>${perStage(r.targetByStage)}`;
   };
   const esc = (s: string) => s.replace(/\|/g, "\\|");
-  const header = ["Method", "Path", "Authorization", "API key", "Integration", "Target", "Validation", "Cache", "Throttle"];
+  const header = ["Method", "Path", "Authorization", "API key", "Integration", "Target", "Validation", "Cache", "Throttle", "Usage plans"];
   const lines = [
     `| ${header.join(" | ")} |`,
     `|${header.map(() => "---").join("|")}|`,
@@ -135,6 +158,7 @@ export function formatRouteTable(rows: readonly RouteRow[]): string {
           r.validation,
           perStage(r.cache),
           perStage(r.throttle),
+          Object.values(r.usagePlans).every((v) => v === "-") ? "-" : perStage(r.usagePlans),
         ]
           .map(esc)
           .join(" | ")} |`,

@@ -18,6 +18,7 @@ describe("rest-api: route table", () => {
       validation: "NONE",
       cache: { dev: "off", prod: "on ttl=3600s keys=ID (stage)" },
       throttle: { dev: "account default", prod: "10000/s burst 5000 (stage)" },
+      usagePlans: { dev: "CloudAcademyPlan (quota 1000/DAY)", prod: "CloudAcademyPlan (quota 1000/DAY)" },
     });
   });
 
@@ -48,11 +49,26 @@ describe("rest-api: route table", () => {
     const { api } = itemsApi();
     const md = formatRouteTable(api.routeTable());
     const lines = md.trim().split("\n");
-    expect(lines[0]).to.equal("| Method | Path | Authorization | API key | Integration | Target | Validation | Cache | Throttle |");
-    expect(lines[1]).to.equal("|---|---|---|---|---|---|---|---|---|");
+    expect(lines[0]).to.equal("| Method | Path | Authorization | API key | Integration | Target | Validation | Cache | Throttle | Usage plans |");
+    expect(lines[1]).to.equal("|---|---|---|---|---|---|---|---|---|---|");
     expect(lines).to.have.length(4);
     expect(lines[3]).to.equal(
-      "| GET | `/items/{ID}` | API_KEY | required | AWS | ItemsFunction:${stageVariables.lambdaAlias}<br>dev: ItemsFunction:dev<br>prod: ItemsFunction:prod | NONE | dev: off<br>prod: on ttl=3600s keys=ID (stage) | dev: account default<br>prod: 10000/s burst 5000 (stage) |",
+      "| GET | `/items/{ID}` | API_KEY | required | AWS | ItemsFunction:${stageVariables.lambdaAlias}<br>dev: ItemsFunction:dev<br>prod: ItemsFunction:prod | NONE | dev: off<br>prod: on ttl=3600s keys=ID (stage) | dev: account default<br>prod: 10000/s burst 5000 (stage) | dev: CloudAcademyPlan (quota 1000/DAY)<br>prod: CloudAcademyPlan (quota 1000/DAY) |",
     );
+  });
+
+  it("shows, per stage, the usage plans an API-key route's callers come through, with quota and per-key throttle", () => {
+    const stack = testStack();
+    const api = new RestApi(stack, "Api", { stages: { dev: {}, prod: {} } });
+    api.addRoute("POST /backup", { integration: mockIntegration(), apiKey: true });
+    api.addRoute("GET /open", { integration: mockIntegration() });
+    api.addUsagePlan("Dev", { stages: ["dev"], throttle: { rate: 1, burst: 2 } });
+    api.addUsagePlan("Prod", { stages: ["prod"], quota: { limit: 50, period: "WEEK" }, throttle: { rate: 10, burst: 20 }, methodThrottle: { "POST /backup": { rate: 1, burst: 1 } } });
+    const rows = api.routeTable();
+    expect(rows.find((r) => r.path === "/backup")!.usagePlans).to.deep.equal({
+      dev: "Dev (1/s burst 2 per key)",
+      prod: "Prod (quota 50/WEEK, 1/s burst 1 per key)",
+    });
+    expect(rows.find((r) => r.path === "/open")!.usagePlans).to.deep.equal({ dev: "-", prod: "-" });
   });
 });
