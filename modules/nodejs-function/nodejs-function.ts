@@ -105,7 +105,7 @@ export class NodejsFunction extends Construct implements LambdaFunctionRef, IGra
   readonly role: IamRole;
   readonly rolePolicy: IamRolePolicy;
   readonly logGroup: CloudwatchLogGroup;
-  readonly lambda!: LambdaFunction;
+  readonly lambda: LambdaFunction;
   /** The artifacts-bucket object, in `s3` upload mode. */
   readonly codeObject?: S3Object;
 
@@ -167,7 +167,10 @@ export class NodejsFunction extends Construct implements LambdaFunctionRef, IGra
         "point it at an existing handler file, relative to the project root (the folder with cdktf.json) or absolute.",
       );
     }
-    for (const [key, value] of Object.entries(props.environment ?? {})) this.addEnvironment(key, value);
+    for (const [key, value] of Object.entries(props.environment ?? {})) {
+      validateEnvironmentKey(this, key);
+      this.environmentVariables[key] = value;
+    }
     if (sourceMap) this.environmentVariables.NODE_OPTIONS = "--enable-source-maps";
 
     this.functionName = functionName;
@@ -241,7 +244,7 @@ export class NodejsFunction extends Construct implements LambdaFunctionRef, IGra
         ? { s3Bucket: this.codeObject.bucket, s3Key: this.codeObject.key }
         : { filename: this.asset.path }),
       sourceCodeHash: this.bundle.sha256Base64,
-      // No block at all without variables; addEnvironment re-puts it later.
+      // No block at all without variables; addEnvironment puts one later.
       ...(Object.keys(this.environmentVariables).length > 0
         ? { environment: { variables: sortedRecord(this.environmentVariables) } }
         : {}),
@@ -282,8 +285,7 @@ export class NodejsFunction extends Construct implements LambdaFunctionRef, IGra
   addEnvironment(key: string, value: string): this {
     validateEnvironmentKey(this, key);
     this.environmentVariables[key] = value;
-    // Before the function exists (constructor), the variables go into its config instead.
-    this.lambda?.putEnvironment({ variables: sortedRecord(this.environmentVariables) });
+    this.lambda.putEnvironment({ variables: sortedRecord(this.environmentVariables) });
     return this;
   }
 
