@@ -546,7 +546,7 @@ export class RestApi extends Construct {
       dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
     });
     const model = { name, resource };
-    this.models.set(name, { model, schema: this.schemaForHash(schema) });
+    this.models.set(name, { model, schema });
     return model;
   }
 
@@ -572,10 +572,6 @@ export class RestApi extends Construct {
       }
     }
     return out;
-  }
-
-  private schemaForHash(schema: unknown): unknown {
-    return schema;
   }
 
   private modelName(m: Model | string, prop: string): string {
@@ -1071,7 +1067,7 @@ export class RestApi extends Construct {
    * appear as their expressions (`${aws_lambda_function.x.arn}`), never as token ids.
    */
   redeploymentInputs(): unknown {
-    return {
+    return this.stableDeep({
       routes: [...this.routes.values()]
         // method settings (cache, throttle) apply without a redeployment: left out
         .map(({ cache: _cache, throttle: _throttle, ...r }) => ({ ...r, integration: this.integrationForHash(r.integration) }))
@@ -1084,7 +1080,17 @@ export class RestApi extends Construct {
       binaryMediaTypes: (this.props.binaryMediaTypes ?? []).map((t) => this.stable(t)),
       minimumCompressionSize: this.props.minimumCompressionSize ?? null,
       apiKeySource: this.props.apiKeySource ?? "HEADER",
-    };
+    });
+  }
+
+  /** Every string of a plain value with its tokens replaced by their Terraform expressions. */
+  private stableDeep(value: unknown): unknown {
+    if (typeof value === "string") return this.stable(value);
+    if (Array.isArray(value)) return value.map((v) => this.stableDeep(v));
+    if (value !== null && typeof value === "object") {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.stableDeep(v)]));
+    }
+    return value;
   }
 
   /** The deployment trigger: SHA-256 of {@link redeploymentInputs}. */
