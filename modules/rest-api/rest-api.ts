@@ -825,7 +825,7 @@ export class RestApi extends Construct {
       throw new PropError(where, "route", route, "CORS already answers OPTIONS on this resource: set cors: false on this route, or drop it.");
     }
     const integration = options.integration;
-    this.checkIntegration(integration, parsed.method, parsed.path, parsed.pathParams, prop);
+    this.checkIntegration(integration, parsed.path, parsed.pathParams, prop);
 
     // request parameters
     const requestParameters: Record<string, boolean> = {};
@@ -981,7 +981,7 @@ export class RestApi extends Construct {
     }
   }
 
-  private checkIntegration(i: Integration, method: string, path: string, pathParams: readonly string[], prop: string): void {
+  private checkIntegration(i: Integration, path: string, pathParams: readonly string[], prop: string): void {
     const where = this.node.path;
     if ("timeoutMs" in i && i.timeoutMs !== undefined && (!Number.isInteger(i.timeoutMs) || i.timeoutMs < 50 || i.timeoutMs > 29000)) {
       throw new PropError(where, `${prop}.integration.timeoutMs`, i.timeoutMs, "use 50 to 29000 milliseconds.");
@@ -1014,7 +1014,6 @@ export class RestApi extends Construct {
           throw new PropError(where, `${prop}.integration.url`, i.url, `"{${name}}" is not a parameter of ${path}.`);
         }
       }
-      void method;
     }
   }
 
