@@ -1,0 +1,82 @@
+import { expect } from "chai";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { App, Testing } from "cdktf";
+import { loadEnvironments } from "../../modules/config/environments";
+import { defineApp, SERVICES } from "../../modules/services";
+import type { Tf } from "./support";
+
+const SERVICE_NAMES = ["student-records", "todos", "items-catalog", "music-library", "image-gallery"];
+
+describe("the whole app with the five services", () => {
+  let outdir: string;
+  let manifest: Tf;
+  const stack = (id: string): Tf => JSON.parse(readFileSync(path.join(outdir, manifest.stacks[id].synthesizedStackPath), "utf8"));
+
+  before(() => {
+    const app = Testing.app() as App;
+    defineApp(app, loadEnvironments({ ENVIRONMENTS: "dev,prod" }));
+    app.synth();
+    outdir = app.outdir;
+    manifest = JSON.parse(readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  });
+
+  it("registers the five services", () => {
+    expect(SERVICES).to.have.length(5);
+  });
+
+  it("synthesizes one stack per service per environment, each after its environment's platform stack", () => {
+    for (const env of ["dev", "prod"]) {
+      for (const service of SERVICE_NAMES) {
+        const id = `${service}-${env}`;
+        expect(manifest.stacks, id).to.have.property(id);
+        expect(manifest.stacks[id].dependencies, id).to.deep.equal([`platform-${env}`]);
+        expect(existsSync(path.join(outdir, manifest.stacks[id].synthesizedStackPath)), id).to.equal(true);
+      }
+    }
+  });
+
+  it("keeps each stack's state under its own key and every physical name prefixed by its environment", () => {
+    const apiNames: string[] = [];
+    for (const env of ["dev", "prod"]) {
+      for (const service of SERVICE_NAMES) {
+        const id = `${service}-${env}`;
+        const tf = stack(id);
+        expect(tf.terraform.backend.s3.key, id).to.equal(`${id}/terraform.tfstate`);
+        for (const api of Object.values<Tf>(tf.resource.aws_api_gateway_rest_api)) apiNames.push(api.name);
+        for (const fn of Object.values<Tf>(tf.resource.aws_lambda_function)) expect(fn.function_name, id).to.match(new RegExp(`^${env}-`));
+      }
+    }
+    expect(new Set(apiNames).size).to.equal(apiNames.length);
+    expect(apiNames.sort()).to.deep.equal(
+      ["DemoRESTAPI", "ImageAPI", "ItemsAPI", "student", "todo-api"].flatMap((n) => [`dev-${n}`, `prod-${n}`]).sort(),
+    );
+  });
+
+  it("ships every function's zip as an asset of its stack and uploads it to the artifacts bucket", () => {
+    for (const env of ["dev", "prod"]) {
+      for (const service of SERVICE_NAMES) {
+        const id = `${service}-${env}`;
+        const tf = stack(id);
+        const objects = Object.values<Tf>(tf.resource.aws_s3_object ?? {});
+        expect(objects.length, id).to.equal(Object.keys(tf.resource.aws_lambda_function).length);
+        for (const o of objects) {
+          expect(o.bucket, id).to.equal(`${env}-cdktf-rest-platform-artifacts`);
+          expect(existsSync(path.join(outdir, manifest.stacks[id].workingDirectory, o.source)), `${id} ${o.source}`).to.equal(true);
+        }
+      }
+    }
+  });
+
+  it("gives every API a deployment with a redeployment trigger and stages on it", () => {
+    for (const env of ["dev", "prod"]) {
+      for (const service of SERVICE_NAMES) {
+        const tf = stack(`${service}-${env}`);
+        const deployments = Object.values<Tf>(tf.resource.aws_api_gateway_deployment);
+        expect(deployments).to.have.length(1);
+        expect(deployments[0].triggers.redeployment).to.be.a("string").and.have.length.above(8);
+        expect(Object.keys(tf.resource.aws_api_gateway_stage).length).to.be.above(0);
+      }
+    }
+  });
+});
