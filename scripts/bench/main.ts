@@ -17,7 +17,7 @@ export const SECTIONS: readonly Section[] = [
   { name: "synth", description: "whole-app synth wall time, and two synths of unchanged sources compared", load: () => import("./synth") },
   { name: "functions", description: "per function: bundle time, zip size, cold import vs external-SDK unminified", load: () => import("./functions") },
   // Other sections go here, e.g.:
-  // { name: "gateway", description: "...", load: () => import("./gateway") },
+  { name: "gateway", description: "local gateway: mock and proxy routes under load from a second process, overhead vs a direct call, start-to-ready", load: () => import("./gateway") },
 ];
 
 async function main(): Promise<void> {

@@ -145,6 +145,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     closers.push(() => pool.close());
     if (options.prewarm) await Promise.all(pool.all().map((r) => r.warm()));
     runtime = new GatewayRuntime(model, pool, cognito, { logDir: join(stateDir, "logs"), log });
+    const rt = runtime;
+    closers.push(() => rt.close());
 
     const backendInfo = { dynamodb: dynamodb.endpoint, s3: s3.endpoint, mailbox: mailboxDir };
     let endpoints = await endpointsFor(model, url, cognito, backendInfo);

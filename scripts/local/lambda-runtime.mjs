@@ -33,17 +33,14 @@ function serializeError(err) {
   return { errorType: typeof err, errorMessage: typeof err === "string" ? err : JSON.stringify(err) };
 }
 
+// Init (module import) happens once, before the first invocation, outside its timeout.
+load().then(
+  () => parentPort.postMessage({ type: "ready" }),
+  (err) => parentPort.postMessage({ type: "ready", error: serializeError(err) }),
+);
+
 parentPort.on("message", async (msg) => {
-  if (msg.type === "warm") {
-    try {
-      await load();
-      parentPort.postMessage({ id: msg.id, ok: true, result: "null" });
-    } catch (err) {
-      parentPort.postMessage({ id: msg.id, ok: false, error: serializeError(err) });
-    }
-    return;
-  }
-  const { id, event, ctx } = msg;
+  const { id, event, ctx, deadline } = msg;
   const context = {
     callbackWaitsForEmptyEventLoop: true,
     functionName: ctx.functionName,
@@ -53,7 +50,7 @@ parentPort.on("message", async (msg) => {
     awsRequestId: ctx.awsRequestId,
     logGroupName: `/aws/lambda/${ctx.functionName}`,
     logStreamName: `local/${ctx.functionVersion}`,
-    getRemainingTimeInMillis: () => Math.max(0, ctx.deadline - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => {},
     succeed: () => {},
     fail: () => {},

@@ -3,7 +3,7 @@
  * keys and usage plans, throttling, validation, stage cache, integrations, gateway
  * responses and access logs.
  */
-import { appendFileSync, mkdirSync } from "node:fs";
+import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { AuthorizerCache, policyAllows, type LocalCognito, type PolicyDocument } from "./authorizers";
@@ -49,6 +49,7 @@ export class GatewayRuntime {
   private readonly authCache = new AuthorizerCache<{ policy?: PolicyDocument; context: Record<string, unknown>; principalId?: string; usageKey?: string } | "unauthorized">();
   private readonly cache = new StageCache();
   private keysByValue = new Map<string, ApiKeyModel>();
+  private readonly logStreams = new Map<string, WriteStream>();
 
   constructor(
     private model: GatewayModel,
@@ -130,13 +131,23 @@ export class GatewayRuntime {
     const line = renderAccessLog(stage.accessLogFormat, ctx);
     (this.options.log ?? console.log)(line);
     if (this.options.logDir) {
-      try {
+      const file = join(this.options.logDir, `${api.stack}-${stage.name}.log`);
+      let stream = this.logStreams.get(file);
+      if (!stream) {
         mkdirSync(this.options.logDir, { recursive: true });
-        appendFileSync(join(this.options.logDir, `${api.stack}-${stage.name}.log`), line + "\n");
-      } catch {
-        // logging never fails a request
+        stream = createWriteStream(file, { flags: "a" });
+        stream.on("error", () => undefined);
+        this.logStreams.set(file, stream);
       }
+      stream.write(line + "\n");
     }
+  }
+
+  /** Flushes and closes the access log files. */
+  async close(): Promise<void> {
+    const streams = [...this.logStreams.values()];
+    this.logStreams.clear();
+    await Promise.all(streams.map((s) => new Promise<void>((ok) => s.end(() => ok()))));
   }
 
   private async process(api: ApiModel, stage: StageModel, req: GatewayRequest, ctx: RequestContext): Promise<HttpResponse> {

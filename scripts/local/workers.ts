@@ -69,14 +69,31 @@ interface Pending {
   timer?: NodeJS.Timeout;
 }
 
+/** Lambda's limit on the init phase (module import), separate from the function timeout. */
+const INIT_TIMEOUT_MS = 10_000;
+
 class LambdaWorker {
   readonly worker: Worker;
+  /** Resolves when the handler module is imported: undefined, or the init error. */
+  readonly ready: Promise<LambdaError | undefined>;
   private pending: Pending | undefined;
   dead = false;
 
   constructor(codeDir: string, handler: string, env: Record<string, string>, onDeath: (w: LambdaWorker) => void) {
     this.worker = new Worker(RUNTIME, { workerData: { codeDir, handler }, env, stdout: false, stderr: false });
-    this.worker.on("message", (msg: { ok: boolean; result?: string; error?: LambdaError }) => {
+    let markReady: (e: LambdaError | undefined) => void = () => undefined;
+    this.ready = new Promise((resolve) => (markReady = resolve));
+    const initTimer = setTimeout(() => {
+      markReady({ errorType: "Runtime.InitTimeout", errorMessage: `init did not finish in ${INIT_TIMEOUT_MS / 1000} s` });
+      this.dead = true;
+      void this.worker.terminate();
+    }, INIT_TIMEOUT_MS);
+    this.worker.on("message", (msg: { type?: string; ok: boolean; result?: string; error?: LambdaError }) => {
+      if (msg.type === "ready") {
+        clearTimeout(initTimer);
+        markReady(msg.error);
+        return;
+      }
       const p = this.pending;
       this.pending = undefined;
       if (!p) return;
@@ -84,8 +101,10 @@ class LambdaWorker {
       p.resolve(msg.ok ? { ok: true, payload: msg.result ?? "null" } : { ok: false, kind: "handled", error: msg.error! });
     });
     const die = (error: LambdaError) => {
-      if (this.dead) return;
+      if (this.dead && !this.pending) return;
       this.dead = true;
+      clearTimeout(initTimer);
+      markReady(error);
       onDeath(this);
       const p = this.pending;
       this.pending = undefined;
@@ -98,7 +117,14 @@ class LambdaWorker {
     this.worker.on("exit", (code) => die({ errorType: "Runtime.ExitError", errorMessage: `RequestId: exited before completing request (status ${code})` }));
   }
 
-  run(message: Record<string, unknown>, timeoutMs: number): Promise<InvokeResult> {
+  async run(message: Record<string, unknown>, timeoutMs: number): Promise<InvokeResult> {
+    const initError = await this.ready;
+    if (initError) {
+      this.dead = true;
+      void this.worker.terminate();
+      return { ok: false, kind: "crash", error: initError };
+    }
+    if (this.dead) return { ok: false, kind: "crash", error: { errorType: "Runtime.ExitError", errorMessage: "worker exited" } };
     return new Promise((resolve) => {
       this.pending = { resolve };
       this.pending.timer = setTimeout(() => {
@@ -108,7 +134,7 @@ class LambdaWorker {
         void this.worker.terminate();
         p?.resolve({ ok: false, kind: "timeout", error: { errorType: "Sandbox.Timedout", errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` } });
       }, timeoutMs);
-      this.worker.postMessage(message);
+      this.worker.postMessage({ ...message, deadline: Date.now() + timeoutMs });
     });
   }
 
@@ -179,10 +205,10 @@ export class FunctionRunner {
   }
 
   /** Loads the handler in one worker ahead of the first request. */
-  async warm(): Promise<InvokeResult> {
+  async warm(): Promise<LambdaError | undefined> {
     const w = await this.acquire();
     try {
-      return await w.run({ type: "warm", id: 0 }, 30_000);
+      return await w.ready;
     } finally {
       this.release(w);
     }
@@ -204,7 +230,6 @@ export class FunctionRunner {
             functionVersion: options.version,
             invokedFunctionArn: options.invokedArn,
             memoryLimitInMB: this.fn.memoryMb,
-            deadline: Date.now() + timeoutMs,
           },
         },
         timeoutMs,

@@ -383,10 +383,13 @@ describe("local gateway (end to end over HTTP)", function () {
 
   describe("access logs", function () {
     it("writes each request in the stage's format to the console and .local/logs/<stack>-<stage>.log", async function () {
-      await get(dev, "/nowhere-logged");
+      const res = await get(dev, "/nowhere-logged");
+      const requestId = res.headers.get("x-amzn-requestid");
       const file = join(fixture.workDir, "state", "logs", "items-dev-dev.log");
-      expect(existsSync(file)).to.equal(true);
+      // The log file is appended through a stream: wait until this request's line is there.
+      for (let i = 0; i < 100 && !(existsSync(file) && readFileSync(file, "utf8").includes(requestId!)); i += 1) await new Promise((r) => setTimeout(r, 10));
       const entries = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
+      expect(entries.find((e) => e.requestId === requestId)).to.include({ status: "403", method: "GET", ip: "127.0.0.1" });
       expect(entries.some((e) => e.status === "403" && e.method === "GET" && e.ip === "127.0.0.1")).to.equal(true);
       expect(entries.some((e) => e.path === "/items" && e.apiKeyId === gateway.model().apiKeys.find((k) => k.name === "LabKey")!.id)).to.equal(true);
       expect(lines.some((l) => l.startsWith('{"requestId":'))).to.equal(true);

@@ -1,0 +1,104 @@
+// Bench section "gateway": the local API Gateway's throughput and p50/p99 latency on a
+// MOCK route and a Lambda proxy route, under a bounded load from a second process on
+// loopback, next to calling the same handler directly in process; and start-to-ready time.
+import { execFile } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
+import { startGateway } from "../local/gateway";
+import { synthFixture } from "../../test/local/fixtures/stacks";
+import { printTable } from "./support";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const projectRoot = path.resolve(here, "..", "..");
+const run$ = promisify(execFile);
+
+interface Load {
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  statuses: Record<string, number>;
+}
+
+async function load(url: string, requests: number, concurrency: number, headers: string[] = []): Promise<Load> {
+  const { stdout } = await run$(process.execPath, [path.join(here, "gateway-load.mjs"), url, String(requests), String(concurrency), ...headers], { maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split("\n").pop()!) as Load;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+const f = (n: number, digits = 3) => n.toFixed(digits);
+
+export async function run(): Promise<void> {
+  const fixture = await synthFixture();
+  const stateDir = path.join(fixture.workDir, "state");
+  const quiet = () => undefined;
+  try {
+    const t0 = performance.now();
+    const gateway = await startGateway({ outdir: fixture.outdir, port: 0, stateDir, log: quiet });
+    const readyFixture = performance.now() - t0;
+    try {
+      const dev = gateway.api("items-dev", "dev");
+      const mockUrl = `${dev.url}/mock/7`;
+      const proxyUrl = `${dev.url}/echo/literal`;
+      // Warm both routes (worker import, template compile).
+      const sample = (await (await fetch(proxyUrl)).json()) as { event: unknown };
+      await fetch(mockUrl);
+
+      // Direct in-process calls of the same handler code, with the same event.
+      const mod = (await import(pathToFileURL(path.join(stateDir, "functions", "dev-Echo", "index.mjs")).href)) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+      const context = { functionName: "dev-Echo", functionVersion: "$LATEST", invokedFunctionArn: "arn", awsRequestId: "id", memoryLimitInMB: "256", getRemainingTimeInMillis: () => 1000 };
+      const direct: number[] = [];
+      for (let i = 0; i < 3000; i += 1) {
+        const s = performance.now();
+        await mod.handler(sample.event, context);
+        direct.push(performance.now() - s);
+      }
+      direct.sort((a, b) => a - b);
+
+      const proxySerial = await load(proxyUrl, 3000, 1);
+      const mockSerial = await load(mockUrl, 3000, 1);
+      const mockLoad = await load(mockUrl, 20000, 16);
+      const proxyLoad = await load(proxyUrl, 10000, 16);
+
+      printTable(
+        ["route", "concurrency", "requests", "req/s", "p50 ms", "p99 ms", "statuses"],
+        [
+          ["direct handler call (in process)", "1", "3000", "-", f(percentile(direct, 50)), f(percentile(direct, 99)), "-"],
+          ["proxy GET /echo/literal", "1", String(proxySerial.requests), f(proxySerial.rps, 0), f(proxySerial.p50), f(proxySerial.p99), JSON.stringify(proxySerial.statuses)],
+          ["mock GET /mock/{ID} (VTL)", "1", String(mockSerial.requests), f(mockSerial.rps, 0), f(mockSerial.p50), f(mockSerial.p99), JSON.stringify(mockSerial.statuses)],
+          ["mock GET /mock/{ID} (VTL)", "16", String(mockLoad.requests), f(mockLoad.rps, 0), f(mockLoad.p50), f(mockLoad.p99), JSON.stringify(mockLoad.statuses)],
+          ["proxy GET /echo/literal", "16", String(proxyLoad.requests), f(proxyLoad.rps, 0), f(proxyLoad.p50), f(proxyLoad.p99), JSON.stringify(proxyLoad.statuses)],
+        ],
+      );
+      const directP50 = percentile(direct, 50);
+      console.log(
+        `proxy route overhead at p50: ${f(proxySerial.p50 - directP50)} ms over a direct call (gateway/direct = ${f(proxySerial.p50 / Math.max(directP50, 1e-6), 1)}x; goal < 1 ms, measured client-side incl. loopback HTTP)`,
+      );
+      console.log(`mock route throughput: ${f(mockLoad.rps, 0)} req/s at concurrency 16 (goal >= 3000 req/s on 2 cores)`);
+    } finally {
+      await gateway.close();
+    }
+
+    let readyApp: number | undefined;
+    const appOut = path.join(projectRoot, "cdktf.out");
+    if (existsSync(path.join(appOut, "manifest.json"))) {
+      const t1 = performance.now();
+      const app = await startGateway({ outdir: appOut, port: 0, stateDir: path.join(fixture.workDir, "app-state"), log: quiet });
+      readyApp = performance.now() - t1;
+      await app.close();
+    }
+    console.log(
+      `start to ready (back ends, model, function unzip, endpoints.json; synth excluded): fixture ${f(readyFixture, 0)} ms` +
+        (readyApp === undefined ? "; cdktf.out not synthesized, run `npm run synth` to time the real app" : `; the app in cdktf.out ${f(readyApp, 0)} ms`) +
+        " (goal: npm start ready < 10 s from a built checkout)",
+    );
+  } finally {
+    rmSync(fixture.workDir, { recursive: true, force: true });
+  }
+}
