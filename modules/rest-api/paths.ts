@@ -113,9 +113,3 @@ export function executeApiArnTail(method: string, path: string): string {
   const p = normalized === "/" ? "/" : normalized.replace(/\{[^}]+\}/g, "*");
   return `${verb}${p}`;
 }
-
-/** Sanitized, human-readable id fragment for a route: `GET /items/{ID}` → `GET-items-ID`. */
-export function routeSlug(method: string, path: string): string {
-  const p = path === "/" ? "root" : path.slice(1).replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "");
-  return `${method.toUpperCase()}-${p}`;
-}
