@@ -45,6 +45,8 @@ export interface RequestContext {
   integrationLatency?: number;
   integrationStatus?: number;
   integrationErrorMessage?: string;
+  /** `$context.integration.*` for access logs. */
+  integration?: { latency: number; status: number; integrationStatus: number; error?: string };
   [key: string]: unknown;
 }
 
@@ -142,7 +144,7 @@ export function isBinary(api: ApiModel, contentType: string | undefined): boolea
 export function proxyEvent(api: ApiModel, stage: StageModel, method: MethodModel, req: GatewayRequest, ctx: RequestContext, pathParameters: Record<string, string>) {
   const binary = isBinary(api, header(req, "content-type"));
   const hasQuery = Object.keys(req.query).length > 0;
-  const { error: _error, status: _status, responseLength: _len, responseLatency: _lat, integrationLatency: _il, integrationStatus: _is, integrationErrorMessage: _iem, ...requestContext } = ctx;
+  const { error: _error, status: _status, responseLength: _len, responseLatency: _lat, integrationLatency: _il, integrationStatus: _is, integrationErrorMessage: _iem, integration: _i, ...requestContext } = ctx;
   return {
     resource: method.resource.path,
     path: req.path,

@@ -260,6 +260,7 @@ export class GatewayRuntime {
         response = err("API_CONFIGURATION_ERROR", pathParameters);
     }
     ctx.integrationLatency = Math.round(performance.now() - started);
+    ctx.integration = { latency: ctx.integrationLatency, status: response.status, integrationStatus: response.status, error: ctx.integrationErrorMessage };
     if (cacheKey && response.status < 300) this.cache.set(cacheKey, response, settings.cacheTtlInSeconds ?? 300);
     Object.assign(response.headers, extraHeaders);
     return response;

@@ -389,10 +389,26 @@ describe("local gateway (end to end over HTTP)", function () {
       // The log file is appended through a stream: wait until this request's line is there.
       for (let i = 0; i < 100 && !(existsSync(file) && readFileSync(file, "utf8").includes(requestId!)); i += 1) await new Promise((r) => setTimeout(r, 10));
       const entries = readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
-      expect(entries.find((e) => e.requestId === requestId)).to.include({ status: "403", method: "GET", ip: "127.0.0.1" });
+      expect(entries.find((e) => e.requestId === requestId)).to.include({ status: "403", method: "GET", ip: "127.0.0.1", error: "Missing Authentication Token", integrationLatency: "-" });
+      const integrated = entries.find((e) => e.path === "/items/{ID}" && e.status === "200");
+      expect(integrated?.integrationLatency).to.match(/^\d+$/);
       expect(entries.some((e) => e.status === "403" && e.method === "GET" && e.ip === "127.0.0.1")).to.equal(true);
       expect(entries.some((e) => e.path === "/items" && e.apiKeyId === gateway.model().apiKeys.find((k) => k.name === "LabKey")!.id)).to.equal(true);
       expect(lines.some((l) => l.startsWith('{"requestId":'))).to.equal(true);
+    });
+  });
+
+  describe("reload (npm run dev)", function () {
+    it("swaps a re-synthesized model and its functions in without a restart", async function () {
+      const before = (await (await get(dev, "/echo/literal")).json()) as EchoBody;
+      expect(before.greeting).to.equal("hello");
+      await synthFixture({ workDir: fixture.workDir, greeting: "bonjour" });
+      await gateway.reload();
+      const after = (await (await get(dev, "/echo/literal")).json()) as EchoBody;
+      expect(after.greeting).to.equal("bonjour");
+      expect(gateway.api("items-dev", "dev").apiKeys.LabKey).to.equal(dev.apiKeys.LabKey);
+      const quota = await get(dev, "/items", { "x-api-key": dev.apiKeys.QuotaKey! });
+      expect(quota.status, "quota usage survives a reload").to.equal(429);
     });
   });
 });
