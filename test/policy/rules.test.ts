@@ -103,6 +103,20 @@ const CASES: Record<string, Case[]> = {
       path: "fixture/Fn/Role",
     },
   ],
+  IAM6: [
+    {
+      what: "a policy built by a Terraform expression",
+      break: (w) => w.fn.policy.addOverride("policy", "${jsonencode({Statement = []})}"),
+      names: "aws_iam_role_policy.",
+      path: "fixture/Fn/Policy",
+    },
+    {
+      what: "a trust policy read from another resource",
+      break: (w) => w.fn.role.addOverride("assume_role_policy", "${aws_iam_policy.elsewhere.policy}"),
+      names: "aws_iam_role.",
+      path: "fixture/Fn/Role",
+    },
+  ],
   S3_1: [{ what: "block_public_policy false", break: (w) => w.bucket.pab.addOverride("block_public_policy", false), names: "aws_s3_bucket.", path: "fixture/Backups/Bucket" }],
   S3_2: [{ what: "no encryption configuration", break: (w) => w.bucket.sse.addOverride("bucket", "another-bucket"), names: "aws_s3_bucket.", path: "fixture/Backups/Bucket" }],
   S3_3: [{ what: "versioning suspended", break: (w) => w.bucket.versioning.addOverride("versioning_configuration.status", "Suspended"), names: "aws_s3_bucket.", path: "fixture/Backups/Bucket" }],

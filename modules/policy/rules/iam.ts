@@ -1,5 +1,6 @@
 import type { Rule, Violation } from "../types";
 import {
+  blocks,
   PERMISSION_POLICY_TYPES,
   parseRef,
   permissionPolicies,
@@ -165,6 +166,27 @@ export const iamRules: readonly Rule[] = [
         });
       }
       return out;
+    },
+  },
+  {
+    id: "IAM6",
+    severity: "warning",
+    title: "IAM policies are literal JSON or policy documents, so the IAM rules can read them",
+    appliesTo: ["aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"],
+    check(r, stack) {
+      const documents: { label: string; value: unknown }[] =
+        r.type === "aws_iam_role"
+          ? [
+              { label: "assume_role_policy", value: r.attrs.assume_role_policy },
+              ...blocks(r.attrs.inline_policy).map((p) => ({ label: `inline_policy ${String(p.name ?? "")}`.trim(), value: p.policy })),
+            ]
+          : [{ label: "policy", value: r.attrs.policy }];
+      return documents
+        .filter((d) => d.value !== undefined && statementsOf(stack, d.value) === undefined)
+        .map((d) => ({
+          message: `${d.label} is an expression the policy rules cannot read, so IAM1-IAM5 cannot check it`,
+          fix: "build the document as literal JSON (policyDocument) or a data aws_iam_policy_document in the same stack",
+        }));
     },
   },
 ];
