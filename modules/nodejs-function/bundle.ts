@@ -146,9 +146,10 @@ interface CacheEntry {
 
 const cache = new Map<string, CacheEntry>();
 
-/** Forgets every bundle built by this process (the next build runs esbuild again). */
+/** Forgets every bundle and package stat this process remembers (as if a new process started). */
 export function clearBundleCache(): void {
   cache.clear();
+  packageStats.clear();
 }
 
 function stampInputs(projectRoot: string, metafile: Metafile): InputStamp[] {
@@ -161,9 +162,25 @@ function stampInputs(projectRoot: string, metafile: Metafile): InputStamp[] {
     });
 }
 
+/**
+ * Stats of installed packages, taken once per process: node_modules does not change while a
+ * synth runs, and the SDK's hundreds of files are shared by every handler. Project files are
+ * stat'ed on every check.
+ */
+const packageStats = new Map<string, { mtimeMs: number; size: number } | undefined>();
+
+function currentStamp(projectRoot: string, file: string): { mtimeMs: number; size: number } | undefined {
+  const isPackage = file.startsWith("node_modules/") || file.includes("/node_modules/");
+  if (isPackage && packageStats.has(file)) return packageStats.get(file);
+  const st = statSync(path.resolve(projectRoot, file), { throwIfNoEntry: false });
+  const stamp = st ? { mtimeMs: st.mtimeMs, size: st.size } : undefined;
+  if (isPackage) packageStats.set(file, stamp);
+  return stamp;
+}
+
 function stampsStillValid(projectRoot: string, stamps: readonly InputStamp[]): boolean {
   for (const s of stamps) {
-    const st = statSync(path.resolve(projectRoot, s.file), { throwIfNoEntry: false });
+    const st = currentStamp(projectRoot, s.file);
     if (!st || st.mtimeMs !== s.mtimeMs || st.size !== s.size) return false;
   }
   return true;
@@ -181,41 +198,46 @@ interface DiskRecord {
 /** Files esbuild reads without listing them as inputs. */
 const CONFIG_INPUTS = ["tsconfig.json", "package.json"];
 
-function readDiskRecord(projectRoot: string, dir: string): { record: DiskRecord; metafile: Metafile } | undefined {
+function readDiskRecord(projectRoot: string, dir: string): DiskRecord | undefined {
   try {
     const record = JSON.parse(readFileSync(path.join(dir, "stamps.json"), "utf8")) as DiskRecord;
     if (record.format !== 1 || !stampsStillValid(projectRoot, record.stamps)) return undefined;
     const zipDir = path.dirname(path.join(dir, record.zip));
-    if (!existsSync(path.join(dir, record.zip))) return undefined;
-    const metafile = JSON.parse(readFileSync(path.join(zipDir, "metafile.json"), "utf8")) as Metafile;
-    return { record, metafile };
+    if (!existsSync(path.join(dir, record.zip)) || !existsSync(path.join(zipDir, "metafile.json"))) return undefined;
+    return record;
   } catch {
     return undefined;
   }
 }
 
+/**
+ * A FunctionBundle whose metafile (hundreds of KB of JSON the construct never needs) is
+ * loaded only when asked for: from `loadMetafile`, else from the file next to the zip.
+ */
 function describeBundle(
-  id: string,
-  dir: string,
-  zipPath: string,
-  zipBytes: Uint8Array,
-  bundleSize: number,
-  metafile: Metafile,
-  timing: Pick<FunctionBundle, "bundleMs" | "zipMs" | "cache">,
+  fields: Omit<FunctionBundle, "metafile" | "metafilePath">,
+  loadMetafile?: () => Metafile,
 ): FunctionBundle {
+  const metafilePath = path.join(path.dirname(fields.zipPath), "metafile.json");
+  const load = loadMetafile ?? (() => JSON.parse(readFileSync(metafilePath, "utf8")) as Metafile);
+  let loaded: Metafile | undefined;
+  const bundle = { ...fields, metafilePath } as FunctionBundle;
+  Object.defineProperty(bundle, "metafile", { enumerable: true, get: () => (loaded ??= load()) });
+  return bundle;
+}
+
+function hashes(zipBytes: Uint8Array): Pick<FunctionBundle, "sha256Hex" | "sha256Base64" | "zipSize"> {
   const sha = createHash("sha256").update(zipBytes).digest();
-  return {
-    id,
-    dir,
-    zipPath,
-    sha256Hex: sha.toString("hex"),
-    sha256Base64: sha.toString("base64"),
-    zipSize: zipBytes.byteLength,
-    bundleSize,
-    metafilePath: path.join(path.dirname(zipPath), "metafile.json"),
-    metafile,
-    ...timing,
-  };
+  return { sha256Hex: sha.toString("hex"), sha256Base64: sha.toString("base64"), zipSize: zipBytes.byteLength };
+}
+
+/** The same bundle served from a cache: no time spent, metafile shared. */
+function retimed(b: FunctionBundle, cacheKind: FunctionBundle["cache"]): FunctionBundle {
+  const { id, dir, zipPath, sha256Hex, sha256Base64, zipSize, bundleSize } = b;
+  return describeBundle(
+    { id, dir, zipPath, sha256Hex, sha256Base64, zipSize, bundleSize, bundleMs: 0, zipMs: 0, cache: cacheKind },
+    () => b.metafile,
+  );
 }
 
 interface Target {
@@ -240,17 +262,24 @@ function targetOf(props: BundleProps): Target {
 function cachedBundle(t: Target): FunctionBundle | undefined {
   const cached = cache.get(t.cacheKey);
   if (cached && existsSync(cached.bundle.zipPath) && stampsStillValid(t.projectRoot, cached.stamps)) {
-    return { ...cached.bundle, bundleMs: 0, zipMs: 0, cache: "memory" };
+    return retimed(cached.bundle, "memory");
   }
-  const onDisk = readDiskRecord(t.projectRoot, t.dir);
-  if (!onDisk) return undefined;
-  const zipPath = path.join(t.dir, onDisk.record.zip);
-  const bundle = describeBundle(t.id, t.dir, zipPath, readFileSync(zipPath), onDisk.record.bundleSize, onDisk.metafile, {
-    bundleMs: 0,
-    zipMs: 0,
-    cache: "disk",
-  });
-  cache.set(t.cacheKey, { bundle, stamps: onDisk.record.stamps });
+  const record = readDiskRecord(t.projectRoot, t.dir);
+  if (!record) return undefined;
+  const zipPath = path.join(t.dir, record.zip);
+  const bundle = describeBundle(
+    {
+      id: t.id,
+      dir: t.dir,
+      zipPath,
+      ...hashes(readFileSync(zipPath)),
+      bundleSize: record.bundleSize,
+      bundleMs: 0,
+      zipMs: 0,
+      cache: "disk",
+    },
+  );
+  cache.set(t.cacheKey, { bundle, stamps: record.stamps });
   return bundle;
 }
 
@@ -302,7 +331,10 @@ function storeBundle(
   const record: DiskRecord = { format: 1, zip: `${digest}/function.zip`, bundleSize, stamps };
   writeFileAtomic(path.join(t.dir, "stamps.json"), JSON.stringify(record));
 
-  const bundle = describeBundle(t.id, t.dir, zipPath, zipBytes, bundleSize, metafile, { bundleMs, zipMs, cache: "none" });
+  const bundle = describeBundle(
+    { id: t.id, dir: t.dir, zipPath, ...hashes(zipBytes), bundleSize, bundleMs, zipMs, cache: "none" },
+    () => metafile,
+  );
   cache.set(t.cacheKey, { bundle, stamps });
   return bundle;
 }
