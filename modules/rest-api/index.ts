@@ -3,6 +3,7 @@ export * from "./hash";
 export * from "./integrations";
 export * from "./paths";
 export * from "./policy";
+export * from "./props";
 export * from "./rest-api";
 export * from "./route-table";
 export * from "./types";
