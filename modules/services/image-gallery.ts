@@ -20,6 +20,7 @@ import type { Construct } from "constructs";
 import { Bucket } from "../bucket";
 import type { Environment } from "../config/environments";
 import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
+import { applyPolicy } from "../policy";
 import { NodejsFunction } from "../nodejs-function";
 import { lambdaProxy, RestApi } from "../rest-api";
 import { Table } from "../table";
@@ -104,5 +105,7 @@ export class ImageGalleryStack extends ServiceStack {
       // every user sees only their own pictures: the token is part of the cache key
       cacheKey: ["header.Authorization", "querystring.limit", "querystring.nextToken"],
     });
+
+    applyPolicy(this);
   }
 }

@@ -10,14 +10,16 @@
  * | GET /preview/items        | API key | MOCK, the document's list template                   | -                  |
  * | GET /preview/items/{ID}   | API key | MOCK, the document's item template                   | -                  |
  *
- * Stages `dev` (lambdaAlias dev → $LATEST) and `prod` (lambdaAlias prod → the configured
- * version; 0.5 GB encrypted cache, TTL 3600, authorized invalidation, 10000 rps / 5000 burst).
+ * Stages `dev` (lambdaAlias dev → $LATEST; 100 rps / 50 burst) and `prod` (lambdaAlias prod
+ * → the configured version; 0.5 GB encrypted cache, TTL 3600, authorized invalidation,
+ * 10000 rps / 5000 burst); both with X-Ray and execution logging at ERROR.
  * Usage plan `CloudAcademyPlan` over both stages, 1000 requests per day, key `LabKey`.
  */
 import type { Construct } from "constructs";
 import { ItemSchema, itemsModelSchema, GET_ITEM_REQUEST_TEMPLATE, SEED_ITEMS } from "../../functions/items/schema";
 import type { Environment } from "../config/environments";
 import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
+import { applyPolicy } from "../policy";
 import { NodejsFunction } from "../nodejs-function";
 import { lambdaIntegration, mockIntegration, modelRef, RestApi, type IntegrationResponse } from "../rest-api";
 import { Table } from "../table";
@@ -61,6 +63,12 @@ export const ITEMS_ERROR_RESPONSES: readonly IntegrationResponse[] = [
 
 export const ITEMS_CATALOG = "items-catalog";
 
+/**
+ * The document leaves the dev stage unthrottled (the account's 10000 rps apply); a modest
+ * stage throttle keeps a runaway test client from eating the account's capacity.
+ */
+export const DEV_STAGE_THROTTLE = { rate: 100, burst: 50 } as const;
+
 export class ItemsCatalogStack extends ServiceStack {
   readonly table: Table;
   readonly fn: NodejsFunction;
@@ -86,9 +94,11 @@ export class ItemsCatalogStack extends ServiceStack {
       description: "Cloud Academy Lab API",
       cors: { allowOrigins: env.webOrigins },
       stages: {
-        dev: { variables: { lambdaAlias: "dev" } },
+        dev: { variables: { lambdaAlias: "dev" }, throttle: DEV_STAGE_THROTTLE, loggingLevel: "ERROR", tracing: true },
         prod: {
           variables: { lambdaAlias: "prod" },
+          loggingLevel: "ERROR",
+          tracing: true,
           cache: { sizeGb: 0.5, ttl: 3600, encrypted: true, requireAuthorization: true, unauthorizedStrategy: "FAIL_WITH_403", allMethods: false },
           throttle: { rate: 10000, burst: 5000 },
         },
@@ -131,5 +141,7 @@ export class ItemsCatalogStack extends ServiceStack {
       quota: { limit: 1000, period: "DAY" },
       keys: [api.addApiKey("LabKey", { description: "Cloud Academy Lab Key" })],
     });
+
+    applyPolicy(this);
   }
 }

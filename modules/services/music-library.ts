@@ -11,7 +11,7 @@
  * | POST /DemoResourceMusic/DemoResourceMusicItem      | API key | DemoHandleItem      |
  * | DELETE /DemoResourceMusic/DemoResourceMusicItem    | API key | DemoHandleItem      |
  *
- * Stage `Test`: JSON access logs to `API-Gateway-Access-Logs_<prefix>DemoRESTAPI/Test`,
+ * Stage `Test` (20 rps / 40 burst): JSON access logs to `API-Gateway-Access-Logs_<prefix>DemoRESTAPI/Test`,
  * execution logging at INFO, data trace in `dev` only. Resource policy: only the source
  * CIDR ranges of env.services.musicLibrary.allowedSourceCidrs, when any are configured.
  *
@@ -28,6 +28,7 @@ import type { Construct } from "constructs";
 import type { Environment } from "../config/environments";
 import { PropError } from "../core/errors";
 import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
+import { applyPolicy } from "../policy";
 import { NodejsFunction } from "../nodejs-function";
 import { lambdaProxy, RestApi, sourceIpPolicy } from "../rest-api";
 
@@ -37,6 +38,9 @@ export const MUSIC_LIBRARY = "music-library";
 export const CREATE_TABLE_ACTIONS = ["dynamodb:CreateTable"] as const;
 export const DELETE_TABLE_ACTIONS = ["dynamodb:DeleteTable"] as const;
 export const ITEM_ACTIONS = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] as const;
+
+/** The document sets no throttle; creating and deleting tables needs no more than this. */
+export const STAGE_THROTTLE = { rate: 20, burst: 40 } as const;
 
 const TABLE_PREFIX = /^[A-Za-z0-9_.-]{1,200}$/;
 
@@ -86,7 +90,7 @@ export class MusicLibraryStack extends ServiceStack {
       cors: { allowOrigins: env.webOrigins },
       policy: config.allowedSourceCidrs.length > 0 ? sourceIpPolicy(config.allowedSourceCidrs) : undefined,
       stages: {
-        Test: { accessLogs: true, loggingLevel: "INFO", dataTrace: env.name === "dev", tracing: true },
+        Test: { accessLogs: true, loggingLevel: "INFO", dataTrace: env.name === "dev", tracing: true, throttle: STAGE_THROTTLE },
       },
     });
     this.api = api;
@@ -104,5 +108,7 @@ export class MusicLibraryStack extends ServiceStack {
       stages: ["Test"],
       keys: [api.addApiKey("DemoApiKey", { description: "Key for the music table API" })],
     });
+
+    applyPolicy(this);
   }
 }

@@ -26,6 +26,7 @@ import { RestoreRequestSchema } from "../../functions/restore-students/schema";
 import { Bucket } from "../bucket";
 import type { Environment } from "../config/environments";
 import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
+import { applyPolicy } from "../policy";
 import { Email } from "../email";
 import { NodejsFunction } from "../nodejs-function";
 import { lambdaProxy, RestApi } from "../rest-api";
@@ -120,5 +121,7 @@ export class StudentRecordsStack extends ServiceStack {
       quota: config.usagePlanQuota,
       keys: [api.addApiKey("StudentApiKey", { description: "Key of the student web page" })],
     });
+
+    applyPolicy(this);
   }
 }

@@ -21,6 +21,7 @@ import type { Construct } from "constructs";
 import { TodoCreateSchema, TodoUpdateSchema } from "../../functions/todos/schema";
 import type { Environment } from "../config/environments";
 import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
+import { applyPolicy, suppress } from "../policy";
 import {
   apiGateway4xxAlarm,
   apiGateway5xxAlarm,
@@ -74,6 +75,12 @@ export class TodosStack extends ServiceStack {
         throttle: config.stageThrottle,
         keys: [api.addApiKey("TodoApiKey", { description: "Key of the todo web page" })],
       });
+    } else {
+      suppress(
+        api,
+        "APIG3",
+        "The todo API is public by the document's design; the API key is opt-in (TODOS_API_KEY_REQUIRED) and the stage is throttled.",
+      );
     }
 
     const topicArn = alarmTopicArn(this, env);
@@ -83,5 +90,7 @@ export class TodosStack extends ServiceStack {
     apiGateway4xxAlarm(this, "Api4xx", watched);
     apiGatewayLatencyP99Alarm(this, "ApiLatencyP99", watched);
     dynamoThrottleAlarm(this, "TableThrottles", { tableName: this.table.tableName, topicArn });
+
+    applyPolicy(this);
   }
 }

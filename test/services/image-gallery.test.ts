@@ -116,6 +116,11 @@ describe("image-gallery service stack", () => {
     expect(dev.fn("dev-scan_lambda").environment.variables).to.deep.equal(common);
   });
 
+  it("passes the policy rules with no error finding and no suppression", () => {
+    expect(dev.policyErrors()).to.deep.equal([]);
+    expect(dev.suppressions()).to.deep.equal([]);
+  });
+
   it("answers CORS preflights for the web origin on both resources", () => {
     for (const key of ["OPTIONS /upload/{filename}", "OPTIONS /view-all"]) {
       const r = dev.route(key);

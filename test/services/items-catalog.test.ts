@@ -163,6 +163,11 @@ describe("items-catalog service stack", () => {
     }
   });
 
+  it("traces both stages with X-Ray and logs their execution errors", () => {
+    for (const s of dev.find("aws_api_gateway_stage")) expect(s.xray_tracing_enabled, s.stage_name).to.equal(true);
+    for (const m of dev.find("aws_api_gateway_method_settings")) expect(m.settings.logging_level, m.method_path).to.equal("ERROR");
+  });
+
   it("gives prod a 0.5 GB cache and dev none", () => {
     const prod = dev.one("aws_api_gateway_stage", (s) => s.stage_name === "prod");
     expect(prod.cache_cluster_enabled).to.equal(true);
@@ -195,7 +200,7 @@ describe("items-catalog service stack", () => {
     const devSettings = settings("dev");
     expect(Object.keys(devSettings)).to.deep.equal(["*/*"]);
     expect(devSettings["*/*"].caching_enabled).to.equal(undefined);
-    expect(devSettings["*/*"].throttling_rate_limit).to.equal(undefined);
+    expect(devSettings["*/*"]).to.include({ throttling_rate_limit: 100, throttling_burst_limit: 50 });
   });
 
   it("puts both stages in the usage plan CloudAcademyPlan with a quota of 1000 a day and the key LabKey", () => {
@@ -219,6 +224,11 @@ describe("items-catalog service stack", () => {
     const table = dev.ref("aws_dynamodb_table", "arn");
     expect(dev.grants("ItemsFunction")).to.deep.equal([{ actions: [...TABLE_READ_ACTIONS].sort(), resources: [table] }]);
     expect(dev.fn("dev-ItemsFunction").environment.variables).to.deep.equal({ TABLE_NAME: dev.ref("aws_dynamodb_table", "name") });
+  });
+
+  it("passes the policy rules with no error finding and no suppression", () => {
+    expect(dev.policyErrors()).to.deep.equal([]);
+    expect(dev.suppressions()).to.deep.equal([]);
   });
 
   it("redeploys through a hash trigger and serves both stages from that deployment", () => {

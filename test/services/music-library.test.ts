@@ -99,6 +99,11 @@ describe("music-library service stack", () => {
     expect(settings(prod)).to.include({ logging_level: "INFO", data_trace_enabled: false });
   });
 
+  it("passes the policy rules with no error finding and no suppression", () => {
+    expect(dev.policyErrors()).to.deep.equal([]);
+    expect(dev.suppressions()).to.deep.equal([]);
+  });
+
   it("has no resource policy by default", () => {
     expect(dev.one("aws_api_gateway_rest_api").policy).to.equal(undefined);
   });

@@ -176,6 +176,11 @@ describe("student-records service stack", () => {
     expect(dev.fn("dev-restoreStudentData").environment.variables).to.deep.equal({ ALLOWED_ORIGINS: origins, BUCKET_NAME: bucket, TABLE_NAME: tableName });
   });
 
+  it("passes the policy rules with no error finding and no suppression", () => {
+    expect(dev.policyErrors()).to.deep.equal([]);
+    expect(dev.suppressions()).to.deep.equal([]);
+  });
+
   it("keeps backups in a private bucket", () => {
     const block = dev.one("aws_s3_bucket_public_access_block");
     expect(block).to.include({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });

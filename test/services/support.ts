@@ -3,6 +3,7 @@
 import { App, Testing } from "cdktf";
 import { loadEnvironment, type Environment } from "../../modules/config/environments";
 import type { ServiceStack, ServiceStackProps } from "../../modules/core/service-stack";
+import { evaluate, suppressionsFromJson, type StackJson } from "../../modules/policy";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Tf = any;
@@ -33,11 +34,16 @@ export interface PolicyDoc {
 }
 
 export class Synth {
+  /** The synthesized JSON without cdktf's `//` metadata (Testing.synth, validations run). */
   readonly json: Tf;
+  /** The same with metadata: construct paths and the stack's policy record. */
+  readonly raw: StackJson;
   private readonly paths = new Map<string, string>();
 
   constructor(stack: ServiceStack) {
-    this.json = JSON.parse(Testing.synth(stack));
+    // validations run, as in a real synth: a stack that breaks a policy rule fails here
+    this.json = JSON.parse(Testing.synth(stack, true));
+    this.raw = JSON.parse(JSON.stringify(stack.toTerraform())) as StackJson;
     for (const [id, api] of this.all("aws_api_gateway_rest_api")) {
       void api;
       this.paths.set(`\${aws_api_gateway_rest_api.${id}.root_resource_id}`, "");
@@ -140,6 +146,18 @@ export class Synth {
         resources: Array.isArray(s.Resource) ? s.Resource : [s.Resource],
         ...(s.Condition ? { condition: s.Condition } : {}),
       }));
+  }
+
+  /** Policy findings of error severity that no suppression covers, formatted `<rule> <construct>: <message>`. */
+  policyErrors(): string[] {
+    return evaluate(this.raw, suppressionsFromJson(this.raw))
+      .findings.filter((f) => f.severity === "error")
+      .map((f) => `${f.ruleId} ${f.constructPath}: ${f.message}`);
+  }
+
+  /** Rule ids suppressed in this stack, with their reasons. */
+  suppressions(): { ruleId: string; reason: string }[] {
+    return suppressionsFromJson(this.raw).map((x) => ({ ruleId: x.ruleId, reason: x.reason }));
   }
 
   /** `${<type>.<logical id>.<attr>}` for the only resource of the type matching the predicate. */

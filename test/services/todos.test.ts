@@ -104,6 +104,14 @@ describe("todos service stack", () => {
     ]);
   });
 
+  it("passes the policy rules, the open API's APIG3 finding suppressed with a reason only when no key is required", () => {
+    expect(open.policyErrors()).to.deep.equal([]);
+    expect(open.suppressions().map((x) => x.ruleId)).to.deep.equal(["APIG3"]);
+    expect(open.suppressions()[0]!.reason).to.match(/TODOS_API_KEY_REQUIRED/);
+    expect(keyed.policyErrors()).to.deep.equal([]);
+    expect(keyed.suppressions()).to.deep.equal([]);
+  });
+
   describe("alarms", () => {
     const topic = "${data.aws_sns_topic.PlatformAlarmTopic.arn}";
     const alarm = (name: string) => open.one("aws_cloudwatch_metric_alarm", (a) => a.alarm_name === name);
