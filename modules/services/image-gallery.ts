@@ -24,6 +24,7 @@ import { applyPolicy } from "../policy";
 import { NodejsFunction } from "../nodejs-function";
 import { lambdaProxy, RestApi } from "../rest-api";
 import { Table } from "../table";
+import { platformRefs } from "./platform";
 
 export const IMAGE_GALLERY = "image-gallery";
 export const IMAGE_MEDIA_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"] as const;
@@ -61,7 +62,9 @@ export class ImageGalleryStack extends ServiceStack {
     new TerraformOutput(this, "user_pool_id", { value: this.userPool.id });
     new TerraformOutput(this, "user_pool_client_id", { value: this.userPoolClient.id });
 
-    this.images = new Bucket(this, "Images");
+    this.images = new Bucket(this, "Images", {
+      serverAccessLogs: { bucket: platformRefs(env).accessLogsBucket, prefix: `${this.node.id}/images/` },
+    });
     this.table = new Table(this, "PictureMetadata", {
       partitionKey: { name: "owner", type: "S" },
       sortKey: { name: "filename", type: "S" },

@@ -31,6 +31,7 @@ import { Email } from "../email";
 import { NodejsFunction } from "../nodejs-function";
 import { lambdaProxy, RestApi } from "../rest-api";
 import { Table } from "../table";
+import { platformRefs } from "./platform";
 
 export const STUDENT_RECORDS = "student-records";
 
@@ -49,7 +50,10 @@ export class StudentRecordsStack extends ServiceStack {
     const origins = env.webOrigins.join(",");
 
     this.table = new Table(this, "studentData", { partitionKey: { name: "studentid", type: "S" } });
-    this.backups = new Bucket(this, "Backups", { noncurrentVersionExpirationDays: 30 });
+    this.backups = new Bucket(this, "Backups", {
+      noncurrentVersionExpirationDays: 30,
+      serverAccessLogs: { bucket: platformRefs(env).accessLogsBucket, prefix: `${this.node.id}/backups/` },
+    });
     this.email = new Email(this, "Email", { sender: env.senderEmail, recipients: [env.adminEmail] });
 
     this.getStudentData = new NodejsFunction(this, "getStudentData", {

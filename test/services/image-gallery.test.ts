@@ -116,6 +116,13 @@ describe("image-gallery service stack", () => {
     expect(dev.fn("dev-scan_lambda").environment.variables).to.deep.equal(common);
   });
 
+  it("logs S3 server access for the images bucket to the platform's access-log bucket", () => {
+    const logging = dev.one("aws_s3_bucket_logging");
+    expect(logging.bucket).to.equal(dev.ref("aws_s3_bucket", "bucket"));
+    expect(logging.target_bucket).to.equal("dev-cdktf-rest-platform-artifacts-access-logs");
+    expect(logging.target_prefix).to.equal("image-gallery-dev/images/");
+  });
+
   it("passes the policy rules with no error finding and no suppression", () => {
     expect(dev.policyErrors()).to.deep.equal([]);
     expect(dev.suppressions()).to.deep.equal([]);

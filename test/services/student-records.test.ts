@@ -176,6 +176,13 @@ describe("student-records service stack", () => {
     expect(dev.fn("dev-restoreStudentData").environment.variables).to.deep.equal({ ALLOWED_ORIGINS: origins, BUCKET_NAME: bucket, TABLE_NAME: tableName });
   });
 
+  it("logs S3 server access for the backups bucket to the platform's access-log bucket", () => {
+    const logging = dev.one("aws_s3_bucket_logging");
+    expect(logging.bucket).to.equal(dev.ref("aws_s3_bucket", "bucket"));
+    expect(logging.target_bucket).to.equal("dev-cdktf-rest-platform-artifacts-access-logs");
+    expect(logging.target_prefix).to.equal("student-records-dev/backups/");
+  });
+
   it("passes the policy rules with no error finding and no suppression", () => {
     expect(dev.policyErrors()).to.deep.equal([]);
     expect(dev.suppressions()).to.deep.equal([]);
