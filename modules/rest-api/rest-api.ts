@@ -100,9 +100,13 @@ const MODEL_NAME = /^[A-Za-z0-9]{1,128}$/;
 const DRAFT_04 = "http://json-schema.org/draft-04/schema#";
 const PARAM_KINDS = ["path", "querystring", "header", "multivaluequerystring", "multivalueheader"];
 
-/** Escapes literal text for Terraform: `${` and `%{` are template syntax there. */
+/**
+ * Escapes literal text for Terraform, where `${` and `%{` are template syntax (VTL's
+ * `${var}`, IAM's `${aws:username}`); cdktf tokens inside the text stay references.
+ */
 export function terraformLiteral(text: string): string {
-  return text.replace(/\$\{/g, "$${").replace(/%\{/g, "%%{");
+  // (a function replacement: in a replacement string "$$" means one "$")
+  return text.replace(/\$\{(?!TfToken\[)/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
 function escapeMap(m: Readonly<Record<string, string>>): Record<string, string> {
@@ -192,7 +196,9 @@ export class RestApi extends Construct {
     }
     if (props.cors) this.cors = resolveCors(props.cors, where);
     this.policyText =
-      props.policy === undefined ? undefined : typeof props.policy === "string" ? props.policy : JSON.stringify(props.policy);
+      props.policy === undefined
+        ? undefined
+        : terraformLiteral(typeof props.policy === "string" ? props.policy : JSON.stringify(props.policy));
     const retention = props.logRetentionDays ?? serviceStack?.env.logRetentionDays ?? 14;
 
     const stageInputs = props.stages ?? { prod: {} };
@@ -389,6 +395,7 @@ export class RestApi extends Construct {
 
   private rewriteRefs(value: unknown, model: string, refs: Set<string>): unknown {
     if (Array.isArray(value)) return value.map((v) => this.rewriteRefs(v, model, refs));
+    if (typeof value === "string") return terraformLiteral(value);
     if (value === null || typeof value !== "object") return value;
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {

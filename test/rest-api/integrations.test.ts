@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { httpProxy, lambdaIntegration, lambdaProxy, mockIntegration, RestApi } from "../../modules/rest-api";
+import { httpProxy, lambdaIntegration, lambdaProxy, mockIntegration, RestApi, terraformLiteral } from "../../modules/rest-api";
 import { FakeFunction, itemsApi, nameOf, refTo, synth, testStack } from "./helpers";
 
 const resourceRef = (s: ReturnType<typeof synth>, part: string) => refTo(s, "aws_api_gateway_resource", (r) => r.path_part === part, "id");
@@ -96,7 +96,7 @@ describe("rest-api: integrations", () => {
       type: "MOCK",
       request_templates: { "application/json": '{"statusCode": 200}' },
     });
-    expect(s.one("aws_api_gateway_integration_response").response_templates["application/json"]).to.equal(vtl.replace("${ID}", "$${ID}"));
+    expect(s.one("aws_api_gateway_integration_response").response_templates["application/json"]).to.equal(vtl.split("${ID}").join("$${ID}"));
     expect(s.one("aws_api_gateway_method_response").status_code).to.equal("200");
   });
 
@@ -139,5 +139,25 @@ describe("rest-api: integrations", () => {
       timeout_milliseconds: 5000,
     });
     expect(s.one("aws_api_gateway_method").operation_name).to.equal("Search");
+  });
+
+  it("escapes Terraform template syntax in literal text but keeps references working", () => {
+    expect(terraformLiteral('#set($x = "${a}") %{b}')).to.equal('#set($x = "$${a}") %%{b}');
+    const stack = testStack();
+    const fn = new FakeFunction(stack, "Fn");
+    const api = new RestApi(stack, "Api", {
+      policy: {
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*", Condition: { StringEquals: { "aws:PrincipalTag/team": "${aws:PrincipalTag/team}", "aws:SourceArn": fn.arn } } }],
+      },
+    });
+    api.addModel("Thing", { type: "string", pattern: "^x${1}$" });
+    api.addRoute("GET /x", { integration: mockIntegration({ requestTemplates: { "application/json": `{"statusCode": 200, "fn": "${fn.functionName}"}` } }) });
+    const s = synth(stack);
+    const policy = s.one("aws_api_gateway_rest_api").policy as string;
+    expect(policy).to.include('"aws:PrincipalTag/team":"$${aws:PrincipalTag/team}"');
+    expect(policy).to.include('"aws:SourceArn":"${aws_lambda_function.Fn.arn}"');
+    expect(JSON.parse(s.one("aws_api_gateway_model").schema).pattern).to.equal("^x$${1}$");
+    expect(s.one("aws_api_gateway_integration").request_templates["application/json"]).to.equal('{"statusCode": 200, "fn": "${aws_lambda_function.Fn.function_name}"}');
   });
 });
