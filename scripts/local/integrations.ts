@@ -153,8 +153,20 @@ export function proxyResponse(payload: string): HttpResponse | undefined {
 
 /** HTTP / HTTP_PROXY integrations, allowed only to loopback addresses. */
 export async function httpIntegration(scope: TemplateScope, integration: IntegrationModel): Promise<HttpResponse> {
-  let uri = integration.uri ?? "";
-  for (const [k, v] of Object.entries(scope.pathParameters)) uri = uri.replace(`{${k}}`, encodeURIComponent(v).replace(/%2F/g, "/"));
+  let uri = (integration.uri ?? "").replace(/\$\{stageVariables\.([A-Za-z0-9_]+)\}/g, (_m, name: string) => scope.stage.variables[name] ?? "");
+  // integration.request.* mappings; a path variable with no mapping takes the method's parameter of the same name.
+  const pathValues: Record<string, string> = { ...scope.pathParameters };
+  const extraHeaders: Record<string, string> = {};
+  const extraQuery: Record<string, string> = {};
+  for (const [target, expr] of Object.entries(integration.requestParameters)) {
+    const m = /^integration\.request\.(path|header|querystring)\.(.+)$/.exec(target);
+    const value = m ? mappingValue(expr, scope.req, scope.pathParameters, scope.stage, scope.ctx) : undefined;
+    if (!m || value === undefined) continue;
+    if (m[1] === "path") pathValues[m[2]!] = value;
+    else if (m[1] === "header") extraHeaders[m[2]!] = value;
+    else extraQuery[m[2]!] = value;
+  }
+  uri = uri.replace(/\{([^}]+)\}/g, (whole, name: string) => (pathValues[name] === undefined ? whole : encodeURIComponent(pathValues[name]!).replace(/%2F/g, "/")));
   let url: URL;
   try {
     url = new URL(uri);
@@ -163,8 +175,10 @@ export async function httpIntegration(scope: TemplateScope, integration: Integra
   }
   if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) return gatewayError("INTEGRATION_FAILURE", errorInput(scope));
   if (integration.type === "HTTP_PROXY") for (const [k, v] of Object.entries(scope.req.query)) if (!url.searchParams.has(k)) url.searchParams.set(k, v);
+  for (const [k, v] of Object.entries(extraQuery)) url.searchParams.set(k, v);
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(scope.req.headers)) if (!["host", "content-length", "connection"].includes(k.toLowerCase())) headers[k] = v;
+  if (integration.type === "HTTP_PROXY") for (const [k, v] of Object.entries(scope.req.headers)) if (!["host", "content-length", "connection", "transfer-encoding"].includes(k.toLowerCase())) headers[k] = v;
+  Object.assign(headers, extraHeaders);
   const method = integration.type === "HTTP_PROXY" && (integration.httpMethod ?? "ANY") === "ANY" ? scope.req.httpMethod : (integration.httpMethod ?? scope.req.httpMethod);
   const hasBody = !["GET", "HEAD"].includes(method) && scope.req.body.length > 0;
   let upstream: Response;
@@ -175,7 +189,11 @@ export async function httpIntegration(scope: TemplateScope, integration: Integra
   }
   const body = Buffer.from(await upstream.arrayBuffer());
   const upstreamHeaders: Record<string, string> = {};
-  upstream.headers.forEach((v, k) => (upstreamHeaders[k] = v));
+  // fetch has already de-chunked and decompressed the body: drop the hop-by-hop and encoding headers.
+  const dropped = new Set(["transfer-encoding", "connection", "keep-alive", "content-length", "content-encoding"]);
+  upstream.headers.forEach((v, k) => {
+    if (!dropped.has(k)) upstreamHeaders[k] = v;
+  });
   if (integration.type === "HTTP_PROXY") return { status: upstream.status, headers: upstreamHeaders, body };
   const chosen = selectResponse(integration.responses, String(upstream.status));
   if (!chosen) return gatewayError("API_CONFIGURATION_ERROR", errorInput(scope));
