@@ -24,6 +24,8 @@ export interface BackupOptions {
   readonly segments?: number;
   /** Multipart part size in bytes (S3 minimum 5 MiB). @default 5 MiB */
   readonly partSize?: number;
+  /** Parts uploaded concurrently; each holds one part in memory. @default 2 */
+  readonly queueSize?: number;
   readonly now?: Date;
 }
 
@@ -121,7 +123,7 @@ export async function backupTable(options: BackupOptions): Promise<BackupResult>
   const upload = new Upload({
     client: options.s3,
     params: { Bucket: options.bucket, Key: options.key, Body: body, ContentType: "application/json" },
-    queueSize: 4,
+    queueSize: options.queueSize ?? 2,
     partSize: options.partSize ?? 5 * 1024 * 1024,
     leavePartsOnError: false,
   });
