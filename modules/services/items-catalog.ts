@@ -6,7 +6,7 @@
  * | route                     | auth    | integration                                          | cache (prod)       |
  * |---------------------------|---------|------------------------------------------------------|--------------------|
  * | GET /items                | API key | AWS (non-proxy) ItemsFunction:${lambdaAlias}         | 3600 s             |
- * | GET /items/{ID}           | API key | AWS (non-proxy) ItemsFunction:${lambdaAlias}, template `{"ID": $input.params("ID")}` | 3600 s, key ID |
+ * | GET /items/{ID}           | API key | AWS (non-proxy) ItemsFunction:${lambdaAlias}, the document's template (ITEM_REQUEST_TEMPLATE) | 3600 s, key ID |
  * | GET /preview/items        | API key | MOCK, the document's list template                   | -                  |
  * | GET /preview/items/{ID}   | API key | MOCK, the document's item template                   | -                  |
  *
@@ -51,6 +51,22 @@ export const PREVIEW_ITEM_TEMPLATE = [
   '"name" : "$name",',
   '"price" : $price',
   "}",
+].join("\n");
+
+/**
+ * GET /items/{ID}'s request template: the document's template (`{"ID": $input.params("ID")}`)
+ * for a plain positive integer, unchanged. The document's template alone renders `/items/abc`
+ * as `{"ID": abc}`, which is not JSON: Lambda refuses the payload and the client gets API
+ * Gateway's 500. Any other ID is therefore passed as a URL-encoded string (always valid JSON),
+ * which ItemsFunction answers with BadRequestError, mapped to 400.
+ */
+export const ITEM_REQUEST_TEMPLATE = [
+  '#set($ID = $input.params("ID"))',
+  '#if($ID.matches("[1-9][0-9]{0,14}"))',
+  GET_ITEM_REQUEST_TEMPLATE,
+  "#else",
+  '{"ID": "$util.urlEncode($ID)"}',
+  "#end",
 ].join("\n");
 
 /** Lambda error messages start with the error's name (functions/items): map them to statuses. */
@@ -118,7 +134,7 @@ export class ItemsCatalogStack extends ServiceStack {
     });
     api.addRoute("GET /items/{ID}", {
       integration: lambdaIntegration(target, {
-        requestTemplates: { "application/json": GET_ITEM_REQUEST_TEMPLATE },
+        requestTemplates: { "application/json": ITEM_REQUEST_TEMPLATE },
         integrationResponses: ITEMS_ERROR_RESPONSES,
       }),
       apiKey: true,

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { GET_ITEM_REQUEST_TEMPLATE, ItemSchema, SEED_ITEMS } from "../../functions/items/schema";
-import { ItemsCatalogStack, PREVIEW_ITEM_TEMPLATE, PREVIEW_ITEMS_TEMPLATE } from "../../modules/services/items-catalog";
+import { ItemsCatalogStack, ITEM_REQUEST_TEMPLATE, PREVIEW_ITEM_TEMPLATE, PREVIEW_ITEMS_TEMPLATE } from "../../modules/services/items-catalog";
 import { TABLE_READ_ACTIONS } from "../../modules/table";
+import { inputVariable, renderTemplate, util } from "../../scripts/local/vtl";
 import { build, Synth, testEnv } from "./support";
 
 describe("items-catalog service stack", () => {
@@ -94,10 +95,27 @@ describe("items-catalog service stack", () => {
 
   it("maps the path ID into the event with the document's request template, and caches by ID", () => {
     const { integration, method } = dev.route("GET /items/{ID}");
-    expect(integration.request_templates).to.deep.equal({ "application/json": GET_ITEM_REQUEST_TEMPLATE });
+    expect(integration.request_templates).to.deep.equal({ "application/json": ITEM_REQUEST_TEMPLATE });
+    // the document's template for a numeric ID; anything else as a JSON string, so the handler can answer 400
+    const [numeric, other] = ITEM_REQUEST_TEMPLATE.split("\n#else\n");
+    expect(numeric).to.equal(`#set($ID = $input.params("ID"))\n#if($ID.matches("[1-9][0-9]{0,14}"))\n${GET_ITEM_REQUEST_TEMPLATE}`);
+    expect(other).to.equal('{"ID": "$util.urlEncode($ID)"}\n#end');
     expect(integration.cache_key_parameters).to.deep.equal(["method.request.path.ID"]);
     expect(method.request_parameters).to.deep.equal({ "method.request.path.ID": true });
     expect(dev.route("GET /items").integration.request_templates).to.equal(undefined);
+  });
+
+  it("renders a JSON event for every ID: a number for plain integers, a string the handler rejects otherwise", () => {
+    const render = (id: string) => {
+      const input = inputVariable("", { path: { ID: id }, querystring: {}, header: {} });
+      return JSON.parse(renderTemplate(ITEM_REQUEST_TEMPLATE, { input, util }));
+    };
+    expect(render("3")).to.deep.equal({ ID: 3 });
+    expect(render("123456789012345")).to.deep.equal({ ID: 123456789012345 });
+    expect(render("abc")).to.deep.equal({ ID: "abc" });
+    expect(render("007")).to.deep.equal({ ID: "007" });
+    expect(render('a"b\'c{}')).to.deep.equal({ ID: "a%22b%27c%7B%7D" });
+    expect(render("1e99")).to.deep.equal({ ID: "1e99" });
   });
 
   it("declares the Items and Item models on the 200 responses", () => {
