@@ -174,7 +174,7 @@ export class GatewayRuntime {
 
     // 2. API key and usage plan
     if (method.apiKeyRequired) {
-      const value = usageKeyFromAuthorizer ?? header(req, "x-api-key");
+      const value = api.apiKeySource === "AUTHORIZER" ? usageKeyFromAuthorizer : header(req, "x-api-key");
       const key = value === undefined ? undefined : this.keysByValue.get(value);
       const plan = key?.enabled ? this.planFor(key, api, stage) : undefined;
       if (!key || !plan) return err("INVALID_API_KEY", pathParameters);

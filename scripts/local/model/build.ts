@@ -106,6 +106,7 @@ export function buildModel(options: BuildOptions): GatewayModel {
       id,
       region: resolver.stack(r.stack).region,
       binaryMediaTypes: list(c.binary_media_types).map((x) => String(x)),
+      apiKeySource: str(c.api_key_source) ?? "HEADER",
       root,
       resources: new Map([[rootId, root]]),
       models: new Map(),

@@ -93,6 +93,8 @@ export interface ApiModel {
   readonly id: string;
   readonly region: string;
   readonly binaryMediaTypes: string[];
+  /** HEADER (x-api-key) or AUTHORIZER (the Lambda authorizer's usageIdentifierKey). */
+  readonly apiKeySource: string;
   readonly root: ResourceNode;
   readonly resources: Map<string, ResourceNode>;
   /** JSON Schemas by model name. */
