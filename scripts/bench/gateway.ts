@@ -3,6 +3,8 @@
 // loopback, next to calling the same handler directly in process; and start-to-ready time.
 import { execFile } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
@@ -64,6 +66,11 @@ export async function run(): Promise<void> {
       const proxySerial = await load(proxyUrl, 3000, 1);
       const mockSerial = await load(mockUrl, 3000, 1);
       const mockLoad = await load(mockUrl, 20000, 16);
+      // The ceiling on this machine right now: a bare node:http server answering a fixed body.
+      const bare = createServer((_req, res) => res.writeHead(200, { "Content-Type": "application/json" }).end('{"ID":7,"name":"foo7","price":10.5}'));
+      await new Promise<void>((ok) => bare.listen(0, "127.0.0.1", () => ok()));
+      const bareLoad = await load(`http://127.0.0.1:${(bare.address() as AddressInfo).port}/`, 20000, 16);
+      bare.close();
       const proxyLoad = await load(proxyUrl, 10000, 16);
 
       printTable(
@@ -72,6 +79,7 @@ export async function run(): Promise<void> {
           ["direct handler call (in process)", "1", "3000", "-", f(percentile(direct, 50)), f(percentile(direct, 99)), "-"],
           ["proxy GET /echo/literal", "1", String(proxySerial.requests), f(proxySerial.rps, 0), f(proxySerial.p50), f(proxySerial.p99), JSON.stringify(proxySerial.statuses)],
           ["mock GET /mock/{ID} (VTL)", "1", String(mockSerial.requests), f(mockSerial.rps, 0), f(mockSerial.p50), f(mockSerial.p99), JSON.stringify(mockSerial.statuses)],
+          ["bare node:http server (ceiling)", "16", String(bareLoad.requests), f(bareLoad.rps, 0), f(bareLoad.p50), f(bareLoad.p99), JSON.stringify(bareLoad.statuses)],
           ["mock GET /mock/{ID} (VTL)", "16", String(mockLoad.requests), f(mockLoad.rps, 0), f(mockLoad.p50), f(mockLoad.p99), JSON.stringify(mockLoad.statuses)],
           ["proxy GET /echo/literal", "16", String(proxyLoad.requests), f(proxyLoad.rps, 0), f(proxyLoad.p50), f(proxyLoad.p99), JSON.stringify(proxyLoad.statuses)],
         ],
@@ -80,7 +88,7 @@ export async function run(): Promise<void> {
       console.log(
         `proxy route overhead at p50: ${f(proxySerial.p50 - directP50)} ms over a direct call (gateway/direct = ${f(proxySerial.p50 / Math.max(directP50, 1e-6), 1)}x; goal < 1 ms, measured client-side incl. loopback HTTP)`,
       );
-      console.log(`mock route throughput: ${f(mockLoad.rps, 0)} req/s at concurrency 16 (goal >= 3000 req/s on 2 cores)`);
+      console.log(`mock route throughput: ${f(mockLoad.rps, 0)} req/s at concurrency 16, ${f((100 * mockLoad.rps) / bareLoad.rps, 0)}% of a bare node:http server on this machine now (goal >= 3000 req/s on 2 cores)`);
     } finally {
       await gateway.close();
     }
