@@ -4,6 +4,7 @@ import type { ServiceStack } from "../core/service-stack";
 import { ImageGalleryStack } from "./image-gallery";
 import { ItemsCatalogStack } from "./items-catalog";
 import { MusicLibraryStack } from "./music-library";
+import { applyPolicyToAll } from "../policy";
 import { PlatformStack } from "./platform";
 import { StateBootstrapStack } from "./state-bootstrap";
 import { StudentRecordsStack } from "./student-records";
@@ -55,7 +56,7 @@ export function defineApp(
   environments: readonly Environment[],
   services: readonly ServiceFactory[] = SERVICES,
 ): EnvironmentStacks[] {
-  return environments.map((env) => {
+  const stacks = environments.map((env) => {
     const stateBootstrap = env.backend.kind === "s3" ? new StateBootstrapStack(app, env) : undefined;
     const platform = new PlatformStack(app, env);
     const stacks = services.map((make) => {
@@ -65,4 +66,8 @@ export function defineApp(
     });
     return { env, ...(stateBootstrap ? { stateBootstrap } : {}), platform, services: stacks };
   });
+  // Guardrails on every stack, the platform and state-bootstrap ones included: an
+  // unsuppressed policy error fails the synth (modules/policy).
+  applyPolicyToAll(app);
+  return stacks;
 }

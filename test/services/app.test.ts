@@ -4,6 +4,7 @@ import path from "node:path";
 import { App, Testing } from "cdktf";
 import { loadEnvironments } from "../../modules/config/environments";
 import { defineApp, SERVICES } from "../../modules/services";
+import { evaluate, policyAppliedInJson, suppressionsFromJson } from "../../modules/policy";
 import type { Tf } from "./support";
 
 const SERVICE_NAMES = ["student-records", "todos", "items-catalog", "music-library", "image-gallery"];
@@ -77,6 +78,20 @@ describe("the whole app with the five services", () => {
         expect(deployments[0].triggers.redeployment).to.be.a("string").and.have.length.above(8);
         expect(Object.keys(tf.resource.aws_api_gateway_stage).length).to.be.above(0);
       }
+    }
+  });
+
+  it("guards every shipped stack with the policy rules and leaves zero unsuppressed errors", () => {
+    const ids = Object.keys(manifest.stacks);
+    expect(ids).to.include.members(["platform-dev", "state-bootstrap-dev", "platform-prod", "state-bootstrap-prod"]);
+    for (const id of ids) {
+      const tf = stack(id);
+      expect(policyAppliedInJson(tf), `${id} guarded at synth`).to.equal(true);
+      const suppressions = suppressionsFromJson(tf);
+      const result = evaluate(tf, suppressions);
+      const errors = result.findings.filter((f) => f.severity === "error");
+      expect(errors, `${id}: ${errors.map((f) => f.ruleId).join(", ")}`).to.deep.equal([]);
+      for (const s of result.suppressed) expect(s.reason, `${id} ${s.ruleId}`).to.be.a("string").with.length.above(9);
     }
   });
 });
