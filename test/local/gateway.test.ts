@@ -137,6 +137,15 @@ describe("local gateway (end to end over HTTP)", function () {
       expect(bodies[limited]).to.deep.equal({ message: "Too Many Requests" });
     });
 
+    it("applies a usage plan's per-method throttle separately from the plan's own", async function () {
+      const key = { "x-api-key": dev.apiKeys.ThrottledKey! };
+      const first = await get(dev, "/items/1", key);
+      const second = await get(dev, "/items/1", key);
+      expect(first.status).to.equal(200);
+      expect(second.status).to.equal(429);
+      expect(await second.json()).to.deep.equal({ message: "Too Many Requests" });
+    });
+
     it("stops a key at its quota with 429 Limit Exceeded", async function () {
       const statuses: number[] = [];
       let last: unknown;
@@ -378,6 +387,19 @@ describe("local gateway (end to end over HTTP)", function () {
       expect(unauthorized.status).to.equal(401);
       const missing = await get(dev, "/lambda-auth");
       expect(missing.status).to.equal(401);
+    });
+  });
+
+  describe("REQUEST authorizer", function () {
+    it("needs every identity source, passes the request, and evaluates the returned policy", async function () {
+      const ok = await get(dev, "/request-auth?user=ann", { "X-Token": "letmein" });
+      expect(ok.status).to.equal(200);
+      expect(await ok.json()).to.deep.equal({ principal: "ann", user: "ann" });
+      const denied = await get(dev, "/request-auth?user=ann", { "X-Token": "wrong" });
+      expect(denied.status).to.equal(403);
+      const missing = await get(dev, "/request-auth", { "X-Token": "letmein" });
+      expect(missing.status).to.equal(401);
+      expect(await missing.json()).to.deep.equal({ message: "Unauthorized" });
     });
   });
 
