@@ -1,4 +1,4 @@
-/* global process, URL, performance, console */
+/* global performance */
 // Load generator for the gateway bench, run as a SECOND process: a fixed number of GET
 // requests at a fixed concurrency over keep-alive loopback connections. Prints one JSON line.
 // Usage: node gateway-load.mjs <url> <requests> <concurrency> [header:value ...]
