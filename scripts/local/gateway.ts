@@ -29,6 +29,11 @@ export interface GatewayOptions {
   readonly log?: (line: string) => void;
   /** Load every function's handler before serving. Default false. */
   readonly prewarm?: boolean;
+  /**
+   * Awaited after the HTTP server and back ends are up and before the outdir is read, so a
+   * synth can run while they start (what `npm start` does).
+   */
+  readonly outdirReady?: Promise<unknown>;
 }
 
 export interface ApiEndpoint {
@@ -123,19 +128,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }),
   ];
   const close = async () => {
-    for (const c of closers.reverse()) await c().catch(() => undefined);
+    const list = closers.splice(0).reverse();
+    for (const c of list) await c().catch(() => undefined);
   };
 
   try {
-    let model = buildModel({ outdir, env: options.env, gatewayUrl: url });
+    let model: GatewayModel | undefined;
     const mailboxDir = join(stateDir, "mailbox");
-    const dynamodb = await startDynalite(options.persist ? { path: join(stateDir, "dynamodb") } : {});
-    closers.push(() => dynamodb.close());
-    const s3 = await startS3rver({ directory: join(stateDir, "s3") });
-    closers.push(() => s3.close());
-    const ses = await startSesMailbox({ directory: mailboxDir, identities: () => model.identities });
-    closers.push(() => ses.close());
+    const [dynamodb, s3, ses] = await Promise.all([
+      startDynalite(options.persist ? { path: join(stateDir, "dynamodb") } : {}).then((b) => (closers.push(() => b.close()), b)),
+      startS3rver({ directory: join(stateDir, "s3") }).then((b) => (closers.push(() => b.close()), b)),
+      startSesMailbox({ directory: mailboxDir, identities: () => model?.identities ?? [] }).then((b) => (closers.push(() => b.close()), b)),
+    ]);
     const backends = { dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: ses.endpoint };
+    await options.outdirReady;
+    model = buildModel({ outdir, env: options.env, gatewayUrl: url });
     await provision(model, backends);
 
     const cognito = new LocalCognito();
@@ -158,7 +165,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       get endpoints() {
         return endpoints;
       },
-      model: () => model,
+      model: () => model!,
       api(stack, stage) {
         const found = endpoints.apis.find((a) => a.stack === stack && a.stage === stage);
         if (!found) throw new Error(`no API stage ${stack}/${stage}; serving ${endpoints.apis.map((a) => `${a.stack}/${a.stage}`).join(", ")}`);

@@ -5,7 +5,7 @@
  * Flags: --env <name>, --port <n> (or PORT), --no-synth, --persist, --watch,
  *        --outdir <dir> (default cdktf.out), --state-dir <dir> (default .local), --prewarm.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { watch, type FSWatcher } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -29,13 +29,24 @@ const { values } = parseArgs({
 
 const outdir = resolve(values.outdir!);
 
+const synthEnv = () => ({ ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" });
+
 function synth(): number {
   const started = performance.now();
-  execFileSync(process.execPath, ["--import", "tsx", "main.ts"], {
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
-  });
+  execFileSync(process.execPath, ["--import", "tsx", "main.ts"], { stdio: ["ignore", "inherit", "inherit"], env: synthEnv() });
   return performance.now() - started;
+}
+
+/** The same synth as a child process that runs while the back ends start. */
+function synthAsync(): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = execFile(process.execPath, ["--import", "tsx", "main.ts"], { env: synthEnv(), maxBuffer: 64 << 20 }, (error) =>
+      error ? reject(new Error(`synth failed: ${error.message}`)) : resolve(performance.now() - started),
+    );
+    child.stdout?.pipe(process.stdout);
+    child.stderr?.pipe(process.stderr);
+  });
 }
 
 export function endpointTable(endpoints: Endpoints): string {
@@ -48,13 +59,10 @@ export function endpointTable(endpoints: Endpoints): string {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  if (!values["no-synth"]) {
-    const ms = synth();
-    console.log(`synthesized into ${values.outdir} in ${ms.toFixed(0)} ms`);
-  }
+  const synthesized = values["no-synth"] ? undefined : synthAsync().then((ms) => console.log(`synthesized into ${values.outdir} in ${ms.toFixed(0)} ms`));
   const port = Number(values.port ?? process.env.PORT ?? 4010);
   const stateDir = resolve(values["state-dir"]!);
-  const gateway = await startGateway({ outdir, env: values.env, port, stateDir, persist: values.persist, prewarm: values.prewarm });
+  const gateway = await startGateway({ outdir, env: values.env, port, stateDir, persist: values.persist, prewarm: values.prewarm, outdirReady: synthesized });
   console.log(`\n${endpointTable(gateway.endpoints)}\n`);
   console.log(`DynamoDB ${gateway.endpoints.dynamodb}  S3 ${gateway.endpoints.s3}  mailbox ${gateway.endpoints.mailbox}`);
   console.log(`endpoints written to ${resolve(stateDir, "endpoints.json")}; ready in ${(performance.now() - started).toFixed(0)} ms on ${gateway.url}`);
