@@ -20,11 +20,16 @@ export interface BackupOptions {
   readonly table: string;
   readonly bucket: string;
   readonly key: string;
-  /** Parallel scan segments. @default 4 */
+  /** Parallel scan segments. @default 2 */
   readonly segments?: number;
   /** Multipart part size in bytes (S3 minimum 5 MiB). @default 5 MiB */
   readonly partSize?: number;
-  /** Parts uploaded concurrently; each holds one part in memory. @default 2 */
+  /** Items per Scan page (DynamoDB's `Limit`); smaller pages keep less in memory. @default 2500 */
+  readonly pageSize?: number;
+  /**
+   * Parts uploaded concurrently; each holds one 5 MiB part in memory. One keeps peak
+   * memory lowest; the Scan, not the upload, is the slow side. @default 1
+   */
   readonly queueSize?: number;
   readonly now?: Date;
 }
@@ -86,7 +91,7 @@ async function* mergePages<T>(iterators: AsyncIterator<T>[]): AsyncGenerator<T> 
 }
 
 export async function backupTable(options: BackupOptions): Promise<BackupResult> {
-  const segments = options.segments ?? 4;
+  const segments = options.segments ?? 2;
   const createdAt = (options.now ?? new Date()).toISOString();
   const hash = createHash("sha256");
   let bytes = 0;
@@ -102,7 +107,7 @@ export async function backupTable(options: BackupOptions): Promise<BackupResult>
     yield emit(`{"format":${JSON.stringify(BACKUP_FORMAT)},"table":${JSON.stringify(options.table)},"createdAt":"${createdAt}","items":[`);
     const iterators = Array.from({ length: segments }, (_, segment) =>
       paginateScan(
-        { client: options.dynamodb },
+        { client: options.dynamodb, pageSize: options.pageSize ?? 2500 },
         { TableName: options.table, Segment: segment, TotalSegments: segments },
       )[Symbol.asyncIterator](),
     );
@@ -123,7 +128,7 @@ export async function backupTable(options: BackupOptions): Promise<BackupResult>
   const upload = new Upload({
     client: options.s3,
     params: { Bucket: options.bucket, Key: options.key, Body: body, ContentType: "application/json" },
-    queueSize: options.queueSize ?? 2,
+    queueSize: options.queueSize ?? 1,
     partSize: options.partSize ?? 5 * 1024 * 1024,
     leavePartsOnError: false,
   });

@@ -12,7 +12,7 @@
  *   BUCKET_NAME         the backup bucket
  *   SENDER_EMAIL        SES identity the report is sent from
  *   ADMIN_EMAIL         recipient of the report
- *   SCAN_SEGMENTS       parallel scan segments (default 4)
+ *   SCAN_SEGMENTS       parallel scan segments (default 2)
  *   ALLOWED_ORIGINS     comma-separated origins echoed in CORS headers
  *   LOG_LEVEL           debug | info | warn | error | silent (default info)
  */
@@ -72,7 +72,7 @@ export const handler = withHttp("BackupDynamoDBAndSendEmail", async ({ event, lo
   const key = backupKey(new Date(), `${BACKUP_PREFIX}students-`);
   let result: BackupResult;
   try {
-    result = await backupTable({ dynamodb, s3, table, bucket, key, segments: intEnv("SCAN_SEGMENTS", 4) });
+    result = await backupTable({ dynamodb, s3, table, bucket, key, segments: intEnv("SCAN_SEGMENTS", 2) });
   } catch (err) {
     if (!(err instanceof BackupFailed)) throw err;
     log.error("backup failed", { error: err.cause, key });
