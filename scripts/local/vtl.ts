@@ -159,9 +159,55 @@ function parseTemplate(template: string): Ast {
   return ast;
 }
 
+interface AstNode {
+  type: string;
+  id?: string;
+  path?: unknown[];
+  expression?: AstNode[];
+  equal?: [AstNode, AstNode];
+}
+
+interface CompileInternals {
+  setValue(ast: AstNode): void;
+  getReferences(ast: AstNode, isVal?: boolean): unknown;
+}
+
+/** True when Java would compute a Double: a decimal literal, or a variable already holding one. */
+function isDoubleExpression(node: AstNode | undefined, doubles: ReadonlySet<string>): boolean {
+  if (!node) return false;
+  if (node.type === "decimal") return true;
+  if (node.type === "references") return !node.path && node.id !== undefined && doubles.has(node.id);
+  if (node.type === "math") return (node.expression ?? []).some((n) => isDoubleExpression(n, doubles));
+  return false;
+}
+
+/**
+ * velocityjs with Java's number printing: a variable set from Double arithmetic prints as
+ * `3.0`, not `3`, as API Gateway's Velocity prints `#set($price = $ID * 1.5)` for ID 2.
+ */
+class ApiGatewayCompile extends velocity.Compile {
+  private readonly doubles = new Set<string>();
+
+  protected setValue(set: Parameters<CompileInternals["setValue"]>[0] & object): void {
+    const ast = set as unknown as AstNode;
+    (velocity.Compile.prototype as unknown as CompileInternals).setValue.call(this, ast);
+    const [ref, value] = ast.equal ?? [];
+    if (!ref || ref.path || ref.id === undefined) return;
+    if (isDoubleExpression(value, this.doubles)) this.doubles.add(ref.id);
+    else this.doubles.delete(ref.id);
+  }
+
+  protected getReferences(node: object, isVal?: boolean): string {
+    const ast = node as AstNode;
+    const value = (velocity.Compile.prototype as unknown as CompileInternals).getReferences.call(this, ast, isVal);
+    if (isVal && !ast.path && ast.id !== undefined && this.doubles.has(ast.id) && typeof value === "number" && Number.isInteger(value)) return value.toFixed(1);
+    return value as string;
+  }
+}
+
 /** Renders a mapping template. Throws on a template error (API Gateway answers 500). */
 export function renderTemplate(template: string, variables: Record<string, unknown>): string {
   const context: Record<string, unknown> = { Integer: JAVA_INTEGER, Long: JAVA_INTEGER, Double: {}, Boolean: {}, String: JAVA_STRING, Math, ...variables };
-  const compile = new velocity.Compile(parseTemplate(template), { escape: false, customMethodHandlers: javaMethods });
+  const compile = new ApiGatewayCompile(parseTemplate(template), { escape: false, customMethodHandlers: javaMethods });
   return compile.render(context);
 }

@@ -219,7 +219,9 @@ describe("local gateway (end to end over HTTP)", function () {
       const res = await get(prod, "/items", { "x-api-key": prod.apiKeys.LabKey! });
       expect(res.status).to.equal(200);
       expect(res.headers.get("content-type")).to.equal("application/json");
-      expect(await res.json()).to.deep.equal([
+      const text = await res.text();
+      expect(text, "Java prints the Double 2 * 1.5 as 3.0").to.include('"price" : 3.0');
+      expect(JSON.parse(text)).to.deep.equal([
         { ID: 1, name: "foo1", price: 1.5 },
         { ID: 2, name: "foo2", price: 3 },
         { ID: 3, name: "foo3", price: 4.5 },

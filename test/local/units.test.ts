@@ -136,6 +136,10 @@ describe("local gateway units", function () {
       expect(() => renderTemplate(`$Integer.parseInt("x")`, {})).to.throw(/NumberFormatException/);
     });
 
+    it("prints Double arithmetic as Java does, and integers as integers", function () {
+      expect(renderTemplate(`#set($i = 2)#set($d = $i * 1.5)#set($e = $d * 2)#set($n = $i * 3)$i $d $e $n`, {})).to.equal("2 3.0 6.0 6");
+    });
+
     it("evaluates JSONPath wildcards", function () {
       expect(jsonPath({ a: [{ b: 1 }, { b: 2 }] }, "$.a[*].b")).to.deep.equal([1, 2]);
       expect(jsonPath({ "a-b": 1 }, "$['a-b']")).to.equal(1);
