@@ -121,9 +121,17 @@ let zipSyncFn: ZipSync | undefined;
  * built by yazl in one reused synckit worker thread.
  */
 export function zipSync(entries: readonly ZipEntry[]): Uint8Array {
+  return zipWorker()(entries.map((e) => ({ name: e.name, data: e.data })));
+}
+
+/**
+ * The zip worker, started on first use. Starting it just before esbuild runs lets the thread
+ * load while esbuild works, so the first zip does not wait for it.
+ */
+function zipWorker(): ZipSync {
   // The worker is plain .mjs: no TypeScript loader (and none of the parent's --import flags).
   zipSyncFn ??= createSyncFn(new URL("./zip-worker.mjs", import.meta.url), { execArgv: [] }) as ZipSync;
-  return zipSyncFn(entries.map((e) => ({ name: e.name, data: e.data })));
+  return zipSyncFn;
 }
 
 /** Writes through a temporary file and a rename, so concurrent builds never see half a file. */
@@ -340,6 +348,7 @@ function storeBundle(
 }
 
 function runEsbuild(options: BuildOptions, what: string): { result: BuildResult & { metafile: Metafile; outputFiles: OutputFile[] }; ms: number } {
+  zipWorker(); // starts loading in its thread while esbuild runs
   const started = process.hrtime.bigint();
   try {
     const result = buildSync({ ...options, write: false, metafile: true });
