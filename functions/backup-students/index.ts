@@ -5,7 +5,8 @@
  *                   `.manifest.json` (count, bytes, SHA-256), then email $ADMIN_EMAIL.
  *                   200 with the manifest and emailSent: true; 207 with emailSent: false
  *                   and the reason when the backup is kept but the email failed; 502 when
- *                   the backup failed (nothing is left in the bucket).
+ *                   the backup failed (nothing is left in the bucket); 409 when a backup
+ *                   with the same (one-second) name exists.
  *
  * Environment:
  *   TABLE_NAME          the studentData table
@@ -16,11 +17,12 @@
  *   ALLOWED_ORIGINS     comma-separated origins echoed in CORS headers
  *   LOG_LEVEL           debug | info | warn | error | silent (default info)
  */
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { SendEmailCommand } from "@aws-sdk/client-ses";
 import { dynamoClient, s3Client, sesClient } from "../lib/clients.js";
 import { parseJsonBody } from "../lib/body.js";
 import { intEnv, requireEnv } from "../lib/env.js";
-import { HttpError, MethodNotAllowed } from "../lib/errors.js";
+import { Conflict, HttpError, isAwsError, MethodNotAllowed } from "../lib/errors.js";
 import { withHttp } from "../lib/handler.js";
 import { json } from "../lib/http.js";
 import { validate } from "../lib/validate.js";
@@ -61,6 +63,17 @@ async function sendReport(result: BackupResult): Promise<void> {
   );
 }
 
+async function exists(Bucket: string, Key: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket, Key }));
+    return true;
+  } catch (err) {
+    if (isAwsError(err, "NotFound", "NoSuchKey")) return false;
+    if (isAwsError(err, "NoSuchBucket")) return false; // reported by the backup itself
+    throw err;
+  }
+}
+
 export const handler = withHttp("BackupDynamoDBAndSendEmail", async ({ event, log }) => {
   if (event.httpMethod !== "POST") throw new MethodNotAllowed(String(event.httpMethod), ["POST"]);
   const body = parseJsonBody(event, { optional: true, limit: 1024 });
@@ -70,6 +83,8 @@ export const handler = withHttp("BackupDynamoDBAndSendEmail", async ({ event, lo
   requireEnv("SENDER_EMAIL");
   requireEnv("ADMIN_EMAIL");
   const key = backupKey(new Date(), `${BACKUP_PREFIX}students-`);
+  // Keys have one-second resolution: never let a second backup overwrite the first.
+  if (await exists(bucket, key)) throw new Conflict(`A backup named ${key} already exists; try again in a second.`, { key });
   let result: BackupResult;
   try {
     result = await backupTable({ dynamodb, s3, table, bucket, key, segments: intEnv("SCAN_SEGMENTS", 2) });

@@ -280,6 +280,23 @@ describe("student-records handlers", function () {
       expect(await bucketKeys(bucket)).to.have.length(2);
     });
 
+    it("never overwrites a backup made in the same second", async function () {
+      await seed(2);
+      const first = await runBackup();
+      const firstKey = (first.body as { key: string }).key;
+      const second = await runBackup();
+      if (second.statusCode === 409) {
+        expect(second.body).to.include({ key: firstKey });
+        expect(await bucketKeys(bucket)).to.have.length(2);
+      } else {
+        expect(second.statusCode).to.equal(200);
+        expect((second.body as { key: string }).key).not.to.equal(firstKey);
+        expect(await bucketKeys(bucket)).to.have.length(4);
+      }
+      const manifest = JSON.parse(await objectText(bucket, firstKey.replace(/\.json$/, ".manifest.json"))) as { sha256: string };
+      expect(manifest.sha256).to.equal((first.body as { sha256: string }).sha256);
+    });
+
     it("answers 502 and leaves nothing behind when the bucket does not exist", async function () {
       await seed(2);
       process.env.BUCKET_NAME = uniqueName("missing-bucket");
