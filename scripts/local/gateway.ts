@@ -25,7 +25,7 @@ export interface GatewayOptions {
   readonly stateDir?: string;
   /** Keep DynamoDB data in `<stateDir>/dynamodb` instead of memory. */
   readonly persist?: boolean;
-  /** Access log lines and notices; default console.log. */
+  /** Access log lines, notices and the handlers' own output; default the console. */
   readonly log?: (line: string) => void;
   /** Load every function's handler before serving. Default false. */
   readonly prewarm?: boolean;
@@ -148,7 +148,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const cognito = new LocalCognito();
     await preparePools(model, cognito);
     let generation = 0;
-    let pool = await FunctionPool.create(model.functions, stateDir, backends, generation);
+    let pool = await FunctionPool.create(model.functions, stateDir, backends, generation, options.log);
     closers.push(() => pool.close());
     if (options.prewarm) await Promise.all(pool.all().map((r) => r.warm()));
     runtime = new GatewayRuntime(model, pool, cognito, { logDir: join(stateDir, "logs"), log });
@@ -176,7 +176,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         await provision(next, backends);
         await preparePools(next, cognito);
         generation += 1;
-        const nextPool = await FunctionPool.create(next.functions, stateDir, backends, generation);
+        const nextPool = await FunctionPool.create(next.functions, stateDir, backends, generation, options.log);
         const old = runtime!.swap(next, nextPool);
         model = next;
         pool = nextPool;

@@ -79,8 +79,21 @@ class LambdaWorker {
   private pending: Pending | undefined;
   dead = false;
 
-  constructor(codeDir: string, handler: string, env: Record<string, string>, onDeath: (w: LambdaWorker) => void) {
-    this.worker = new Worker(RUNTIME, { workerData: { codeDir, handler }, env, stdout: false, stderr: false });
+  constructor(codeDir: string, handler: string, env: Record<string, string>, onDeath: (w: LambdaWorker) => void, output?: (line: string) => void) {
+    this.worker = new Worker(RUNTIME, { workerData: { codeDir, handler }, env, stdout: output !== undefined, stderr: output !== undefined });
+    if (output) {
+      for (const stream of [this.worker.stdout, this.worker.stderr]) {
+        let buffered = "";
+        stream.setEncoding("utf8");
+        stream.on("data", (chunk: string) => {
+          buffered += chunk;
+          const lines = buffered.split("\n");
+          buffered = lines.pop()!;
+          for (const line of lines) output(line);
+        });
+        stream.on("end", () => buffered && output(buffered));
+      }
+    }
     let markReady: (e: LambdaError | undefined) => void = () => undefined;
     this.ready = new Promise((resolve) => (markReady = resolve));
     const initTimer = setTimeout(() => {
@@ -162,14 +175,21 @@ export class FunctionRunner {
     readonly fn: FunctionModel,
     private readonly codeDir: string,
     private readonly env: Record<string, string>,
+    private readonly output?: (line: string) => void,
   ) {}
 
   private spawn(): LambdaWorker {
-    return new LambdaWorker(this.codeDir, this.fn.handler, this.env, (w) => {
-      this.busy.delete(w);
-      const i = this.idle.indexOf(w);
-      if (i >= 0) this.idle.splice(i, 1);
-    });
+    return new LambdaWorker(
+      this.codeDir,
+      this.fn.handler,
+      this.env,
+      (w) => {
+        this.busy.delete(w);
+        const i = this.idle.indexOf(w);
+        if (i >= 0) this.idle.splice(i, 1);
+      },
+      this.output,
+    );
   }
 
   private acquire(): Promise<LambdaWorker> {
@@ -279,12 +299,13 @@ export class FunctionPool {
 
   private constructor() {}
 
-  static async create(functions: readonly FunctionModel[], stateDir: string, backends: BackendEndpoints, generation = 0): Promise<FunctionPool> {
+  /** `output` receives the handlers' stdout and stderr lines; default: this process's own streams. */
+  static async create(functions: readonly FunctionModel[], stateDir: string, backends: BackendEndpoints, generation = 0, output?: (line: string) => void): Promise<FunctionPool> {
     const pool = new FunctionPool();
     for (const fn of functions) {
       const codeDir = join(stateDir, "functions", generation === 0 ? fn.functionName : `${fn.functionName}@${generation}`);
       await unzip(fn.zipPath, codeDir);
-      pool.runners.set(fn.functionName, new FunctionRunner(fn, codeDir, lambdaEnvironment(fn, backends)));
+      pool.runners.set(fn.functionName, new FunctionRunner(fn, codeDir, lambdaEnvironment(fn, backends), output));
     }
     return pool;
   }
