@@ -335,6 +335,13 @@ describe("local gateway (end to end over HTTP)", function () {
       });
     }
 
+    it("answers 504 Endpoint request timed out past the integration's timeout", async function () {
+      const res = await get(dev, "/echo/slow?mode=sleep");
+      expect(res.status).to.equal(504);
+      expect(await res.json()).to.deep.equal({ message: "Endpoint request timed out" });
+      expect((await get(dev, "/echo/x")).status).to.equal(200);
+    });
+
     it("answers 502 when the function runs past its timeout, and recovers", async function () {
       const res = await get(dev, "/echo/x?mode=sleep");
       expect(res.status).to.equal(502);
