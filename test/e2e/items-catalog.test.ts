@@ -211,8 +211,10 @@ describe("e2e: items-catalog (real stack over HTTP)", function () {
 
   describe("dev stage throttle", function () {
     it("answers 429 Too Many Requests past the stage's burst", async function () {
+      // 100 rps with a burst of 50: 300 requests at once cannot all pass unless they take
+      // more than 2.5 s to arrive.
       const results = await Promise.all(
-        Array.from({ length: 120 }, async () => {
+        Array.from({ length: 300 }, async () => {
           const res = await get(dev, "/preview/items/5");
           return { status: res.status, body: await res.text() };
         }),
