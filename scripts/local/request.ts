@@ -75,6 +75,17 @@ export function header(req: GatewayRequest, name: string): string | undefined {
   return undefined;
 }
 
+let clfCache = { second: -1, text: "" };
+let extendedCounter = 0;
+const extendedPrefix = randomBytes(6).toString("base64url");
+
+/** Common Log Format time, as `$context.requestTime`; computed once per second. */
+function clfCached(now: Date): string {
+  const second = Math.floor(now.getTime() / 1000);
+  if (clfCache.second !== second) clfCache = { second, text: clf(now) };
+  return clfCache.text;
+}
+
 function clf(date: Date): string {
   const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   const p = (n: number) => String(n).padStart(2, "0");
@@ -89,8 +100,8 @@ export function newContext(api: ApiModel, stage: StageModel, req: GatewayRequest
     apiId: api.id,
     stage: stage.name,
     requestId: randomUUID(),
-    extendedRequestId: randomBytes(12).toString("base64url").slice(0, 16),
-    requestTime: clf(now),
+    extendedRequestId: `${extendedPrefix}${(extendedCounter++ % 0xffffff).toString(36).padStart(8, "0")}`,
+    requestTime: clfCached(now),
     requestTimeEpoch: now.getTime(),
     httpMethod: req.httpMethod,
     path: `/${stackName}/${stage.name}${req.path}`,
