@@ -18,7 +18,7 @@ import {
   type AttributeDefinition,
   paginateScan,
 } from "@aws-sdk/client-dynamodb";
-import { CreateBucketCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client, paginateListObjectsV2 } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, GetObjectCommand, ListMultipartUploadsCommand, S3Client, paginateListObjectsV2 } from "@aws-sdk/client-s3";
 import { startDynalite, startS3rver, startSesMailbox, type LocalBackend, type SesMailbox } from "../../scripts/local/backends.js";
 
 export interface Backends {
@@ -125,9 +125,6 @@ export async function openUploads(bucket: string): Promise<string[]> {
 
 export async function objectText(bucket: string, key: string): Promise<string> {
   const { s3c } = await backends();
-  const { GetObjectCommand } = await import("@aws-sdk/client-s3");
   const out = await s3c.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return out.Body!.transformToString();
 }
-
-export { ListObjectsV2Command };
