@@ -30,10 +30,7 @@ export function corsHeaders(event?: Pick<ProxyEvent, "headers"> | null): Record<
   const origin = event ? header(event, "origin") : undefined;
   const headers: Record<string, string> = { Vary: "Origin" };
   if (allowed.includes("*")) headers["Access-Control-Allow-Origin"] = "*";
-  else if (origin !== undefined && allowed.includes(origin)) {
-    headers["Access-Control-Allow-Origin"] = origin;
-    headers["Access-Control-Allow-Credentials"] = "true";
-  }
+  else if (origin !== undefined && allowed.includes(origin)) headers["Access-Control-Allow-Origin"] = origin;
   return headers;
 }
 

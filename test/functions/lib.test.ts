@@ -5,7 +5,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseJsonBody, rawBody } from "../../functions/lib/body.js";
 import { HttpError } from "../../functions/lib/errors.js";
-import { corsHeaders } from "../../functions/lib/http.js";
+import { corsHeaders, json } from "../../functions/lib/http.js";
+import { withHttp } from "../../functions/lib/handler.js";
+import { proxyEvent } from "../support/events.js";
 import { readItemsDocument, MalformedDocument } from "../../functions/lib/json-stream.js";
 import { decodeToken, encodeToken, parseLimit } from "../../functions/lib/pagination.js";
 import { fromJsonItem, toJsonItem } from "../../functions/lib/dynamodb-json.js";
@@ -73,6 +75,51 @@ describe("functions/lib", function () {
       expect(statusOf(() => rawBody({ body: "é".repeat(30), isBase64Encoded: false }, 50))).to.equal(413);
       expect(rawBody({ body: Buffer.alloc(50).toString("base64"), isBase64Encoded: true }, 50)).to.have.length(50);
       expect(statusOf(() => rawBody({ body: Buffer.alloc(51).toString("base64"), isBase64Encoded: true }, 50))).to.equal(413);
+    });
+  });
+
+  describe("handler wrapper and logs", function () {
+    async function captured(fn: () => Promise<unknown>): Promise<{ result: unknown; lines: Record<string, unknown>[] }> {
+      const lines: string[] = [];
+      const [log, error, level] = [console.log, console.error, process.env.LOG_LEVEL];
+      console.log = (line: string) => lines.push(line);
+      console.error = (line: string) => lines.push(line);
+      process.env.LOG_LEVEL = "info";
+      try {
+        const result = await fn();
+        return { result, lines: lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+      } finally {
+        console.log = log;
+        console.error = error;
+        if (level === undefined) delete process.env.LOG_LEVEL;
+        else process.env.LOG_LEVEL = level;
+      }
+    }
+
+    it("turns an unexpected error into a generic 500 and logs the detail with the request id", async function () {
+      const handler = withHttp("t", async () => {
+        throw new Error("secret detail: table xyz");
+      });
+      const event = proxyEvent({ method: "GET", resource: "/x", headers: {} });
+      const { result, lines } = await captured(() => handler(event));
+      const r = result as { statusCode: number; body: string; headers: Record<string, string> };
+      expect(r.statusCode).to.equal(500);
+      expect(r.body).not.to.contain("secret");
+      expect(JSON.parse(r.body)).to.deep.equal({ message: "Internal server error", requestId: event.requestContext.requestId });
+      expect(r.headers.Vary).to.equal("Origin");
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.include({ level: "error", requestId: event.requestContext.requestId, function: "t" });
+      expect((lines[0]!.error as { message: string }).message).to.equal("secret detail: table xyz");
+    });
+
+    it("logs one info line per request and maps named errors with their details", async function () {
+      const ok = withHttp("t", async ({ event }) => json(200, { ok: true }, event));
+      const { lines } = await captured(() => ok(proxyEvent({ method: "GET", resource: "/x", headers: {} })));
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.include({ level: "info", status: 200, method: "GET", resource: "/x" });
+      const malformed = withHttp("t", async () => ({ statusCode: "200", body: {} }) as never);
+      const { result } = await captured(() => malformed(proxyEvent({ method: "GET", resource: "/x", headers: {} })));
+      expect((result as { statusCode: number }).statusCode).to.equal(500);
     });
   });
 
