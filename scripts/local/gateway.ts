@@ -150,6 +150,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     let generation = 0;
     let pool = await FunctionPool.create(model.functions, stateDir, backends, generation, options.log);
     closers.push(() => pool.close());
+    for (const warning of [...model.warnings, ...pool.problems]) log(`warning: ${warning}`);
     if (options.prewarm) await Promise.all(pool.all().map((r) => r.warm()));
     runtime = new GatewayRuntime(model, pool, cognito, { logDir: join(stateDir, "logs"), log });
     const rt = runtime;
@@ -177,6 +178,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         await preparePools(next, cognito);
         generation += 1;
         const nextPool = await FunctionPool.create(next.functions, stateDir, backends, generation, options.log);
+        for (const warning of [...next.warnings, ...nextPool.problems]) log(`warning: ${warning}`);
         const old = runtime!.swap(next, nextPool);
         model = next;
         pool = nextPool;

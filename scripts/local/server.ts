@@ -102,8 +102,10 @@ export class GatewayRuntime {
     let body: Buffer;
     try {
       body = await readBody(req);
-    } catch {
-      return send(res, gatewayError("REQUEST_TOO_LARGE"));
+    } catch (error) {
+      if (error instanceof BodyTooLarge) return send(res, gatewayError("REQUEST_TOO_LARGE"));
+      res.destroy();
+      return;
     }
     if (!served) return send(res, gatewayError("MISSING_AUTHENTICATION_TOKEN"));
     const path = "/" + parts.slice(3).join("/");
@@ -422,6 +424,8 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+class BodyTooLarge extends Error {}
+
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -429,7 +433,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY) {
-        reject(new Error("request too large"));
+        reject(new BodyTooLarge("request too large"));
         req.resume();
         return;
       }

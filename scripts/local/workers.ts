@@ -296,6 +296,8 @@ export function lambdaEnvironment(fn: FunctionModel, backends: BackendEndpoints)
 /** Runners for every function, by function name. */
 export class FunctionPool {
   private readonly runners = new Map<string, FunctionRunner>();
+  /** Functions that could not be prepared (their invocations answer 502). */
+  readonly problems: string[] = [];
 
   private constructor() {}
 
@@ -304,7 +306,12 @@ export class FunctionPool {
     const pool = new FunctionPool();
     for (const fn of functions) {
       const codeDir = join(stateDir, "functions", generation === 0 ? fn.functionName : `${fn.functionName}@${generation}`);
-      await unzip(fn.zipPath, codeDir);
+      try {
+        await unzip(fn.zipPath, codeDir);
+      } catch (error) {
+        pool.problems.push(`function ${fn.functionName}: cannot unzip ${fn.zipPath}: ${(error as Error).message}`);
+        continue;
+      }
       pool.runners.set(fn.functionName, new FunctionRunner(fn, codeDir, lambdaEnvironment(fn, backends), output));
     }
     return pool;

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { globMatch, policyAllows } from "../../scripts/local/authorizers";
 import { proxyResponse, selectResponse } from "../../scripts/local/integrations";
 import { permitted, resolveTarget } from "../../scripts/local/lambda";
+import { startGateway } from "../../scripts/local/gateway";
 import { buildModel, environmentsOf } from "../../scripts/local/model/build";
 import { loadStack, Resolver } from "../../scripts/local/model/terraform";
 import type { FunctionModel, ResourceNode } from "../../scripts/local/model/types";
@@ -84,6 +85,44 @@ describe("local gateway units", function () {
       } finally {
         if (saved === undefined) delete process.env.ENVIRONMENTS;
         else process.env.ENVIRONMENTS = saved;
+      }
+    });
+  });
+
+  describe("a function that cannot run locally", function () {
+    it("is reported, answers 502, and leaves the rest of the API serving", async function () {
+      const outdir = mkdtempSync(join(tmpdir(), "gateway-broken-"));
+      const api = "${aws_api_gateway_rest_api.Api.id}";
+      writeStack(outdir, "svc-dev", {
+        resource: {
+          aws_api_gateway_rest_api: { Api: { name: "svc" } },
+          aws_api_gateway_resource: { Fn: { rest_api_id: api, parent_id: "${aws_api_gateway_rest_api.Api.root_resource_id}", path_part: "fn" }, Ok: { rest_api_id: api, parent_id: "${aws_api_gateway_rest_api.Api.root_resource_id}", path_part: "ok" } },
+          aws_api_gateway_method: {
+            FnGet: { rest_api_id: api, resource_id: "${aws_api_gateway_resource.Fn.id}", http_method: "GET", authorization: "NONE" },
+            OkGet: { rest_api_id: api, resource_id: "${aws_api_gateway_resource.Ok.id}", http_method: "GET", authorization: "NONE" },
+          },
+          aws_api_gateway_integration: {
+            FnGet: { rest_api_id: api, resource_id: "${aws_api_gateway_resource.Fn.id}", http_method: "${aws_api_gateway_method.FnGet.http_method}", type: "AWS_PROXY", integration_http_method: "POST", uri: "${aws_lambda_function.Fn.invoke_arn}" },
+            OkGet: { rest_api_id: api, resource_id: "${aws_api_gateway_resource.Ok.id}", http_method: "GET", type: "MOCK", request_templates: { "application/json": '{"statusCode": 200}' } },
+          },
+          aws_api_gateway_integration_response: { OkGet: { rest_api_id: api, resource_id: "${aws_api_gateway_resource.Ok.id}", http_method: "GET", status_code: "200", response_templates: { "application/json": '{"ok": true}' } } },
+          aws_api_gateway_stage: { Dev: { rest_api_id: api, stage_name: "dev", deployment_id: "x" } },
+          aws_lambda_function: { Fn: { function_name: "svc-fn", filename: "${path.module}/assets/missing.zip", handler: "index.handler", runtime: "nodejs22.x" } },
+          aws_lambda_permission: { Fn: { function_name: "${aws_lambda_function.Fn.function_name}", principal: "apigateway.amazonaws.com", action: "lambda:InvokeFunction", source_arn: "${aws_api_gateway_rest_api.Api.execution_arn}/*" } },
+        },
+      });
+      const lines: string[] = [];
+      const gateway = await startGateway({ outdir, port: 0, stateDir: join(outdir, "state"), log: (l) => lines.push(l) });
+      try {
+        expect(lines.some((l) => l.startsWith("warning: function svc-fn: cannot unzip"))).to.equal(true);
+        const broken = await fetch(`${gateway.url}/svc-dev/dev/fn`);
+        expect(broken.status).to.equal(502);
+        expect(await broken.json()).to.deep.equal({ message: "Internal server error" });
+        const ok = await fetch(`${gateway.url}/svc-dev/dev/ok`);
+        expect(await ok.json()).to.deep.equal({ ok: true });
+      } finally {
+        await gateway.close();
+        rmSync(outdir, { recursive: true, force: true });
       }
     });
   });

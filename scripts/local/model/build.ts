@@ -320,7 +320,8 @@ export function buildModel(options: BuildOptions): GatewayModel {
 
   // Functions and aliases
   const s3Objects = byType(stacks, "aws_s3_object").map((r) => ({ r, c: cfg(r) }));
-  const functions: FunctionModel[] = byType(served, "aws_lambda_function").map((r) => {
+  const warnings: string[] = [];
+  const functions: FunctionModel[] = byType(served, "aws_lambda_function").flatMap((r): FunctionModel[] => {
     const c = cfg(r);
     const stack = resolver.stack(r.stack);
     let zip = str(c.filename);
@@ -329,9 +330,12 @@ export function buildModel(options: BuildOptions): GatewayModel {
       zip = obj ? str(obj.c.source) : undefined;
       if (obj && zip && !isAbsolute(zip)) zip = join(resolver.stack(obj.r.stack).dir, zip);
     }
-    if (!zip) throw new Error(`${r.stack}: function ${r.name} has neither filename nor an aws_s3_object source to run`);
+    if (!zip) {
+      warnings.push(`${r.stack}: function ${r.name} has neither filename nor an aws_s3_object source; it cannot run locally`);
+      return [];
+    }
     const env = block(c.environment);
-    return {
+    const model: FunctionModel = {
       stack: r.stack,
       resourceName: r.name,
       functionName: resolver.str(r, "function_name") ?? r.name,
@@ -346,6 +350,7 @@ export function buildModel(options: BuildOptions): GatewayModel {
       version: resolver.str(r, "version")!,
       aliases: new Map(),
     };
+    return [model];
   });
   for (const r of byType(served, "aws_lambda_alias")) {
     const c = cfg(r);
@@ -393,5 +398,5 @@ export function buildModel(options: BuildOptions): GatewayModel {
     if (pool) userPoolClients.get(resolver.str(pool, "arn")!)?.push(resolver.str(r, "id")!);
   }
 
-  return { env: selection.env, stacks: selection.stacks, apis, apiKeys, usagePlans, permissions, functions, tables, buckets, identities, userPoolClients };
+  return { env: selection.env, stacks: selection.stacks, apis, apiKeys, usagePlans, permissions, functions, tables, buckets, identities, userPoolClients, warnings };
 }

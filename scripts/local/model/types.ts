@@ -177,4 +177,6 @@ export interface GatewayModel {
   readonly identities: string[];
   /** Cognito user pool ARN → app client ids (audiences). */
   readonly userPoolClients: Map<string, string[]>;
+  /** What cannot run locally, for the console. */
+  readonly warnings: string[];
 }
