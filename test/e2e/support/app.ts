@@ -7,7 +7,7 @@
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -61,10 +61,37 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Synthesizes (once) and starts a gateway for the served environment. */
-export async function startApp(): Promise<RunningApp> {
+/** A synthesized stack document (`stacks/<stack>/cdk.tf.json`), loosely typed. */
+export interface StackDocument {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+}
+
+/**
+ * Edits applied to a copy of the synthesized outdir, by stack name (`todos-dev`): a way to
+ * serve the real app with one deliberate misconfiguration, as Terraform would create it.
+ */
+export type StackEdits = Readonly<Record<string, (doc: StackDocument) => void>>;
+
+function editedCopy(outdir: string, edits: StackEdits): string {
+  const copy = path.join(mkdtempSync(path.join(tempRoot(), "edited-")), "cdktf.out");
+  cpSync(outdir, copy, { recursive: true });
+  for (const [stack, edit] of Object.entries(edits)) {
+    const file = path.join(copy, "stacks", stack, "cdk.tf.json");
+    const doc = JSON.parse(readFileSync(file, "utf8")) as StackDocument;
+    edit(doc);
+    writeFileSync(file, JSON.stringify(doc, null, 2));
+  }
+  return copy;
+}
+
+/**
+ * Synthesizes (once) and starts a gateway for the served environment; with `edits`, over
+ * an edited copy of the synthesized app.
+ */
+export async function startApp(edits?: StackEdits): Promise<RunningApp> {
   const t0 = performance.now();
-  const outdir = await synthApp();
+  const synthesizedDir = await synthApp();
+  const outdir = edits ? editedCopy(synthesizedDir, edits) : synthesizedDir;
   const t1 = performance.now();
   const stateDir = mkdtempSync(path.join(tempRoot(), "state-"));
   const lines: string[] = [];
