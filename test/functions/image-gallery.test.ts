@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { DeleteBucketCommand } from "@aws-sdk/client-s3";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { backends, bucketKeys, createBucket, createTable, tableItems, uniqueName } from "../support/backends.js";
+import { backends, bucketKeys, createBucket, createTable, tableItems, uniqueName, isolateEnv } from "../support/backends.js";
 import { parseResponse, proxyEvent } from "../support/events.js";
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<unknown>;
@@ -14,6 +14,8 @@ const ALICE = "11111111-aaaa-4aaa-8aaa-111111111111";
 const BOB = "22222222-bbbb-4bbb-8bbb-222222222222";
 
 describe("image-gallery handlers (savePicture, scan_lambda)", function () {
+  isolateEnv();
+
   let savePicture: Handler;
   let scan: Handler;
   let table: string;

@@ -1,12 +1,14 @@
 import { expect } from "chai";
 import { BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
-import { backends, createTable, uniqueName } from "../support/backends.js";
+import { backends, createTable, uniqueName, isolateEnv } from "../support/backends.js";
 import { ItemSchema, ItemsSchema, SEED_ITEMS, itemsModelSchema } from "../../functions/items/schema.js";
 import { schemaErrors } from "../../functions/lib/validate.js";
 
 type ItemsHandler = (event: unknown) => Promise<unknown>;
 
 describe("ItemsFunction (non-proxy integration)", function () {
+  isolateEnv();
+
   let handler: ItemsHandler;
 
   before(async function () {

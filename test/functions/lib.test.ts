@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { isolateEnv } from "../support/backends.js";
 import fc from "fast-check";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -43,6 +44,8 @@ async function collect(chunks: Array<string | Uint8Array>) {
 }
 
 describe("functions/lib", function () {
+  isolateEnv();
+
   describe("body parser", function () {
     const event = (body: string | null, contentType?: string, isBase64Encoded = false) => ({
       body,

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { DescribeTableCommand } from "@aws-sdk/client-dynamodb";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { backends, tableItems, uniqueName } from "../support/backends.js";
+import { backends, tableItems, uniqueName, isolateEnv } from "../support/backends.js";
 import { parseResponse, proxyEvent } from "../support/events.js";
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<unknown>;
@@ -9,6 +9,8 @@ const TABLE_RESOURCE = "/DemoResourceMusic/DemoResourceMusicTable";
 const ITEM_RESOURCE = "/DemoResourceMusic/DemoResourceMusicItem";
 
 describe("music-library handlers (DemoCreateTable, DemoDeleteTable, DemoHandleItem)", function () {
+  isolateEnv();
+
   let createTable: Handler;
   let deleteTable: Handler;
   let handleItem: Handler;

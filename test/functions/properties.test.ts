@@ -7,7 +7,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { backends, createBucket, createTable, uniqueName } from "../support/backends.js";
+import { backends, createBucket, createTable, uniqueName, isolateEnv } from "../support/backends.js";
 import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
 import { bodyArb, checkHandler, count, eventArb, headersArb, NUM_RUNS } from "../support/properties.js";
 
@@ -31,6 +31,8 @@ const limitQuery = fc.option(
 const timeout = 10 * 60 * 1000;
 
 describe(`handler properties (${NUM_RUNS} events per handler)`, function () {
+  isolateEnv();
+
   this.timeout(timeout);
 
   before(async function () {

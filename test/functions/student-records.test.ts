@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { BatchWriteItemCommand, DeleteItemCommand, PutItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
 import { CreateMultipartUploadCommand, AbortMultipartUploadCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { backends, bucketKeys, createBucket, createTable, objectText, openUploads, tableItems, uniqueName } from "../support/backends.js";
+import { backends, bucketKeys, createBucket, createTable, objectText, openUploads, tableItems, uniqueName, isolateEnv } from "../support/backends.js";
 import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<unknown>;
@@ -16,6 +16,8 @@ function student(id: string, overrides: Record<string, unknown> = {}): Record<st
 }
 
 describe("student-records handlers", function () {
+  isolateEnv();
+
   let getStudentData: Handler;
   let insertStudentData: Handler;
   let backup: Handler;

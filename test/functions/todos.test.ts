@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { backends, createTable, tableItems, uniqueName } from "../support/backends.js";
+import { backends, createTable, tableItems, uniqueName, isolateEnv } from "../support/backends.js";
 import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<unknown>;
@@ -15,6 +15,8 @@ interface Todo {
 }
 
 describe("todo-api-handler", function () {
+  isolateEnv();
+
   let handler: Handler;
   let table: string;
   const call = async (e: APIGatewayProxyEvent) => parseResponse(await handler(e));

@@ -33,7 +33,30 @@ export interface Backends {
 
 let started: Promise<Backends> | undefined;
 
-export function backends(): Promise<Backends> {
+function pointSdkAt(b: Backends): Backends {
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = b.dynamodb.endpoint;
+  process.env.AWS_ENDPOINT_URL_S3 = b.s3.endpoint;
+  process.env.AWS_ENDPOINT_URL_SES = b.ses.endpoint;
+  process.env.LOG_LEVEL ??= "silent";
+  return b;
+}
+
+/**
+ * Snapshots `process.env` before the enclosing describe and restores it after, so the
+ * endpoint and handler variables these tests set never leak into other test files.
+ */
+export function isolateEnv(): void {
+  let saved: NodeJS.ProcessEnv = {};
+  before(() => {
+    saved = { ...process.env };
+  });
+  after(() => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  });
+}
+
+export async function backends(): Promise<Backends> {
   started ??= (async () => {
     const root = mkdtempSync(path.join(os.tmpdir(), "functions-test-"));
     process.on("exit", () => rmSync(root, { recursive: true, force: true }));
@@ -44,10 +67,6 @@ export function backends(): Promise<Backends> {
       startS3rver({ directory: path.join(root, "s3") }),
       startSesMailbox({ directory: mailDir, identities: () => identities }),
     ]);
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodb.endpoint;
-    process.env.AWS_ENDPOINT_URL_S3 = s3.endpoint;
-    process.env.AWS_ENDPOINT_URL_SES = ses.endpoint;
-    process.env.LOG_LEVEL ??= "silent";
     const ddb = new DynamoDBClient({ endpoint: dynamodb.endpoint });
     const s3c = new S3Client({
       endpoint: s3.endpoint,
@@ -57,7 +76,7 @@ export function backends(): Promise<Backends> {
     });
     return { dynamodb, s3, ses, identities, ddb, s3c, mailDir };
   })();
-  return started;
+  return pointSdkAt(await started);
 }
 
 export function uniqueName(prefix: string): string {
