@@ -4,7 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import { SESClient, SendEmailCommand, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { SESv2Client, SendEmailCommand as SendEmailV2Command } from "@aws-sdk/client-sesv2";
-import { startSesMailbox, type SesMailbox } from "../../scripts/local/backends.js";
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { startDynalite, startS3rver, startSesMailbox, type SesMailbox } from "../../scripts/local/backends.js";
 
 describe("local back ends: SES mailbox", function () {
   let dir: string;
@@ -88,5 +90,43 @@ describe("local back ends: SES mailbox", function () {
     identities.add("late@system.edu.vn");
     const out = await v1.send(new SendEmailCommand({ Source: "late@system.edu.vn", Destination: { ToAddresses: ["a@b.example"] }, Message: { Subject: { Data: "s" }, Body: { Text: { Data: "t" } } } }));
     expect(out.MessageId).to.be.a("string");
+  });
+});
+
+describe("local back ends: dynalite and s3rver", function () {
+  const credentials = { accessKeyId: "any-key-id", secretAccessKey: "any-secret" };
+
+  it("keeps dynalite tables in a folder across restarts when given a path, and counts writes", async function () {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "dynalite-test-"));
+    try {
+      const first = await startDynalite({ path: dir });
+      expect(first.endpoint).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const c1 = new DynamoDBClient({ endpoint: first.endpoint, region: "us-east-1", credentials });
+      await c1.send(new CreateTableCommand({ TableName: "kept", KeySchema: [{ AttributeName: "k", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "k", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST" }));
+      await c1.send(new PutItemCommand({ TableName: "kept", Item: { k: { S: "1" } } }));
+      expect(first.stats().writes).to.equal(2);
+      await first.close();
+      const second = await startDynalite({ path: dir });
+      const c2 = new DynamoDBClient({ endpoint: second.endpoint, region: "us-east-1", credentials });
+      expect((await c2.send(new ListTablesCommand({}))).TableNames).to.deep.equal(["kept"]);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("serves pre-created buckets path-style and accepts any credentials", async function () {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "s3rver-test-"));
+    const s3 = await startS3rver({ directory: dir, buckets: ["pre-made"] });
+    try {
+      const client = new S3Client({ endpoint: s3.endpoint, region: "us-east-1", credentials, forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
+      await client.send(new PutObjectCommand({ Bucket: "pre-made", Key: "a/b.txt", Body: "hello" }));
+      const out = await client.send(new GetObjectCommand({ Bucket: "pre-made", Key: "a/b.txt" }));
+      expect(await out.Body!.transformToString()).to.equal("hello");
+      expect(s3.stats().writes).to.equal(1);
+    } finally {
+      await s3.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
