@@ -66,6 +66,7 @@ export async function run(): Promise<void> {
       const proxySerial = await load(proxyUrl, 3000, 1);
       const mockSerial = await load(mockUrl, 3000, 1);
       const mockLoad = await load(mockUrl, 20000, 16);
+      const mockNoLog = await load(`${gateway.api("items-dev", "prod").url}/mock/7`, 20000, 16);
       // The ceiling on this machine right now: a bare node:http server answering a fixed body.
       const bare = createServer((_req, res) => res.writeHead(200, { "Content-Type": "application/json" }).end('{"ID":7,"name":"foo7","price":10.5}'));
       await new Promise<void>((ok) => bare.listen(0, "127.0.0.1", () => ok()));
@@ -81,6 +82,7 @@ export async function run(): Promise<void> {
           ["mock GET /mock/{ID} (VTL)", "1", String(mockSerial.requests), f(mockSerial.rps, 0), f(mockSerial.p50), f(mockSerial.p99), JSON.stringify(mockSerial.statuses)],
           ["bare node:http server (ceiling)", "16", String(bareLoad.requests), f(bareLoad.rps, 0), f(bareLoad.p50), f(bareLoad.p99), JSON.stringify(bareLoad.statuses)],
           ["mock GET /mock/{ID} (VTL)", "16", String(mockLoad.requests), f(mockLoad.rps, 0), f(mockLoad.p50), f(mockLoad.p99), JSON.stringify(mockLoad.statuses)],
+          ["mock, prod stage (no access log)", "16", String(mockNoLog.requests), f(mockNoLog.rps, 0), f(mockNoLog.p50), f(mockNoLog.p99), JSON.stringify(mockNoLog.statuses)],
           ["proxy GET /echo/literal", "16", String(proxyLoad.requests), f(proxyLoad.rps, 0), f(proxyLoad.p50), f(proxyLoad.p99), JSON.stringify(proxyLoad.statuses)],
         ],
       );
@@ -88,7 +90,9 @@ export async function run(): Promise<void> {
       console.log(
         `proxy route overhead at p50: ${f(proxySerial.p50 - directP50)} ms over a direct call (gateway/direct = ${f(proxySerial.p50 / Math.max(directP50, 1e-6), 1)}x; goal < 1 ms, measured client-side incl. loopback HTTP)`,
       );
-      console.log(`mock route throughput: ${f(mockLoad.rps, 0)} req/s at concurrency 16, ${f((100 * mockLoad.rps) / bareLoad.rps, 0)}% of a bare node:http server on this machine now (goal >= 3000 req/s on 2 cores)`);
+      console.log(
+        `mock route throughput: ${f(mockLoad.rps, 0)} req/s with access logs, ${f(mockNoLog.rps, 0)} without, at concurrency 16; ${f((100 * mockLoad.rps) / bareLoad.rps, 0)}% of a bare node:http server on this machine now (goal >= 3000 req/s on 2 cores)`,
+      );
     } finally {
       await gateway.close();
     }
