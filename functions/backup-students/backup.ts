@@ -10,7 +10,7 @@ import { Readable } from "node:stream";
 import { paginateScan, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { AbortMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { toJsonItem } from "../lib/dynamodb-json.js";
+import { itemToJson } from "../lib/dynamodb-json.js";
 
 export const BACKUP_FORMAT = "dynamodb-json/1";
 
@@ -116,7 +116,7 @@ export async function backupTable(options: BackupOptions): Promise<BackupResult>
       if (page.length === 0) continue;
       const parts: string[] = [];
       for (const item of page) {
-        parts.push(`${count === 0 ? "\n" : ",\n"}${JSON.stringify(toJsonItem(item))}`);
+        parts.push(`${count === 0 ? "\n" : ",\n"}${itemToJson(item)}`);
         count += 1;
       }
       yield emit(parts.join(""));

@@ -41,6 +41,20 @@ export function toJsonItem(item: Record<string, AttributeValue>): JsonItem {
   return out;
 }
 
+/** True when a value holds binary (B or BS) anywhere, the only types JSON cannot carry as is. */
+function hasBinary(value: AttributeValue): boolean {
+  if (value.B !== undefined || value.BS !== undefined) return true;
+  if (value.L !== undefined) return value.L.some(hasBinary);
+  if (value.M !== undefined) return Object.values(value.M).some(hasBinary);
+  return false;
+}
+
+/** The JSON text of an item in backup form; skips the copy when nothing is binary. */
+export function itemToJson(item: Record<string, AttributeValue>): string {
+  for (const value of Object.values(item)) if (hasBinary(value)) return JSON.stringify(toJsonItem(item));
+  return JSON.stringify(item);
+}
+
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const NUMBER = /^-?(\d+)(\.\d+)?([eE][+-]?\d+)?$/;
 

@@ -11,7 +11,7 @@ import { withHttp } from "../../functions/lib/handler.js";
 import { proxyEvent } from "../support/events.js";
 import { readItemsDocument, MalformedDocument } from "../../functions/lib/json-stream.js";
 import { decodeToken, encodeToken, parseLimit } from "../../functions/lib/pagination.js";
-import { fromJsonItem, toJsonItem } from "../../functions/lib/dynamodb-json.js";
+import { fromJsonItem, itemToJson, toJsonItem } from "../../functions/lib/dynamodb-json.js";
 import { schemaErrors } from "../../functions/lib/validate.js";
 import { StudentCreateSchema, StudentUpdateSchema } from "../../functions/insert-student-data/schema.js";
 import { TodoCreateSchema, TodoUpdateSchema } from "../../functions/todos/schema.js";
@@ -215,6 +215,9 @@ describe("functions/lib", function () {
       const back = fromJsonItem(json);
       expect(JSON.stringify(toJsonItem(back))).to.equal(JSON.stringify(toJsonItem(item)));
       expect(Buffer.from(back.b!.B!).equals(Buffer.from([0, 255]))).to.equal(true);
+      expect(itemToJson(item)).to.equal(JSON.stringify(toJsonItem(item)));
+      const plain = { s: { S: "x" }, m: { M: { l: { L: [{ N: "1" }, { SS: ["a"] }] } } } };
+      expect(itemToJson(plain)).to.equal(JSON.stringify(toJsonItem(plain)));
       expect(() => fromJsonItem({ a: { S: 1 } })).to.throw(/S must be a string/);
       expect(() => fromJsonItem({ a: { N: "1e" } })).to.throw(/N must be/);
       expect(() => fromJsonItem({ a: { S: "x", N: "1" } })).to.throw(/exactly one/);
