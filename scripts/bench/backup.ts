@@ -16,7 +16,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { startDynalite, startS3rver } from "../local/backends.js";
 
 const SIZES = [10_000, 100_000];
-const REPEATS = 2;
+const REPEATS = 3;
 const CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 const REGION = "us-east-1";
 
