@@ -184,7 +184,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         pool = nextPool;
         endpoints = await endpointsFor(model, url, cognito, backendInfo);
         writeEndpoints();
-        await old.close();
+        await old.close(false);
       },
       close,
     };

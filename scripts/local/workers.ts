@@ -210,7 +210,7 @@ export class FunctionRunner {
 
   private release(w: LambdaWorker): void {
     this.busy.delete(w);
-    if (this.closed) {
+    if (this.closed && this.queue.length === 0) {
       void w.terminate();
       return;
     }
@@ -259,11 +259,19 @@ export class FunctionRunner {
     }
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops the workers: idle ones now, busy ones when their invocation ends (a reload lets
+   * in-flight requests finish), or at once with `force`.
+   */
+  async close(force = false): Promise<void> {
     this.closed = true;
-    const all = [...this.idle, ...this.busy];
-    this.idle.length = 0;
-    await Promise.all(all.map((w) => w.terminate()));
+    const idle = this.idle.splice(0);
+    await Promise.all(idle.map((w) => w.terminate()));
+    if (force) {
+      await Promise.all([...this.busy].map((w) => w.terminate()));
+      return;
+    }
+    while (this.busy.size > 0) await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -325,7 +333,8 @@ export class FunctionPool {
     return [...this.runners.values()];
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.all().map((r) => r.close()));
+  /** `force` ends in-flight invocations too (shutdown); otherwise they finish first (reload). */
+  async close(force = true): Promise<void> {
+    await Promise.all(this.all().map((r) => r.close(force)));
   }
 }

@@ -457,7 +457,12 @@ describe("local gateway (end to end over HTTP)", function () {
       const before = (await (await get(dev, "/echo/literal")).json()) as EchoBody;
       expect(before.greeting).to.equal("hello");
       await synthFixture({ workDir: fixture.workDir, greeting: "bonjour" });
+      const inFlight = get(dev, "/echo/x?mode=wait");
+      await new Promise((r) => setTimeout(r, 100));
       await gateway.reload();
+      const finished = await inFlight;
+      expect(finished.status, "a request in flight during the swap completes").to.equal(200);
+      expect(((await finished.json()) as EchoBody).greeting).to.equal("hello");
       const after = (await (await get(dev, "/echo/literal")).json()) as EchoBody;
       expect(after.greeting).to.equal("bonjour");
       expect(gateway.api("items-dev", "dev").apiKeys.LabKey).to.equal(dev.apiKeys.LabKey);
