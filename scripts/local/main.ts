@@ -5,7 +5,7 @@
  * Flags: --env <name>, --port <n> (or PORT), --no-synth, --persist, --watch,
  *        --outdir <dir> (default cdktf.out), --state-dir <dir> (default .local), --prewarm.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { watch, type FSWatcher } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -31,13 +31,7 @@ const outdir = resolve(values.outdir!);
 
 const synthEnv = () => ({ ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" });
 
-function synth(): number {
-  const started = performance.now();
-  execFileSync(process.execPath, ["--import", "tsx", "main.ts"], { stdio: ["ignore", "inherit", "inherit"], env: synthEnv() });
-  return performance.now() - started;
-}
-
-/** The same synth as a child process that runs while the back ends start. */
+/** `tsx main.ts` in a child process, so the gateway (or its back ends) keep running meanwhile. */
 function synthAsync(): Promise<number> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
@@ -80,7 +74,7 @@ async function main(): Promise<void> {
       running = true;
       try {
         const t = performance.now();
-        synth();
+        await synthAsync(); // in a child process: the gateway keeps serving the previous build meanwhile
         await gateway.reload();
         console.log(`reloaded in ${(performance.now() - t).toFixed(0)} ms`);
       } catch (error) {
