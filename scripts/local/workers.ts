@@ -79,8 +79,15 @@ class LambdaWorker {
   private pending: Pending | undefined;
   dead = false;
 
-  constructor(codeDir: string, handler: string, env: Record<string, string>, onDeath: (w: LambdaWorker) => void, output?: (line: string) => void) {
-    this.worker = new Worker(RUNTIME, { workerData: { codeDir, handler }, env, stdout: output !== undefined, stderr: output !== undefined });
+  constructor(codeDir: string, handler: string, env: Record<string, string>, onDeath: (w: LambdaWorker) => void, output?: (line: string) => void, memoryMb = 128) {
+    this.worker = new Worker(RUNTIME, {
+      workerData: { codeDir, handler },
+      env,
+      stdout: output !== undefined,
+      stderr: output !== undefined,
+      // The function's memory size bounds the worker's heap: running out ends the invocation as on Lambda.
+      resourceLimits: { maxOldGenerationSizeMb: Math.max(64, memoryMb) },
+    });
     if (output) {
       for (const stream of [this.worker.stdout, this.worker.stderr]) {
         let buffered = "";
@@ -189,6 +196,7 @@ export class FunctionRunner {
         if (i >= 0) this.idle.splice(i, 1);
       },
       this.output,
+      this.fn.memoryMb,
     );
   }
 

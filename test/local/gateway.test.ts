@@ -325,8 +325,9 @@ describe("local gateway (end to end over HTTP)", function () {
       expect(text.event).to.include({ isBase64Encoded: false, body: "plain" });
     });
 
-    for (const mode of ["crash", "throw", "malformed"]) {
-      it(`answers 502 when the handler ${mode === "crash" ? "crashes its worker" : mode === "throw" ? "throws" : "returns a malformed response"}, and the next request succeeds`, async function () {
+    const failures: Record<string, string> = { crash: "crashes its worker", throw: "throws", malformed: "returns a malformed response", oom: "runs out of its memory size" };
+    for (const [mode, what] of Object.entries(failures)) {
+      it(`answers 502 when the handler ${what}, and the next request succeeds`, async function () {
         const res = await get(dev, `/echo/x?mode=${mode}`);
         expect(res.status).to.equal(502);
         expect(await res.json()).to.deep.equal({ message: "Internal server error" });
