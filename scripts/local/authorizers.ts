@@ -26,8 +26,8 @@ export class LocalCognito {
     this.pools.set(poolArn, { issuer: issuerOf(poolArn), clients, privateKey, publicKey });
   }
 
-  /** An ID token for a local user, valid for `ttlSeconds` (default 12 h). */
-  async issue(poolArn: string, claims: Record<string, unknown> = {}, ttlSeconds = 43_200): Promise<string> {
+  /** An ID token for a local user, valid for `ttlSeconds` (default 12 h; negative gives an expired token). */
+  async issue(poolArn: string, claims: Record<string, unknown> = {}, ttlSeconds = 43_200, audience?: string): Promise<string> {
     const pool = this.pools.get(poolArn);
     if (!pool) throw new Error(`unknown user pool ${poolArn}`);
     const now = Math.floor(Date.now() / 1000);
@@ -35,7 +35,7 @@ export class LocalCognito {
       .setProtectedHeader({ alg: "RS256", kid: "local" })
       .setSubject(String(claims.sub ?? "00000000-0000-4000-8000-000000000001"))
       .setIssuer(pool.issuer)
-      .setAudience(pool.clients[0] ?? "local-client")
+      .setAudience(audience ?? pool.clients[0] ?? "local-client")
       .setIssuedAt(now)
       .setExpirationTime(now + ttlSeconds)
       .sign(pool.privateKey);

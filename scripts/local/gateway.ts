@@ -61,6 +61,11 @@ export interface Gateway {
   model(): GatewayModel;
   /** Finds one API stage's endpoint by stack (and stage). */
   api(stack: string, stage: string): ApiEndpoint;
+  /**
+   * A token from the local issuer of a Cognito authorizer of this stack's API: other
+   * claims, an expired one (`ttlSeconds` < 0) or another audience, for tests.
+   */
+  token(stack: string, authorizerName: string, options?: { claims?: Record<string, unknown>; ttlSeconds?: number; audience?: string }): Promise<string>;
   /** Re-reads the outdir and swaps model and functions without a restart. */
   reload(): Promise<void>;
   close(): Promise<void>;
@@ -171,6 +176,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         const found = endpoints.apis.find((a) => a.stack === stack && a.stage === stage);
         if (!found) throw new Error(`no API stage ${stack}/${stage}; serving ${endpoints.apis.map((a) => `${a.stack}/${a.stage}`).join(", ")}`);
         return found;
+      },
+      async token(stack, authorizerName, tokenOptions = {}) {
+        const authorizer = model!.apis
+          .filter((a) => a.stack === stack)
+          .flatMap((a) => [...a.authorizers.values()])
+          .find((a) => a.name === authorizerName && a.type === "COGNITO_USER_POOLS");
+        if (!authorizer?.providerArns[0]) throw new Error(`no Cognito authorizer "${authorizerName}" in ${stack}`);
+        return cognito.issue(authorizer.providerArns[0], tokenOptions.claims, tokenOptions.ttlSeconds, tokenOptions.audience);
       },
       async reload() {
         const next = buildModel({ outdir, env: options.env, gatewayUrl: url });

@@ -361,6 +361,12 @@ describe("local gateway (end to end over HTTP)", function () {
   });
 
   describe("authorizers", function () {
+    it("accepts a token with chosen claims from the same issuer", async function () {
+      const token = await gateway.token("items-dev", "UserPool", { claims: { sub: "user-42" } });
+      const res = await get(dev, "/secure", { Authorization: token });
+      expect(((await res.json()) as { sub: string }).sub).to.equal("user-42");
+    });
+
     it("accepts the Cognito token from endpoints.json and passes its claims", async function () {
       const res = await get(dev, "/secure", { Authorization: dev.tokens.UserPool! });
       expect(res.status).to.equal(200);
@@ -369,14 +375,16 @@ describe("local gateway (end to end over HTTP)", function () {
       expect(body.aud).to.have.length(26);
     });
 
-    it("rejects a missing, tampered or foreign-signed Cognito token with 401 Unauthorized", async function () {
+    it("rejects a missing, tampered, foreign-signed, expired or other-audience Cognito token with 401 Unauthorized", async function () {
       const token = dev.tokens.UserPool!;
       const [h, p, s] = token.split(".");
       const tampered = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, "base64url").toString()), sub: "admin" })).toString("base64url")}.${s}`;
       const { privateKey } = await generateKeyPair("RS256");
       const claims = JSON.parse(Buffer.from(p!, "base64url").toString()) as Record<string, unknown>;
       const foreign = await new SignJWT(claims).setProtectedHeader({ alg: "RS256" }).sign(privateKey);
-      for (const headers of [{} as Record<string, string>, { Authorization: tampered }, { Authorization: foreign }, { Authorization: "garbage" }]) {
+      const expired = await gateway.token("items-dev", "UserPool", { ttlSeconds: -60 });
+      const otherAudience = await gateway.token("items-dev", "UserPool", { audience: "some-other-client" });
+      for (const headers of [{} as Record<string, string>, { Authorization: tampered }, { Authorization: foreign }, { Authorization: "garbage" }, { Authorization: expired }, { Authorization: otherAudience }]) {
         const res = await get(dev, "/secure", headers);
         expect(res.status).to.equal(401);
         expect(await res.json()).to.deep.equal({ message: "Unauthorized" });
