@@ -3,16 +3,31 @@
  * a parallel-segment Scan (one paginator per segment, at most two pages per segment in
  * flight) feeds a pull-based stream that lib-storage's `Upload` sends as a multipart
  * upload. Bytes and SHA-256 are computed while streaming and written to a manifest.
- * Any failure aborts the multipart upload and removes whatever was written.
+ *
+ * Both the document and the manifest are written with `If-None-Match: *` (lib-storage
+ * passes its params through to PutObject and CompleteMultipartUpload), so S3 itself
+ * refuses to overwrite an existing backup: two backups racing for the same one-second key
+ * cannot both win, and the loser gets `BackupConflict`. Each write carries a random
+ * `backup-id` in its metadata; on any failure the multipart upload is aborted and only
+ * objects carrying this run's id are deleted, never a concurrent backup's.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { Readable } from "node:stream";
 import { paginateScan, type AttributeValue, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { AbortMultipartUploadCommand, DeleteObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import {
+  AbortMultipartUploadCommand,
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { itemToJson } from "../lib/dynamodb-json.js";
 
 export const BACKUP_FORMAT = "dynamodb-json/1";
+
+/** User metadata (`x-amz-meta-backup-id`) naming the run that wrote an object. */
+export const BACKUP_ID_METADATA = "backup-id";
 
 export interface BackupOptions {
   readonly dynamodb: DynamoDBClient;
@@ -43,6 +58,8 @@ export interface BackupResult {
   readonly bytes: number;
   readonly sha256: string;
   readonly createdAt: string;
+  /** Random id of this run, also in each object's `backup-id` metadata. */
+  readonly backupId: string;
 }
 
 export class BackupFailed extends Error {
@@ -53,6 +70,28 @@ export class BackupFailed extends Error {
     super(message);
     this.name = "BackupFailed";
   }
+}
+
+/** The key (or its manifest) already exists: another backup wrote it first. Nothing was overwritten. */
+export class BackupConflict extends BackupFailed {
+  constructor(
+    message: string,
+    readonly key: string,
+    cause: unknown,
+  ) {
+    super(message, cause);
+    this.name = "BackupConflict";
+  }
+}
+
+/**
+ * S3's answers to a conditional write that lost: 412 PreconditionFailed (the key exists)
+ * or 409 ConditionalRequestConflict (a concurrent write to the key won).
+ */
+export function isWriteConflict(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (err.name === "PreconditionFailed" || err.name === "ConditionalRequestConflict") return true;
+  return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412;
 }
 
 /** `backups/students-YYYYMMDD-HHMMSS.json` in UTC. */
@@ -124,10 +163,19 @@ export async function backupTable(options: BackupOptions): Promise<BackupResult>
     yield emit(`\n],"count":${count}}\n`);
   }
 
+  const backupId = randomUUID();
+  const metadata = { [BACKUP_ID_METADATA]: backupId };
   const body = Readable.from(document(), { objectMode: false, highWaterMark: 1 });
   const upload = new Upload({
     client: options.s3,
-    params: { Bucket: options.bucket, Key: options.key, Body: body, ContentType: "application/json" },
+    params: {
+      Bucket: options.bucket,
+      Key: options.key,
+      Body: body,
+      ContentType: "application/json",
+      Metadata: metadata,
+      IfNoneMatch: "*",
+    },
     queueSize: options.queueSize ?? 1,
     partSize: options.partSize ?? 5 * 1024 * 1024,
     leavePartsOnError: false,
@@ -137,7 +185,10 @@ export async function backupTable(options: BackupOptions): Promise<BackupResult>
     await upload.done();
   } catch (err) {
     body.destroy();
-    await cleanUp(options, upload.uploadId, [options.key]);
+    await cleanUp(options, backupId, upload.uploadId, [options.key]);
+    if (isWriteConflict(err)) {
+      throw new BackupConflict(`s3://${options.bucket}/${options.key} already exists; it was not overwritten`, options.key, err);
+    }
     throw new BackupFailed(`Backup upload of ${options.table} to s3://${options.bucket}/${options.key} failed`, err);
   }
   const result: BackupResult = {
@@ -149,6 +200,7 @@ export async function backupTable(options: BackupOptions): Promise<BackupResult>
     bytes,
     sha256: hash.digest("hex"),
     createdAt,
+    backupId,
   };
   try {
     await options.s3.send(
@@ -157,21 +209,37 @@ export async function backupTable(options: BackupOptions): Promise<BackupResult>
         Key: manifestKey,
         Body: `${JSON.stringify({ format: BACKUP_FORMAT, ...result }, null, 2)}\n`,
         ContentType: "application/json",
+        Metadata: metadata,
+        IfNoneMatch: "*",
       }),
     );
   } catch (err) {
-    await cleanUp(options, undefined, [options.key, manifestKey]);
+    await cleanUp(options, backupId, undefined, [options.key, manifestKey]);
+    if (isWriteConflict(err)) {
+      throw new BackupConflict(`s3://${options.bucket}/${manifestKey} already exists; it was not overwritten`, manifestKey, err);
+    }
     throw new BackupFailed(`Writing the manifest s3://${options.bucket}/${manifestKey} failed`, err);
   }
   return result;
 }
 
-/** Best effort: abort the multipart upload (lib-storage normally has) and delete partial objects. */
-async function cleanUp(options: BackupOptions, uploadId: string | undefined, keys: string[]): Promise<void> {
+/**
+ * Best effort: abort the multipart upload (lib-storage normally has already) and delete
+ * those of `keys` that this run wrote (a write whose answer was lost may still have
+ * landed). An object with another run's `backup-id` is left alone: after a lost
+ * conditional write the key belongs to the backup that won.
+ */
+async function cleanUp(options: BackupOptions, backupId: string, uploadId: string | undefined, keys: string[]): Promise<void> {
   if (uploadId !== undefined) {
     await options.s3
       .send(new AbortMultipartUploadCommand({ Bucket: options.bucket, Key: options.key, UploadId: uploadId }))
       .catch(() => undefined);
   }
-  await Promise.allSettled(keys.map((Key) => options.s3.send(new DeleteObjectCommand({ Bucket: options.bucket, Key }))));
+  await Promise.allSettled(
+    keys.map(async (Key) => {
+      const head = await options.s3.send(new HeadObjectCommand({ Bucket: options.bucket, Key }));
+      if (head.Metadata?.[BACKUP_ID_METADATA] !== backupId) return;
+      await options.s3.send(new DeleteObjectCommand({ Bucket: options.bucket, Key }));
+    }),
+  );
 }

@@ -1,7 +1,7 @@
 /**
  * Local back ends shared by the handler tests, the benchmarks and the local gateway:
- * DynamoDB (dynalite), S3 (s3rver, path-style) and an SES mailbox that writes every
- * accepted message to a folder. Everything listens on 127.0.0.1 with an OS-chosen port.
+ * DynamoDB (dynalite), S3 (s3rver, path-style, with conditional writes added) and an SES
+ * mailbox that writes every accepted message to a folder. Everything listens on 127.0.0.1 with an OS-chosen port.
  *
  * This file never imports modules/: the local gateway knows only synthesized Terraform.
  */
@@ -111,6 +111,7 @@ export interface S3rverOptions {
 interface S3rverApp {
   callback(): (req: http.IncomingMessage, res: http.ServerResponse) => void;
   configureBuckets(): Promise<unknown>;
+  readonly store: { existsObject(bucket: string, key: string): Promise<boolean> };
 }
 
 const UPLOADS_DIR = "._S3rver_uploads";
@@ -186,6 +187,107 @@ async function multipartExtension(
   return false;
 }
 
+/** A request that creates, replaces or deletes one object: these are serialized per key. */
+interface ObjectWrite {
+  readonly kind: "PutObject" | "CopyObject" | "CompleteMultipartUpload" | "DeleteObject";
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/** Query parameters that make a PUT something other than PutObject / CopyObject. */
+const PUT_SUBRESOURCES = ["uploadId", "partNumber", "tagging", "acl", "retention", "legal-hold", "torrent"];
+
+function objectWrite(req: http.IncomingMessage): ObjectWrite | undefined {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const [first, ...rest] = url.pathname.split("/").filter((s) => s.length > 0);
+  if (first === undefined || rest.length === 0) return undefined;
+  let bucket: string;
+  let key: string;
+  try {
+    bucket = decodeURIComponent(first);
+    key = rest.map((s) => decodeURIComponent(s)).join("/") + (url.pathname.endsWith("/") ? "/" : "");
+  } catch {
+    return undefined; // malformed escapes: s3rver answers for itself
+  }
+  const q = url.searchParams;
+  if (req.method === "PUT" && !PUT_SUBRESOURCES.some((name) => q.has(name))) {
+    return { kind: "x-amz-copy-source" in req.headers ? "CopyObject" : "PutObject", bucket, key };
+  }
+  if (req.method === "POST" && q.has("uploadId")) return { kind: "CompleteMultipartUpload", bucket, key };
+  if (req.method === "DELETE" && !q.has("uploadId") && !q.has("tagging")) return { kind: "DeleteObject", bucket, key };
+  return undefined;
+}
+
+/** FIFO locks by name: `await acquire(name)` resolves, with its release, once every earlier holder has released. */
+function locks(): (name: string) => Promise<() => void> {
+  const tails = new Map<string, Promise<void>>();
+  return async (name) => {
+    const previous = tails.get(name) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => mine);
+    tails.set(name, tail);
+    await previous;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      release();
+      if (tails.get(name) === tail) tails.delete(name);
+    };
+  };
+}
+
+/** Reads and discards a request body, so that an early error answer reaches the client intact. */
+function drain(req: http.IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (req.readableEnded) return resolve();
+    req.once("end", resolve);
+    req.once("error", () => resolve());
+    req.resume();
+  });
+}
+
+/**
+ * s3rver 3.7 ignores `If-None-Match` on writes. S3 honours `If-None-Match: *` on PutObject
+ * and CompleteMultipartUpload: the write fails with 412 PreconditionFailed when the key
+ * exists (a failed CompleteMultipartUpload leaves the upload open, as on S3). Other
+ * values, and `If-Match`, are answered 501 NotImplemented instead of being ignored. The
+ * caller holds the key's lock, so the check and the write are atomic in this process.
+ * Returns true when the request was answered here.
+ */
+async function refuseConditionalWrite(
+  app: S3rverApp,
+  write: ObjectWrite,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<boolean> {
+  if (write.kind !== "PutObject" && write.kind !== "CompleteMultipartUpload") return false;
+  const ifNoneMatch = req.headers["if-none-match"];
+  const ifMatch = req.headers["if-match"];
+  if (ifNoneMatch === undefined && ifMatch === undefined) return false;
+  const header = ifNoneMatch === undefined ? "If-Match" : "If-None-Match";
+  if (ifMatch !== undefined || ifNoneMatch?.trim() !== "*") {
+    await drain(req);
+    xml(
+      res,
+      501,
+      `<Error><Code>NotImplemented</Code><Message>A header you provided implies functionality that is not implemented</Message>` +
+        `<Header>${header}</Header><RequestId>${randomUUID()}</RequestId></Error>`,
+    );
+    return true;
+  }
+  if (!(await app.store.existsObject(write.bucket, write.key))) return false;
+  await drain(req);
+  xml(
+    res,
+    412,
+    `<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message>` +
+      `<Condition>If-None-Match</Condition><RequestId>${randomUUID()}</RequestId></Error>`,
+  );
+  return true;
+}
+
 /** Starts s3rver on 127.0.0.1: silent, path-style only, credentials not checked. */
 export async function startS3rver(options: S3rverOptions): Promise<LocalBackend> {
   const S3rver = require("s3rver") as new (opts: Record<string, unknown>) => S3rverApp;
@@ -216,15 +318,25 @@ export async function startS3rver(options: S3rverOptions): Promise<LocalBackend>
     if (id !== undefined && id !== "" && !accounts.registry.has(id)) accounts.DUMMY_ACCOUNT.createKeyPair(id, "local");
   };
   const count = counter((req) => req.method === "PUT" || req.method === "POST" || req.method === "DELETE");
+  const lock = locks();
   const server = http.createServer((req, res) => {
     count.track(req, res);
     acceptKey(req);
-    multipartExtension(options.directory, req, res).then(
-      (handled) => {
-        if (!handled) handle(req, res);
-      },
-      (err: unknown) => s3Error(res, 500, "InternalError", String(err)),
-    );
+    (async () => {
+      if (await multipartExtension(options.directory, req, res)) return;
+      const write = objectWrite(req);
+      if (write === undefined) return handle(req, res);
+      // One write per key at a time, held until the answer is sent: s3rver has stored the
+      // object by then, so the next conditional write on the key sees it.
+      const release = await lock(`${write.bucket}/${write.key}`);
+      res.once("close", release);
+      if (res.writableEnded || res.destroyed || req.socket.destroyed) return release();
+      if (await refuseConditionalWrite(app, write, req, res)) return;
+      handle(req, res);
+    })().catch((err: unknown) => {
+      if (res.headersSent) res.destroy();
+      else s3Error(res, 500, "InternalError", String(err));
+    });
   });
   const endpoint = await listen(server);
   return { endpoint, close: () => closeServer(server), stats: count.stats };

@@ -5,7 +5,15 @@ import path from "node:path";
 import { SESClient, SendEmailCommand, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { SESv2Client, SendEmailCommand as SendEmailV2Command } from "@aws-sdk/client-sesv2";
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  ListMultipartUploadsCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from "@aws-sdk/client-s3";
 import { startDynalite, startS3rver, startSesMailbox, type SesMailbox } from "../../scripts/local/backends.js";
 
 describe("local back ends: SES mailbox", function () {
@@ -128,5 +136,81 @@ describe("local back ends: dynalite and s3rver", function () {
       await s3.close();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe("s3rver conditional writes (If-None-Match)", function () {
+    let dir: string;
+    let s3: Awaited<ReturnType<typeof startS3rver>>;
+    let client: S3Client;
+    const bucket = "conditional";
+
+    before(async function () {
+      dir = mkdtempSync(path.join(os.tmpdir(), "s3rver-conditional-"));
+      s3 = await startS3rver({ directory: dir, buckets: [bucket] });
+      client = new S3Client({ endpoint: s3.endpoint, region: "us-east-1", credentials, forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
+    });
+
+    after(async function () {
+      await s3.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    async function failure(p: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
+      try {
+        await p;
+      } catch (err) {
+        const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+        return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
+      }
+      throw new Error("expected the request to fail");
+    }
+
+    const text = async (key: string) => (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body!.transformToString();
+
+    it("PutObject with If-None-Match: * writes a new key (200) and refuses an existing one with 412 PreconditionFailed", async function () {
+      const created = await client.send(new PutObjectCommand({ Bucket: bucket, Key: "put/new.txt", Body: "first", IfNoneMatch: "*" }));
+      expect(created.$metadata.httpStatusCode).to.equal(200);
+      expect(created.ETag).to.be.a("string");
+      const refused = await failure(client.send(new PutObjectCommand({ Bucket: bucket, Key: "put/new.txt", Body: "second", IfNoneMatch: "*" })));
+      expect(refused).to.include({ name: "PreconditionFailed", status: 412 });
+      expect(refused.message).to.equal("At least one of the pre-conditions you specified did not hold");
+      expect(await text("put/new.txt")).to.equal("first");
+      // Without the condition the write is unconditional, as on S3.
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: "put/new.txt", Body: "third" }));
+      expect(await text("put/new.txt")).to.equal("third");
+    });
+
+    it("lets exactly one of N concurrent conditional PutObjects on a new key win", async function () {
+      const n = 10;
+      const results = await Promise.allSettled(
+        Array.from({ length: n }, (_, i) => client.send(new PutObjectCommand({ Bucket: bucket, Key: "put/raced.txt", Body: `writer ${i}`, IfNoneMatch: "*" }))),
+      );
+      const won = results.flatMap((r, i) => (r.status === "fulfilled" ? [i] : []));
+      expect(won).to.have.length(1);
+      for (const r of results) if (r.status === "rejected") expect((r.reason as Error).name).to.equal("PreconditionFailed");
+      expect(await text("put/raced.txt")).to.equal(`writer ${won[0]}`);
+    });
+
+    it("CompleteMultipartUpload with If-None-Match: * refuses an existing key with 412 and leaves the upload open", async function () {
+      const key = "mpu/doc.json";
+      const upload = async (body: string) => {
+        const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }));
+        const { ETag } = await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: body }));
+        return { UploadId: UploadId!, complete: () => client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId, IfNoneMatch: "*", MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] } })) };
+      };
+      const first = await upload("one");
+      const second = await upload("two");
+      expect((await first.complete()).$metadata.httpStatusCode).to.equal(200);
+      expect(await failure(second.complete())).to.include({ name: "PreconditionFailed", status: 412 });
+      expect(await text(key)).to.equal("one");
+      const open = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket }));
+      expect((open.Uploads ?? []).map((u) => u.UploadId)).to.deep.equal([second.UploadId]);
+    });
+
+    it("answers 501 NotImplemented for If-None-Match values other than * and for If-Match, writing nothing", async function () {
+      expect(await failure(client.send(new PutObjectCommand({ Bucket: bucket, Key: "put/etag.txt", Body: "x", IfNoneMatch: '"abc"' })))).to.include({ name: "NotImplemented", status: 501 });
+      expect(await failure(client.send(new PutObjectCommand({ Bucket: bucket, Key: "put/etag.txt", Body: "x", IfMatch: '"abc"' })))).to.include({ name: "NotImplemented", status: 501 });
+      expect(await failure(text("put/etag.txt"))).to.include({ name: "NoSuchKey" });
+    });
   });
 });

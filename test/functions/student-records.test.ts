@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { BatchWriteItemCommand, DeleteItemCommand, PutItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
-import { CreateMultipartUploadCommand, AbortMultipartUploadCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateMultipartUploadCommand, AbortMultipartUploadCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { backends, bucketKeys, createBucket, createTable, objectText, openUploads, tableItems, uniqueName, isolateEnv } from "../support/backends.js";
 import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
@@ -253,7 +254,6 @@ describe("student-records handlers", function () {
       expect(doc.count).to.equal(30);
       const manifest = JSON.parse(await objectText(bucket, body.manifestKey)) as { sha256: string; bytes: number };
       expect(manifest).to.include({ sha256: body.sha256, bytes: body.bytes });
-      const { createHash } = await import("node:crypto");
       const text = await objectText(bucket, body.key);
       expect(createHash("sha256").update(text).digest("hex")).to.equal(body.sha256);
       expect(Buffer.byteLength(text)).to.equal(body.bytes);
@@ -282,21 +282,100 @@ describe("student-records handlers", function () {
       expect(await bucketKeys(bucket)).to.have.length(2);
     });
 
-    it("never overwrites a backup made in the same second", async function () {
+    it("never overwrites a backup made in the same second: the second answers 409 and the first is kept", async function () {
       await seed(2);
-      const first = await runBackup();
+      const { createBackupHandler } = await import("../../functions/backup-students/index.js");
+      const sameSecond = createBackupHandler({ now: () => new Date("2031-03-04T05:06:07.250Z") });
+      const first = await call(sameSecond, proxyEvent({ method: "POST", resource: "/backup", headers: JSON_HEADERS }));
+      expect(first.statusCode).to.equal(200);
       const firstKey = (first.body as { key: string }).key;
-      const second = await runBackup();
-      if (second.statusCode === 409) {
-        expect(second.body).to.include({ key: firstKey });
-        expect(await bucketKeys(bucket)).to.have.length(2);
-      } else {
-        expect(second.statusCode).to.equal(200);
-        expect((second.body as { key: string }).key).not.to.equal(firstKey);
-        expect(await bucketKeys(bucket)).to.have.length(4);
-      }
+      expect(firstKey).to.equal("backups/students-20310304-050607.json");
+      const second = await call(sameSecond, proxyEvent({ method: "POST", resource: "/backup", headers: JSON_HEADERS }));
+      expect(second.statusCode).to.equal(409);
+      expect(second.body).to.include({ key: firstKey });
+      expect(await bucketKeys(bucket)).to.deep.equal([firstKey, firstKey.replace(/\.json$/, ".manifest.json")].sort());
       const manifest = JSON.parse(await objectText(bucket, firstKey.replace(/\.json$/, ".manifest.json"))) as { sha256: string };
       expect(manifest.sha256).to.equal((first.body as { sha256: string }).sha256);
+    });
+
+    /**
+     * An S3 client for the local S3 that holds every write of `key` (PutObject or
+     * CompleteMultipartUpload) until `writers` of them are waiting, then lets them all go:
+     * each writer has passed the handler's HeadObject check by then, which is the race.
+     */
+    async function racingClient(key: string, writers: number): Promise<S3Client> {
+      const { s3 } = await backends();
+      const client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
+      const held: Array<() => void> = [];
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          const write = context.commandName === "PutObjectCommand" || context.commandName === "CompleteMultipartUploadCommand";
+          if (write && (args.input as { Key?: string }).Key === key) {
+            await new Promise<void>((resolve) => {
+              held.push(resolve);
+              if (held.length === writers) for (const go of held) go();
+            });
+          }
+          return next(args);
+        },
+        { step: "initialize", name: "holdWritesUntilAllArrive" },
+      );
+      return client;
+    }
+
+    /** The object and its manifest agree: same run, same bytes, same SHA-256. */
+    async function expectMatchesManifest(key: string, winner: { sha256: string; bytes: number; backupId: string }): Promise<void> {
+      const { s3c } = await backends();
+      const text = await objectText(bucket, key);
+      const manifest = JSON.parse(await objectText(bucket, key.replace(/\.json$/, ".manifest.json"))) as { sha256: string; bytes: number; backupId: string; key: string };
+      expect(manifest).to.include({ key, sha256: winner.sha256, bytes: winner.bytes, backupId: winner.backupId });
+      expect(createHash("sha256").update(text).digest("hex")).to.equal(manifest.sha256);
+      expect(Buffer.byteLength(text)).to.equal(manifest.bytes);
+      const head = await s3c.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      expect(head.Metadata?.["backup-id"]).to.equal(manifest.backupId);
+    }
+
+    it("of two backups started concurrently in the same second, exactly one writes and the other answers 409 leaving nothing behind", async function () {
+      await seed(5);
+      const key = "backups/students-20310304-050607.json";
+      const manifestKey = "backups/students-20310304-050607.manifest.json";
+      const { createBackupHandler } = await import("../../functions/backup-students/index.js");
+      const s3 = await racingClient(key, 2);
+      const now = () => new Date("2031-03-04T05:06:07.900Z");
+      const { ses } = await backends();
+      const mailBefore = (await ses.messages()).length;
+      const [a, b] = await Promise.all(
+        [createBackupHandler({ s3, now }), createBackupHandler({ s3, now })].map((h) => call(h, proxyEvent({ method: "POST", resource: "/backup", headers: JSON_HEADERS }))),
+      );
+      const results = [a!, b!];
+      expect(results.map((r) => r.statusCode).sort()).to.deep.equal([200, 409]);
+      const winner = results.find((r) => r.statusCode === 200)!.body as { key: string; sha256: string; bytes: number; backupId: string; count: number };
+      const loser = results.find((r) => r.statusCode === 409)!;
+      expect(loser.body).to.deep.equal({
+        message: `A backup named ${key} was written by another backup started in the same second; nothing was overwritten. Try again in a second.`,
+        key,
+      });
+      expect(loser.headers["Content-Type"]).to.match(/^application\/json/);
+      expect(winner).to.include({ key, count: 5 });
+      expect(await bucketKeys(bucket)).to.deep.equal([key, manifestKey].sort());
+      expect(await openUploads(bucket)).to.deep.equal([]);
+      await expectMatchesManifest(key, winner);
+      expect((await ses.messages()).length - mailBefore).to.equal(1);
+    });
+
+    it("a stray manifest under the backup's name makes it answer 409, deleting only its own document", async function () {
+      await seed(2);
+      const { s3c } = await backends();
+      const manifestKey = "backups/students-20310304-050608.manifest.json";
+      await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: manifestKey, Body: "stray" }));
+      const { createBackupHandler } = await import("../../functions/backup-students/index.js");
+      const h = createBackupHandler({ now: () => new Date("2031-03-04T05:06:08Z") });
+      const res = await call(h, proxyEvent({ method: "POST", resource: "/backup", headers: JSON_HEADERS }));
+      expect(res.statusCode).to.equal(409);
+      expect(res.body).to.include({ key: "backups/students-20310304-050608.json" });
+      expect(await bucketKeys(bucket)).to.deep.equal([manifestKey]);
+      expect(await objectText(bucket, manifestKey)).to.equal("stray");
+      expect(await openUploads(bucket)).to.deep.equal([]);
     });
 
     it("answers 502 and leaves nothing behind when the bucket does not exist", async function () {
@@ -389,6 +468,22 @@ describe("student-records handlers", function () {
   });
 
   describe("backup failure injection", function () {
+    /** `batches` × 25 items of 60 KiB each (6 batches: about 8.8 MiB, so a backup needs two parts). */
+    async function fillBig(batches: number): Promise<void> {
+      const { ddb } = await backends();
+      const pad = "x".repeat(60 * 1024);
+      const writes: Promise<unknown>[] = [];
+      for (let batch = 0; batch < batches; batch += 1) {
+        const RequestItems = {
+          [table]: Array.from({ length: 25 }, (_, i) => ({
+            PutRequest: { Item: { studentid: { S: `big${batch}-${i}` }, pad: { S: pad } } as Record<string, AttributeValue> },
+          })),
+        };
+        writes.push(ddb.send(new BatchWriteItemCommand({ RequestItems })));
+      }
+      await Promise.all(writes);
+    }
+
     it("lists and aborts multipart uploads on the local S3", async function () {
       const { s3c } = await backends();
       const { UploadId } = await s3c.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: "backups/open.json" }));
@@ -400,18 +495,7 @@ describe("student-records handlers", function () {
     it("a failing UploadPart leaves no object and no open multipart upload", async function () {
       this.timeout(120000);
       const { ddb, s3 } = await backends();
-      // ~8 MiB of items so the backup needs two parts.
-      const pad = "x".repeat(60 * 1024);
-      const writes: Promise<unknown>[] = [];
-      for (let batch = 0; batch < 6; batch += 1) {
-        const RequestItems = {
-          [table]: Array.from({ length: 25 }, (_, i) => ({
-            PutRequest: { Item: { studentid: { S: `big${batch}-${i}` }, pad: { S: pad } } as Record<string, AttributeValue> },
-          })),
-        };
-        writes.push(ddb.send(new BatchWriteItemCommand({ RequestItems })));
-      }
-      await Promise.all(writes);
+      await fillBig(6);
       const { backupTable, BackupFailed } = await import("../../functions/backup-students/backup.js");
       const failing = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
       let parts = 0;
@@ -435,6 +519,48 @@ describe("student-records handlers", function () {
       expect(parts).to.be.at.least(2);
       expect(await bucketKeys(bucket)).to.deep.equal([]);
       expect(await openUploads(bucket)).to.deep.equal([]);
+    });
+
+    it("two multipart backups racing for one key: one completes, the other gets BackupConflict and leaves no upload open", async function () {
+      this.timeout(120000);
+      const { ddb, s3 } = await backends();
+      await fillBig(6);
+      const { backupTable, BackupConflict } = await import("../../functions/backup-students/backup.js");
+      const key = "backups/students-20310304-050609.json";
+      const client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
+      const held: Array<() => void> = [];
+      let parts = 0;
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === "UploadPartCommand") parts += 1;
+          if (context.commandName === "CompleteMultipartUploadCommand") {
+            await new Promise<void>((resolve) => {
+              held.push(resolve);
+              if (held.length === 2) for (const go of held) go();
+            });
+          }
+          return next(args);
+        },
+        { step: "initialize", name: "holdCompletesUntilBothArrive" },
+      );
+      const results = await Promise.allSettled([0, 1].map(() => backupTable({ dynamodb: ddb, s3: client, table, bucket, key })));
+      expect(parts).to.be.at.least(4);
+      const won = results.filter((r) => r.status === "fulfilled");
+      const lost = results.filter((r) => r.status === "rejected");
+      expect(won).to.have.length(1);
+      expect(lost).to.have.length(1);
+      expect((lost[0] as PromiseRejectedResult).reason).to.be.instanceOf(BackupConflict);
+      expect(await bucketKeys(bucket)).to.deep.equal([key, key.replace(/\.json$/, ".manifest.json")].sort());
+      expect(await openUploads(bucket)).to.deep.equal([]);
+      const winner = (won[0] as PromiseFulfilledResult<{ sha256: string; bytes: number; backupId: string; count: number }>).value;
+      expect(winner.count).to.equal(150);
+      const { s3c } = await backends();
+      const text = await objectText(bucket, key);
+      const manifest = JSON.parse(await objectText(bucket, key.replace(/\.json$/, ".manifest.json"))) as { sha256: string; bytes: number; backupId: string };
+      expect(manifest).to.include({ sha256: winner.sha256, bytes: winner.bytes, backupId: winner.backupId });
+      expect(createHash("sha256").update(text).digest("hex")).to.equal(manifest.sha256);
+      const head = await s3c.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      expect(head.Metadata?.["backup-id"]).to.equal(winner.backupId);
     });
 
     it("a scan that fails mid-stream leaves nothing in the bucket", async function () {
