@@ -156,7 +156,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     let pool = await FunctionPool.create(model.functions, stateDir, backends, generation, options.log);
     closers.push(() => pool.close());
     for (const warning of [...model.warnings, ...pool.problems]) log(`warning: ${warning}`);
-    if (options.prewarm) await Promise.all(pool.all().map((r) => r.warm()));
+    if (options.prewarm) await pool.warm();
     runtime = new GatewayRuntime(model, pool, cognito, { logDir: join(stateDir, "logs"), log });
     const rt = runtime;
     closers.push(() => rt.close());

@@ -5,7 +5,7 @@
 import type { ApiModel, IntegrationModel, IntegrationResponseModel, MethodModel, StageModel } from "./model/types";
 import { header, isBinary, requestParams, type GatewayRequest, type RequestContext } from "./request";
 import { gatewayError, mappingValue, type HttpResponse } from "./responses";
-import { inputVariable, jsonPath, renderTemplate, util } from "./vtl";
+import { inputVariable, isStaticTemplate, jsonPath, renderTemplate, util } from "./vtl";
 
 export interface TemplateScope {
   readonly api: ApiModel;
@@ -18,6 +18,7 @@ export interface TemplateScope {
 
 /** Renders a template with `$input` over `body`, the request's params and the rest of API Gateway's variables. */
 export function render(template: string, scope: TemplateScope, body: string): string {
+  if (isStaticTemplate(template)) return template;
   return renderTemplate(template, {
     input: inputVariable(body, requestParams(scope.req, scope.pathParameters)),
     util,
@@ -46,16 +47,28 @@ export function chooseRequestTemplate(integration: IntegrationModel, req: Gatewa
   return { kind: "unsupported" };
 }
 
+/** Selection patterns compiled once (matched in full); null for a pattern that does not compile. */
+const selectionPatterns = new Map<string, RegExp | null>();
+
+function selectionRegExp(pattern: string): RegExp | null {
+  let re = selectionPatterns.get(pattern);
+  if (re === undefined) {
+    try {
+      re = new RegExp(`^(?:${pattern})$`, "s");
+    } catch {
+      re = null;
+    }
+    selectionPatterns.set(pattern, re);
+  }
+  return re;
+}
+
 /** The integration response chosen by a selection pattern (full match), else the default one. */
 export function selectResponse(responses: readonly IntegrationResponseModel[], subject: string | undefined): IntegrationResponseModel | undefined {
   if (subject !== undefined) {
     for (const r of responses) {
       if (r.selectionPattern === undefined || r.selectionPattern === "") continue;
-      try {
-        if (new RegExp(`^(?:${r.selectionPattern})$`, "s").test(subject)) return r;
-      } catch {
-        continue;
-      }
+      if (selectionRegExp(r.selectionPattern)?.test(subject)) return r;
     }
   }
   return responses.find((r) => r.selectionPattern === undefined || r.selectionPattern === "");
@@ -101,16 +114,26 @@ export function methodResponse(
   return { status: Number(chosen.statusCode), headers, body: Buffer.from(body) };
 }
 
+/** Status codes of MOCK request templates without references (`{"statusCode": 200}`), by template. */
+const staticMockStatus = new Map<string, number>();
+
 /** MOCK: the request template's `statusCode` selects the integration response. */
 export function mockIntegration(scope: TemplateScope, integration: IntegrationModel): HttpResponse {
   const choice = chooseRequestTemplate(integration, scope.req);
   if (choice.kind === "unsupported") return gatewayError("UNSUPPORTED_MEDIA_TYPE", errorInput(scope));
   let statusCode = 200;
   if (choice.kind === "template") {
-    const rendered = render(choice.template, scope, scope.req.body.toString("utf8"));
-    if (rendered.trim() !== "") {
-      const parsed = JSON.parse(rendered) as { statusCode?: unknown };
-      if (parsed.statusCode !== undefined) statusCode = Number(parsed.statusCode);
+    const template = choice.template;
+    const known = isStaticTemplate(template) ? staticMockStatus.get(template) : undefined;
+    if (known !== undefined) statusCode = known;
+    else {
+      const rendered = render(template, scope, scope.req.body.toString("utf8"));
+      if (rendered.trim() !== "") {
+        const parsed = JSON.parse(rendered) as { statusCode?: unknown };
+        if (parsed.statusCode !== undefined) statusCode = Number(parsed.statusCode);
+      }
+      // A template without references always renders the same: remember its status code.
+      if (isStaticTemplate(template)) staticMockStatus.set(template, statusCode);
     }
   }
   const chosen = selectResponse(integration.responses, String(statusCode));

@@ -41,7 +41,8 @@ export function resolveTarget(functions: readonly FunctionModel[], arnOrName: st
   let version: string;
   if (qualifier === undefined || qualifier === "$LATEST") version = "$LATEST";
   else if (fn.aliases.has(qualifier)) version = fn.aliases.get(qualifier)!;
-  else if (/^\d+$/.test(qualifier) && (qualifier === fn.version || Number(qualifier) <= Number(fn.version))) version = qualifier;
+  // A published version: 1 up to the function's current version (none when it is not published).
+  else if (/^[1-9]\d*$/.test(qualifier) && Number(qualifier) <= Number(fn.version)) version = qualifier;
   else return undefined;
   return { fn, qualifier, version, invokedArn: qualifier === undefined ? fn.arn : `${fn.arn}:${qualifier}` };
 }

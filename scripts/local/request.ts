@@ -18,6 +18,8 @@ export interface GatewayRequest {
   readonly multiValueQuery: Record<string, string[]>;
   readonly body: Buffer;
   readonly sourceIp: string;
+  /** Header values by lower-case name (`headers` indexed once per request); `header()` scans `headers` without it. */
+  readonly lowerHeaders?: ReadonlyMap<string, string>;
 }
 
 /** Mutable per-request state: `$context` and what the access log reports. */
@@ -53,24 +55,40 @@ export interface RequestContext {
 export function readRequest(req: IncomingMessage, path: string, rawQuery: string, body: Buffer): GatewayRequest {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
-  for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    const name = req.rawHeaders[i]!;
-    const value = req.rawHeaders[i + 1]!;
-    const existing = Object.keys(multiValueHeaders).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name;
-    (multiValueHeaders[existing] ??= []).push(value);
+  // Lower-case name → the first spelling seen, which names the header in both maps.
+  const spelling = new Map<string, string>();
+  const lowerHeaders = new Map<string, string>();
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    const lower = name.toLowerCase();
+    let existing = spelling.get(lower);
+    if (existing === undefined) {
+      existing = name;
+      spelling.set(lower, name);
+      multiValueHeaders[name] = [value];
+    } else {
+      multiValueHeaders[existing]!.push(value);
+    }
     headers[existing] = value;
+    lowerHeaders.set(lower, value);
   }
   const query: Record<string, string> = {};
   const multiValueQuery: Record<string, string[]> = {};
-  for (const [k, v] of new URLSearchParams(rawQuery)) {
-    (multiValueQuery[k] ??= []).push(v);
-    query[k] = v;
+  if (rawQuery !== "") {
+    for (const [k, v] of new URLSearchParams(rawQuery)) {
+      (multiValueQuery[k] ??= []).push(v);
+      query[k] = v;
+    }
   }
-  return { httpMethod: (req.method ?? "GET").toUpperCase(), path, headers, multiValueHeaders, query, multiValueQuery, body, sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1" };
+  const remote = req.socket.remoteAddress;
+  return { httpMethod: (req.method ?? "GET").toUpperCase(), path, headers, multiValueHeaders, query, multiValueQuery, body, sourceIp: remote === undefined ? "127.0.0.1" : remote.startsWith("::ffff:") ? remote.slice(7) : remote, lowerHeaders };
 }
 
 export function header(req: GatewayRequest, name: string): string | undefined {
   const lower = name.toLowerCase();
+  if (req.lowerHeaders) return req.lowerHeaders.get(lower);
   for (const [k, v] of Object.entries(req.headers)) if (k.toLowerCase() === lower) return v;
   return undefined;
 }

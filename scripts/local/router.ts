@@ -35,18 +35,42 @@ function hasMethod(match: RouteMatch, httpMethod: string): boolean {
   return match.resource.methods.has(httpMethod) || match.resource.methods.has("ANY");
 }
 
+interface ChildIndex {
+  /** By path part, as sent (a `{param}` child too, when the segment is literally `{param}`). */
+  readonly literal: Map<string, ResourceNode[]>;
+  readonly params: readonly ResourceNode[];
+  readonly greedy?: ResourceNode;
+}
+
+/** Each node's children by kind, computed on first use (the tree does not change once built). */
+const childIndexes = new WeakMap<ResourceNode, ChildIndex>();
+
+function childIndex(node: ResourceNode): ChildIndex {
+  let index = childIndexes.get(node);
+  if (!index) {
+    const literal = new Map<string, ResourceNode[]>();
+    for (const c of node.children) literal.set(c.pathPart, [...(literal.get(c.pathPart) ?? []), c]);
+    index = { literal, params: node.children.filter((c) => isParam(c.pathPart)), greedy: node.children.find((c) => isGreedy(c.pathPart)) };
+    childIndexes.set(node, index);
+  }
+  return index;
+}
+
 function matchNode(node: ResourceNode, segments: string[], index: number, params: Record<string, string>, httpMethod: string): RouteMatch | undefined {
   if (index === segments.length) return { resource: node, pathParameters: params };
   const segment = segments[index]!;
-  const ordered = [...node.children.filter((c) => c.pathPart === segment), ...node.children.filter((c) => isParam(c.pathPart))];
+  const children = childIndex(node);
   let fallback: RouteMatch | undefined;
-  for (const child of ordered) {
-    const next = isParam(child.pathPart) ? { ...params, [paramName(child.pathPart)]: safeDecode(segment) } : params;
-    const found = matchNode(child, segments, index + 1, next, httpMethod);
-    if (found && hasMethod(found, httpMethod)) return found;
-    fallback ??= found;
+  for (const list of [children.literal.get(segment), children.params]) {
+    if (!list) continue;
+    for (const child of list) {
+      const next = list === children.params ? { ...params, [paramName(child.pathPart)]: safeDecode(segment) } : params;
+      const found = matchNode(child, segments, index + 1, next, httpMethod);
+      if (found && hasMethod(found, httpMethod)) return found;
+      fallback ??= found;
+    }
   }
-  const greedy = node.children.find((c) => isGreedy(c.pathPart));
+  const greedy = children.greedy;
   if (greedy) {
     const match = { resource: greedy, pathParameters: { ...params, [paramName(greedy.pathPart)]: segments.slice(index).map(safeDecode).join("/") } };
     if (hasMethod(match, httpMethod) || !fallback) return match;

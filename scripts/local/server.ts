@@ -33,6 +33,19 @@ interface Served {
   readonly stage: StageModel;
 }
 
+interface LogFile {
+  readonly stream: WriteStream;
+  /** Lines not yet handed to the stream. */
+  pending: string;
+}
+
+function flushLog(file: LogFile): void {
+  if (file.pending === "") return;
+  const text = file.pending;
+  file.pending = "";
+  if (!file.stream.writableEnded) file.stream.write(text);
+}
+
 type AuthorizerResult = { ok: true; context: Record<string, unknown>; usageKey?: string } | { ok: false; type: GatewayResponseType };
 
 class GatewayFailure extends Error {
@@ -49,7 +62,9 @@ export class GatewayRuntime {
   private readonly authCache = new AuthorizerCache<{ policy?: PolicyDocument; context: Record<string, unknown>; principalId?: string; usageKey?: string } | "unauthorized">();
   private readonly cache = new StageCache();
   private keysByValue = new Map<string, ApiKeyModel>();
-  private readonly logStreams = new Map<string, WriteStream>();
+  private readonly logFiles = new Map<string, LogFile>();
+  /** Effective method settings by stage and method path, computed once (a swap brings new stage objects). */
+  private readonly settingsCache = new WeakMap<StageModel, Map<string, MethodSettingsModel & { source: string }>>();
 
   constructor(
     private model: GatewayModel,
@@ -133,29 +148,37 @@ export class GatewayRuntime {
     const line = renderAccessLog(stage.accessLogFormat, ctx);
     (this.options.log ?? console.log)(line);
     if (this.options.logDir) {
-      const file = join(this.options.logDir, `${api.stack}-${stage.name}.log`);
-      let stream = this.logStreams.get(file);
-      if (!stream) {
+      const key = `${api.stack}-${stage.name}`;
+      let file = this.logFiles.get(key);
+      if (!file) {
         mkdirSync(this.options.logDir, { recursive: true });
-        stream = createWriteStream(file, { flags: "a" });
+        const stream = createWriteStream(join(this.options.logDir, `${key}.log`), { flags: "a" });
         stream.on("error", () => undefined);
-        this.logStreams.set(file, stream);
+        file = { stream, pending: "" };
+        this.logFiles.set(key, file);
       }
-      stream.write(line + "\n");
+      // The lines of one turn of the event loop reach the file in one write.
+      if (file.pending === "") setImmediate(flushLog, file);
+      file.pending += line + "\n";
     }
   }
 
   /** Flushes and closes the access log files. */
   async close(): Promise<void> {
-    const streams = [...this.logStreams.values()];
-    this.logStreams.clear();
-    await Promise.all(streams.map((s) => new Promise<void>((ok) => s.end(() => ok()))));
+    const files = [...this.logFiles.values()];
+    this.logFiles.clear();
+    await Promise.all(
+      files.map((f) => {
+        flushLog(f);
+        return new Promise<void>((ok) => f.stream.end(() => ok()));
+      }),
+    );
   }
 
   private async process(api: ApiModel, stage: StageModel, req: GatewayRequest, ctx: RequestContext): Promise<HttpResponse> {
     const match = route(api.root, req.path, req.httpMethod);
-    const err = (type: GatewayResponseType, pathParameters: Record<string, string> = {}, message?: string) => gatewayError(type, { api, stage, req, ctx, pathParameters, message });
-    if (!match?.method) return err("MISSING_AUTHENTICATION_TOKEN");
+    const request: ErrorRequest = { api, stage, req, ctx };
+    if (!match?.method) return failWith(request, "MISSING_AUTHENTICATION_TOKEN");
     const { method, pathParameters } = match;
     setResource(ctx, method.resource);
     const methodPath = `${method.resource.path === "/" ? "/" : method.resource.path}/${req.httpMethod}`;
@@ -164,12 +187,12 @@ export class GatewayRuntime {
     // 1. Authorization
     let usageKeyFromAuthorizer: string | undefined;
     if (method.authorization === "AWS_IAM") {
-      if (!header(req, "authorization")?.startsWith("AWS4-HMAC-SHA256")) return err("MISSING_AUTHENTICATION_TOKEN", pathParameters);
+      if (!header(req, "authorization")?.startsWith("AWS4-HMAC-SHA256")) return failWith(request, "MISSING_AUTHENTICATION_TOKEN", pathParameters);
     } else if (method.authorization === "COGNITO_USER_POOLS" || method.authorization === "CUSTOM") {
       const authorizer = method.authorizerId ? api.authorizers.get(method.authorizerId) : undefined;
-      if (!authorizer) return err("AUTHORIZER_CONFIGURATION_ERROR", pathParameters);
+      if (!authorizer) return failWith(request, "AUTHORIZER_CONFIGURATION_ERROR", pathParameters);
       const result = await this.authorize(authorizer, scope, methodPath);
-      if (!result.ok) return err(result.type, pathParameters);
+      if (!result.ok) return failWith(request, result.type, pathParameters);
       ctx.authorizer = result.context;
       usageKeyFromAuthorizer = result.usageKey;
     }
@@ -179,14 +202,14 @@ export class GatewayRuntime {
       const value = api.apiKeySource === "AUTHORIZER" ? usageKeyFromAuthorizer : header(req, "x-api-key");
       const key = value === undefined ? undefined : this.keysByValue.get(value);
       const plan = key?.enabled ? this.planFor(key, api, stage) : undefined;
-      if (!key || !plan) return err("INVALID_API_KEY", pathParameters);
+      if (!key || !plan) return failWith(request, "INVALID_API_KEY", pathParameters);
       ctx.identity.apiKey = key.value;
       ctx.identity.apiKeyId = key.id;
       const apiStage = plan.apiStages.find((s) => s.apiId === api.id && s.stage === stage.name);
       const methodThrottle = [...(apiStage?.throttle ?? new Map())].find(([p]) => normalizeMethodPath(p) === methodPath)?.[1];
       const throttle = methodThrottle ?? plan.throttle;
-      if (throttle && !this.throttles.take(`plan/${plan.id}/${key.id}${methodThrottle ? methodPath : ""}`, throttle.rateLimit, throttle.burstLimit)) return err("THROTTLED", pathParameters);
-      if (plan.quota && !this.quotas.take(`${plan.id}/${key.id}`, plan.quota.limit, plan.quota.period, plan.quota.offset)) return err("QUOTA_EXCEEDED", pathParameters);
+      if (throttle && !this.throttles.take(`plan/${plan.id}/${key.id}${methodThrottle ? methodPath : ""}`, throttle.rateLimit, throttle.burstLimit)) return failWith(request, "THROTTLED", pathParameters);
+      if (plan.quota && !this.quotas.take(`${plan.id}/${key.id}`, plan.quota.limit, plan.quota.period, plan.quota.offset)) return failWith(request, "QUOTA_EXCEEDED", pathParameters);
     }
 
     // 3. Stage and method throttling
@@ -194,14 +217,14 @@ export class GatewayRuntime {
     if (settings.throttlingRateLimit !== undefined || settings.throttlingBurstLimit !== undefined) {
       const rate = settings.throttlingRateLimit ?? Number.POSITIVE_INFINITY;
       const burst = settings.throttlingBurstLimit ?? Math.max(1, Math.ceil(rate));
-      if (!this.throttles.take(`stage/${api.id}/${stage.name}/${settings.source}`, rate, burst)) return err("THROTTLED", pathParameters);
+      if (!this.throttles.take(`stage/${api.id}/${stage.name}/${settings.source}`, rate, burst)) return failWith(request, "THROTTLED", pathParameters);
     }
 
     // 4. Request validation
     const validator = method.validatorId ? api.validators.get(method.validatorId) : undefined;
     if (validator?.params) {
       const missing = missingParameters(method, req, pathParameters);
-      if (missing.length > 0) return err("BAD_REQUEST_PARAMETERS", pathParameters, `Missing required request parameters: [${missing.join(", ")}]`);
+      if (missing.length > 0) return failWith(request, "BAD_REQUEST_PARAMETERS", pathParameters, `Missing required request parameters: [${missing.join(", ")}]`);
     }
     if (validator?.body) {
       const modelName = requestModel(method, req);
@@ -211,15 +234,15 @@ export class GatewayRuntime {
         try {
           parsed = JSON.parse(req.body.toString("utf8"));
         } catch {
-          return err("BAD_REQUEST_BODY", pathParameters);
+          return failWith(request, "BAD_REQUEST_BODY", pathParameters);
         }
-        if (!validate(parsed)) return err("BAD_REQUEST_BODY", pathParameters);
+        if (!validate(parsed)) return failWith(request, "BAD_REQUEST_BODY", pathParameters);
       }
     }
 
     // 5. Stage cache
     const integration = method.integration;
-    if (!integration) return err("API_CONFIGURATION_ERROR", pathParameters);
+    if (!integration) return failWith(request, "API_CONFIGURATION_ERROR", pathParameters);
     const caching = stage.cacheClusterEnabled && settings.cachingEnabled === true && (settings.cacheTtlInSeconds ?? 300) > 0;
     let cacheKey: string | undefined;
     const extraHeaders: Record<string, string> = {};
@@ -235,7 +258,7 @@ export class GatewayRuntime {
           useCache = false;
         } else {
           const strategy = settings.unauthorizedCacheControlHeaderStrategy ?? "SUCCEED_WITH_RESPONSE_HEADER";
-          if (strategy === "FAIL_WITH_403") return err("ACCESS_DENIED", pathParameters, "User is not authorized to perform: execute-api:InvalidateCache");
+          if (strategy === "FAIL_WITH_403") return failWith(request, "ACCESS_DENIED", pathParameters, "User is not authorized to perform: execute-api:InvalidateCache");
           if (strategy === "SUCCEED_WITH_RESPONSE_HEADER") extraHeaders["x-apigw-cache-control"] = "Ignored: not authorized to invalidate the cache";
         }
       }
@@ -259,7 +282,7 @@ export class GatewayRuntime {
         response = await httpIntegration(scope, integration);
         break;
       default:
-        response = err("API_CONFIGURATION_ERROR", pathParameters);
+        response = failWith(request, "API_CONFIGURATION_ERROR", pathParameters);
     }
     ctx.integrationLatency = Math.round(performance.now() - started);
     ctx.integration = { latency: ctx.integrationLatency, status: response.status, integrationStatus: response.status, error: ctx.integrationErrorMessage };
@@ -273,6 +296,20 @@ export class GatewayRuntime {
   }
 
   private settingsFor(stage: StageModel, methodPath: string): MethodSettingsModel & { source: string } {
+    let byPath = this.settingsCache.get(stage);
+    if (!byPath) {
+      byPath = new Map();
+      this.settingsCache.set(stage, byPath);
+    }
+    let settings = byPath.get(methodPath);
+    if (!settings) {
+      settings = this.computeSettings(stage, methodPath);
+      byPath.set(methodPath, settings);
+    }
+    return settings;
+  }
+
+  private computeSettings(stage: StageModel, methodPath: string): MethodSettingsModel & { source: string } {
     for (const [path, settings] of stage.methodSettings) {
       if (path !== "*/*" && normalizeMethodPath(path) === methodPath) return { ...(stage.methodSettings.get("*/*") ?? {}), ...stripUndefined(settings), source: methodPath };
     }
@@ -285,12 +322,12 @@ export class GatewayRuntime {
   }
 
   private async invokeTarget(target: LambdaTarget, event: unknown, timeoutMs: number): Promise<InvokeResult | "integration-timeout"> {
-    const runner = this.pool.get(target.fn.functionName);
+    const runner = this.pool.get(target.fn.functionName, target.version);
     if (!runner) return { ok: false, kind: "crash", error: { errorType: "ResourceNotFoundException", errorMessage: `Function not found: ${target.invokedArn}` } };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<"integration-timeout">((resolve) => (timer = setTimeout(() => resolve("integration-timeout"), timeoutMs)));
     try {
-      return await Promise.race([runner.invoke(event, { version: target.version, invokedArn: target.invokedArn }), timeout]);
+      return await Promise.race([runner.invoke(event, { invokedArn: target.invokedArn }), timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -420,6 +457,18 @@ export class GatewayRuntime {
   }
 }
 
+interface ErrorRequest {
+  readonly api: ApiModel;
+  readonly stage: StageModel;
+  readonly req: GatewayRequest;
+  readonly ctx: RequestContext;
+}
+
+/** The gateway response of an error type for a request (a function, not a closure made per request). */
+function failWith(request: ErrorRequest, type: GatewayResponseType, pathParameters: Record<string, string> = {}, message?: string): HttpResponse {
+  return gatewayError(type, { ...request, pathParameters, message });
+}
+
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
@@ -445,18 +494,52 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function send(res: ServerResponse, response: HttpResponse, head = false): void {
-  const headers: Record<string, string | string[]> = { ...response.headers, "Content-Length": String(response.body.length) };
-  res.writeHead(response.status, headers);
+  // Every response's headers object is this request's own (a cache hit is a copy): it takes Content-Length.
+  response.headers["Content-Length"] = String(response.body.length);
+  res.writeHead(response.status, response.headers);
   res.end(head ? undefined : response.body);
+}
+
+/** An access log format split once into its literal text and its `$context.*` paths. */
+interface CompiledFormat {
+  readonly literals: readonly string[];
+  readonly paths: readonly (readonly string[])[];
+}
+const compiledFormats = new Map<string, CompiledFormat>();
+
+function compileFormat(format: string): CompiledFormat {
+  let compiled = compiledFormats.get(format);
+  if (!compiled) {
+    const literals: string[] = [];
+    const paths: string[][] = [];
+    const re = /\$context\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)/g;
+    let last = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(format)) !== null) {
+      literals.push(format.slice(last, m.index));
+      paths.push(m[1]!.split("."));
+      last = re.lastIndex;
+    }
+    literals.push(format.slice(last));
+    compiled = { literals, paths };
+    compiledFormats.set(format, compiled);
+  }
+  return compiled;
 }
 
 /** Substitutes `$context.*` variables in an access log format; values JSON-escaped, missing → `-`. */
 export function renderAccessLog(format: string, ctx: RequestContext): string {
-  return format.replace(/\$context\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)/g, (_m, path: string) => {
+  const { literals, paths } = compileFormat(format);
+  let line = literals[0]!;
+  for (let i = 0; i < paths.length; i += 1) {
     let v: unknown = ctx;
-    for (const part of path.split(".")) v = v && typeof v === "object" ? (v as Record<string, unknown>)[part] : undefined;
-    if (path === "error.message" && v === undefined) v = undefined;
-    if (v === undefined || v === null || v === "") return "-";
-    return (typeof v === "object" ? JSON.stringify(v) : String(v)).replace(/\\/g, "\\\\").replace(/"/g, '\\"');
-  });
+    for (const part of paths[i]!) v = v && typeof v === "object" ? (v as Record<string, unknown>)[part] : undefined;
+    if (v === undefined || v === null || v === "") line += "-";
+    else {
+      const text = typeof v === "object" ? JSON.stringify(v) : String(v);
+      line += text.includes("\\") || text.includes('"') ? text.replace(/\\/g, "\\\\").replace(/"/g, '\\"') : text;
+    }
+    line += literals[i + 1]!;
+  }
+  return line;
 }

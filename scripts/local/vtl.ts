@@ -76,41 +76,58 @@ export interface RequestParams {
   header: Record<string, string>;
 }
 
-/** `$input` for a body and the method request's parameters. */
-export function inputVariable(body: string, params: RequestParams) {
-  let parsed: unknown;
-  let parsedOk = false;
-  const json = () => {
-    if (!parsedOk) {
-      parsedOk = true;
+/**
+ * `$input` for a body and the method request's parameters. A class, so a request builds no
+ * closures; the parsed body and the parameters are private fields templates cannot reach.
+ */
+class InputVariable {
+  #parsed: unknown;
+  #parsedOk = false;
+  readonly #params: RequestParams;
+
+  constructor(
+    readonly body: string,
+    params: RequestParams,
+  ) {
+    this.#params = params;
+  }
+
+  #json(): unknown {
+    if (!this.#parsedOk) {
+      this.#parsedOk = true;
       try {
-        parsed = body.trim() === "" ? {} : JSON.parse(body);
+        this.#parsed = this.body.trim() === "" ? {} : JSON.parse(this.body);
       } catch {
-        parsed = undefined;
+        this.#parsed = undefined;
       }
     }
-    return parsed;
-  };
-  const headerLookup = (name: string) => {
+    return this.#parsed;
+  }
+
+  json(path?: string): string {
+    const v = jsonPath(this.#json(), path ?? "$");
+    return v === undefined ? "" : JSON.stringify(v);
+  }
+
+  path(path?: string): unknown {
+    const v = jsonPath(this.#json(), path ?? "$");
+    return v === undefined ? "" : v;
+  }
+
+  params(name?: string): unknown {
+    const params = this.#params;
+    if (name === undefined) return params;
+    const found = params.path[name] ?? params.querystring[name];
+    if (found !== undefined) return found;
     const lower = name.toLowerCase();
     for (const [k, v] of Object.entries(params.header)) if (k.toLowerCase() === lower) return v;
-    return undefined;
-  };
-  return {
-    body,
-    json: (path: string) => {
-      const v = jsonPath(json(), path ?? "$");
-      return v === undefined ? "" : JSON.stringify(v);
-    },
-    path: (path: string) => {
-      const v = jsonPath(json(), path ?? "$");
-      return v === undefined ? "" : v;
-    },
-    params: (name?: string) => {
-      if (name === undefined) return params;
-      return params.path[name] ?? params.querystring[name] ?? headerLookup(name) ?? "";
-    },
-  };
+    return "";
+  }
+}
+
+/** `$input` for a body and the method request's parameters. */
+export function inputVariable(body: string, params: RequestParams): InputVariable {
+  return new InputVariable(body, params);
 }
 
 function parseJavaInt(value: unknown): number {
@@ -205,8 +222,14 @@ class ApiGatewayCompile extends velocity.Compile {
   }
 }
 
+/** True when a template has neither references nor directives: Velocity prints it as it is. */
+export function isStaticTemplate(template: string): boolean {
+  return !template.includes("$") && !template.includes("#");
+}
+
 /** Renders a mapping template. Throws on a template error (API Gateway answers 500). */
 export function renderTemplate(template: string, variables: Record<string, unknown>): string {
+  if (isStaticTemplate(template)) return template;
   const context: Record<string, unknown> = { Integer: JAVA_INTEGER, Long: JAVA_INTEGER, Double: {}, Boolean: {}, String: JAVA_STRING, Math, ...variables };
   const compile = new ApiGatewayCompile(parseTemplate(template), { escape: false, customMethodHandlers: javaMethods });
   return compile.render(context);

@@ -165,13 +165,14 @@ class LambdaWorker {
 }
 
 export interface InvokeOptions {
-  /** The version actually run (`$LATEST`, `1`). */
-  readonly version: string;
   /** ARN as invoked: unqualified, or qualified by version or alias. */
   readonly invokedArn: string;
 }
 
-/** The warm workers of one function. */
+/**
+ * The warm workers of one version of a function (`$LATEST`, `1`): on Lambda each version has
+ * its own execution environments, with its own `AWS_LAMBDA_FUNCTION_VERSION`.
+ */
 export class FunctionRunner {
   private readonly idle: LambdaWorker[] = [];
   private readonly busy = new Set<LambdaWorker>();
@@ -180,6 +181,8 @@ export class FunctionRunner {
 
   constructor(
     readonly fn: FunctionModel,
+    /** The version these workers run: `$LATEST` or a published version number. */
+    readonly version: string,
     private readonly codeDir: string,
     private readonly env: Record<string, string>,
     private readonly output?: (line: string) => void,
@@ -255,7 +258,7 @@ export class FunctionRunner {
           ctx: {
             awsRequestId,
             functionName: this.fn.functionName,
-            functionVersion: options.version,
+            functionVersion: this.version,
             invokedFunctionArn: options.invokedArn,
             memoryLimitInMB: this.fn.memoryMb,
           },
@@ -283,8 +286,8 @@ export class FunctionRunner {
   }
 }
 
-/** The environment a function sees: its own variables, Lambda's, and the local back ends. */
-export function lambdaEnvironment(fn: FunctionModel, backends: BackendEndpoints): Record<string, string> {
+/** The environment one version of a function sees: its own variables, Lambda's, and the local back ends. */
+export function lambdaEnvironment(fn: FunctionModel, version: string, backends: BackendEndpoints): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     LANG: "en_US.UTF-8",
@@ -293,7 +296,7 @@ export function lambdaEnvironment(fn: FunctionModel, backends: BackendEndpoints)
     AWS_ACCESS_KEY_ID: "S3RVER",
     AWS_SECRET_ACCESS_KEY: "S3RVER",
     AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
-    AWS_LAMBDA_FUNCTION_VERSION: fn.version,
+    AWS_LAMBDA_FUNCTION_VERSION: version,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
@@ -309,17 +312,26 @@ export function lambdaEnvironment(fn: FunctionModel, backends: BackendEndpoints)
   return { ...env, ...fn.environment };
 }
 
-/** Runners for every function, by function name. */
+/**
+ * Runners for every function, one per (function, version) invoked. Locally a function has
+ * one code folder (its current zip), so every version runs that code; what differs per
+ * version is the environment and the context (`functionVersion`).
+ */
 export class FunctionPool {
+  private readonly code = new Map<string, { fn: FunctionModel; codeDir: string }>();
   private readonly runners = new Map<string, FunctionRunner>();
+  private closed = false;
   /** Functions that could not be prepared (their invocations answer 502). */
   readonly problems: string[] = [];
 
-  private constructor() {}
+  private constructor(
+    private readonly backends: BackendEndpoints,
+    private readonly output?: (line: string) => void,
+  ) {}
 
   /** `output` receives the handlers' stdout and stderr lines; default: this process's own streams. */
   static async create(functions: readonly FunctionModel[], stateDir: string, backends: BackendEndpoints, generation = 0, output?: (line: string) => void): Promise<FunctionPool> {
-    const pool = new FunctionPool();
+    const pool = new FunctionPool(backends, output);
     for (const fn of functions) {
       const codeDir = join(stateDir, "functions", generation === 0 ? fn.functionName : `${fn.functionName}@${generation}`);
       try {
@@ -328,13 +340,29 @@ export class FunctionPool {
         pool.problems.push(`function ${fn.functionName}: cannot unzip ${fn.zipPath}: ${(error as Error).message}`);
         continue;
       }
-      pool.runners.set(fn.functionName, new FunctionRunner(fn, codeDir, lambdaEnvironment(fn, backends), output));
+      pool.code.set(fn.functionName, { fn, codeDir });
     }
     return pool;
   }
 
-  get(functionName: string): FunctionRunner | undefined {
-    return this.runners.get(functionName);
+  /** The runner of one version of a function (made on first use); undefined for an unknown function. */
+  get(functionName: string, version: string): FunctionRunner | undefined {
+    const key = `${functionName}\u0000${version}`;
+    let runner = this.runners.get(key);
+    if (runner) return runner;
+    const code = this.code.get(functionName);
+    if (!code) return undefined;
+    runner = new FunctionRunner(code.fn, version, code.codeDir, lambdaEnvironment(code.fn, version, this.backends), this.output);
+    this.runners.set(key, runner);
+    // A pool already closed (a reload swapped it out) refuses new invocations.
+    if (this.closed) void runner.close(true);
+    return runner;
+  }
+
+  /** Loads every handler ahead of the first request, in `$LATEST` and each version an alias points to. */
+  async warm(): Promise<(LambdaError | undefined)[]> {
+    const runners = [...this.code.values()].flatMap(({ fn }) => [...new Set(["$LATEST", ...fn.aliases.values()])].map((v) => this.get(fn.functionName, v)!));
+    return Promise.all(runners.map((r) => r.warm()));
   }
 
   all(): FunctionRunner[] {
@@ -343,6 +371,7 @@ export class FunctionPool {
 
   /** `force` ends in-flight invocations too (shutdown); otherwise they finish first (reload). */
   async close(force = true): Promise<void> {
+    this.closed = true;
     await Promise.all(this.all().map((r) => r.close(force)));
   }
 }

@@ -24,6 +24,7 @@ interface EchoBody {
   item?: Record<string, { S?: string; N?: string }>;
   greeting: string;
   tableName: string;
+  versionEnv: string;
   context: { functionName: string; functionVersion: string; invokedFunctionArn: string; awsRequestId: string; memoryLimitInMB: string; remaining: number };
 }
 
@@ -274,6 +275,22 @@ describe("local gateway (end to end over HTTP)", function () {
       expect(p.event.stageVariables).to.deep.equal({ lambdaAlias: "prod" });
       const item = (await (await get(prod, "/items/1", { "x-api-key": prod.apiKeys.LabKey! })).json()) as Record<string, unknown>;
       expect(item.version).to.equal("1");
+    });
+
+    it("runs each version in its own workers: AWS_LAMBDA_FUNCTION_VERSION is $LATEST through dev and 1 through prod", async function () {
+      // Interleaved and concurrent, so a worker of one version would be reused by the other if they shared one.
+      const bodies = await Promise.all(
+        Array.from({ length: 8 }, async (_, i) => {
+          const api = i % 2 === 0 ? dev : prod;
+          return { stage: api.stage, body: (await (await get(api, "/echo/literal")).json()) as EchoBody };
+        }),
+      );
+      for (const { stage, body } of bodies) {
+        const version = stage === "dev" ? "$LATEST" : "1";
+        expect(body.versionEnv, stage).to.equal(version);
+        expect(body.context.functionVersion, stage).to.equal(version);
+        expect(body.context.invokedFunctionArn, stage).to.equal(`arn:aws:lambda:us-west-2:123456789012:function:dev-Echo:${stage}`);
+      }
     });
 
     it("fails with 500 when no aws_lambda_permission lets API Gateway invoke the function", async function () {

@@ -15,7 +15,11 @@ import { loadStack, Resolver } from "../../scripts/local/model/terraform";
 import type { FunctionModel, ResourceNode } from "../../scripts/local/model/types";
 import { route } from "../../scripts/local/router";
 import { normalizeMethodPath, periodStart, Quotas, TokenBucket } from "../../scripts/local/throttle";
+import { header, readRequest } from "../../scripts/local/request";
+import { renderAccessLog } from "../../scripts/local/server";
 import { inputVariable, jsonPath, renderTemplate, util } from "../../scripts/local/vtl";
+import velocity from "velocityjs";
+import type { IncomingMessage } from "node:http";
 
 function writeStack(outdir: string, name: string, doc: object): void {
   mkdirSync(join(outdir, "stacks", name), { recursive: true });
@@ -179,6 +183,12 @@ describe("local gateway units", function () {
       expect(renderTemplate(`#set($i = 2)#set($d = $i * 1.5)#set($e = $d * 2)#set($n = $i * 3)$i $d $e $n`, {})).to.equal("2 3.0 6.0 6");
     });
 
+    it("prints a template without references or directives exactly as Velocity does", function () {
+      for (const t of ['{"statusCode": 200}', "", "  \n plain text \\ with a backslash, 'quotes' and \"double\" ones \n", "a\\nb"]) {
+        expect(renderTemplate(t, {}), JSON.stringify(t)).to.equal(velocity.render(t, {}));
+      }
+    });
+
     it("evaluates JSONPath wildcards", function () {
       expect(jsonPath({ a: [{ b: 1 }, { b: 2 }] }, "$.a[*].b")).to.deep.equal([1, 2]);
       expect(jsonPath({ "a-b": 1 }, "$['a-b']")).to.equal(1);
@@ -241,8 +251,11 @@ describe("local gateway units", function () {
 
     it("resolves aliases to versions and rejects unknown qualifiers", function () {
       expect(resolveTarget([fn], `${fn.arn}:prod`)).to.include({ version: "1", qualifier: "prod", invokedArn: `${fn.arn}:prod` });
-      expect(resolveTarget([fn], fn.arn)).to.include({ version: "$LATEST", qualifier: undefined });
+      expect(resolveTarget([fn], fn.arn)).to.include({ version: "$LATEST", qualifier: undefined, invokedArn: fn.arn });
+      expect(resolveTarget([fn], `${fn.arn}:$LATEST`)).to.include({ version: "$LATEST", invokedArn: `${fn.arn}:$LATEST` });
+      expect(resolveTarget([fn], `${fn.arn}:1`)).to.include({ version: "1", invokedArn: `${fn.arn}:1` });
       expect(resolveTarget([fn], `${fn.arn}:staging`)).to.equal(undefined);
+      for (const unpublished of ["0", "2", "01"]) expect(resolveTarget([fn], `${fn.arn}:${unpublished}`), unpublished).to.equal(undefined);
     });
 
     it("requires the principal, the qualifier and a matching source ARN", function () {
@@ -262,6 +275,31 @@ describe("local gateway units", function () {
       expect(policyAllows({ Statement: [allow, { ...allow, Effect: "Deny", Resource: source }] }, source)).to.equal(false);
       expect(policyAllows({ Statement: [] }, source)).to.equal(false);
       expect(globMatch("a?c*", "abcdef")).to.equal(true);
+    });
+  });
+
+  describe("requests and access logs", function () {
+    const incoming = (rawHeaders: string[]) => ({ rawHeaders, method: "get", socket: { remoteAddress: "::ffff:127.0.0.1" } }) as unknown as IncomingMessage;
+
+    it("keeps the first spelling of a repeated header, its last value, and finds headers in any case", function () {
+      const req = readRequest(incoming(["Accept", "a/b", "X-Tag", "1", "x-tag", "2", "Host", "h"]), "/p", "q=1&q=2", Buffer.alloc(0));
+      expect(req.headers).to.deep.equal({ Accept: "a/b", "X-Tag": "2", Host: "h" });
+      expect(req.multiValueHeaders).to.deep.equal({ Accept: ["a/b"], "X-Tag": ["1", "2"], Host: ["h"] });
+      expect(req.query).to.deep.equal({ q: "2" });
+      expect(req.multiValueQuery).to.deep.equal({ q: ["1", "2"] });
+      expect(req.sourceIp).to.equal("127.0.0.1");
+      expect(req.httpMethod).to.equal("GET");
+      expect(header(req, "x-TAG")).to.equal("2");
+      expect(header(req, "missing")).to.equal(undefined);
+      expect(header({ ...req, lowerHeaders: undefined }, "x-TAG"), "without the index").to.equal("2");
+    });
+
+    it("renders an access log format: nested paths, missing or empty values as -, quotes and backslashes escaped", function () {
+      const format = '{"id":"$context.requestId","ip":"$context.identity.sourceIp","err":"$context.error.message","latency":$context.integration.latency,"empty":"$context.resourcePath"} $context.unknown.deep';
+      const ctx = { requestId: "r1", identity: { sourceIp: "127.0.0.1" }, error: { message: 'say "hi" \\ bye' }, integration: { latency: 12 }, resourcePath: "" } as unknown as Parameters<typeof renderAccessLog>[1];
+      expect(renderAccessLog(format, ctx)).to.equal('{"id":"r1","ip":"127.0.0.1","err":"say \\"hi\\" \\\\ bye","latency":12,"empty":"-"} -');
+      expect(renderAccessLog(format, { ...ctx, requestId: "r2", error: {} } as typeof ctx), "a second line from the same format").to.equal('{"id":"r2","ip":"127.0.0.1","err":"-","latency":12,"empty":"-"} -');
+      expect(renderAccessLog("no variables", ctx)).to.equal("no variables");
     });
   });
 
