@@ -116,7 +116,8 @@ export class GatewayRuntime {
     const served = this.served.get(`${parts[1] ?? ""}/${parts[2] ?? ""}`);
     let body: Buffer;
     try {
-      body = await readBody(req);
+      // A request that announces no body (no Content-Length, or 0, and no Transfer-Encoding) has none to wait for.
+      body = hasNoBody(req) ? Buffer.alloc(0) : await readBody(req);
     } catch (error) {
       if (error instanceof BodyTooLarge) return send(res, gatewayError("REQUEST_TOO_LARGE"));
       res.destroy();
@@ -474,6 +475,11 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
 }
 
 class BodyTooLarge extends Error {}
+
+function hasNoBody(req: IncomingMessage): boolean {
+  const length = req.headers["content-length"];
+  return (length === undefined || length === "0") && req.headers["transfer-encoding"] === undefined;
+}
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -478,6 +478,24 @@ describe("local gateway (end to end over HTTP)", function () {
     });
   });
 
+  describe("prewarm (--prewarm)", function () {
+    it("imports each handler before the first request, in $LATEST and in each version an alias points to", async function () {
+      const warmLines: string[] = [];
+      const warm = await startGateway({ outdir: fixture.outdir, port: 0, stateDir: join(fixture.workDir, "warm-state"), prewarm: true, log: (l) => warmLines.push(l) });
+      try {
+        // No request yet: the workers' output reaches the log through a stream, so give it a moment.
+        const inits = () => warmLines.filter((l) => l.startsWith("echo init")).sort();
+        for (let i = 0; i < 100 && inits().length < 2; i += 1) await new Promise((r) => setTimeout(r, 10));
+        expect(inits()).to.deep.equal(["echo init $LATEST", "echo init 1"]);
+        const res = await fetch(`${warm.api("items-dev", "prod").url}/echo/literal`);
+        expect(((await res.json()) as EchoBody).versionEnv).to.equal("1");
+        expect(warmLines.filter((l) => l.startsWith("echo init")), "the prod request used the warm worker").to.have.length(2);
+      } finally {
+        await warm.close();
+      }
+    });
+  });
+
   describe("reload (npm run dev)", function () {
     it("swaps a re-synthesized model and its functions in without a restart", async function () {
       const before = (await (await get(dev, "/echo/literal")).json()) as EchoBody;
