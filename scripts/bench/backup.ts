@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, paginateScan, type WriteRequest } from "@aws-sdk/client-dynamodb";
+import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, paginateScan, waitUntilTableExists, type WriteRequest } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { startDynalite, startS3rver } from "../local/backends.js";
 
@@ -204,6 +204,7 @@ export async function run(): Promise<void> {
           BillingMode: "PAY_PER_REQUEST",
         }),
       );
+      await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: table });
       const seedStart = performance.now();
       await seed(client, table, size);
       console.log(`  seeded ${size} items in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);

@@ -3,7 +3,7 @@
  * with their aws_dynamodb_table_item seeds, and S3 buckets. Idempotent, so a persisted
  * DynamoDB folder or S3 folder survives restarts.
  */
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, type AttributeValue, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, waitUntilTableExists, type AttributeValue, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import type { GatewayModel, TableModel } from "./model/types";
 
@@ -59,11 +59,7 @@ export async function provision(model: GatewayModel, endpoints: { dynamodb: stri
       }
       if (!exists) {
         await dynamo.send(new CreateTableCommand(createTableInput(table)));
-        for (let i = 0; i < 100; i += 1) {
-          const d = await dynamo.send(new DescribeTableCommand({ TableName: table.name }));
-          if (d.Table?.TableStatus === "ACTIVE") break;
-          await new Promise((r) => setTimeout(r, 20));
-        }
+        await waitUntilTableExists({ client: dynamo, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: table.name });
         for (const item of table.seeds) await dynamo.send(new PutItemCommand({ TableName: table.name, Item: item as Record<string, AttributeValue> }));
       }
     }

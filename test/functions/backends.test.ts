@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { SESClient, SendEmailCommand, SendRawEmailCommand } from "@aws-sdk/client-ses";
 import { SESv2Client, SendEmailCommand as SendEmailV2Command } from "@aws-sdk/client-sesv2";
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, PutItemCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
@@ -111,6 +111,7 @@ describe("local back ends: dynalite and s3rver", function () {
       expect(first.endpoint).to.match(/^http:\/\/127\.0\.0\.1:\d+$/);
       const c1 = new DynamoDBClient({ endpoint: first.endpoint, region: "us-east-1", credentials });
       await c1.send(new CreateTableCommand({ TableName: "kept", KeySchema: [{ AttributeName: "k", KeyType: "HASH" }], AttributeDefinitions: [{ AttributeName: "k", AttributeType: "S" }], BillingMode: "PAY_PER_REQUEST" }));
+      await waitUntilTableExists({ client: c1, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: "kept" });
       await c1.send(new PutItemCommand({ TableName: "kept", Item: { k: { S: "1" } } }));
       expect(first.stats().writes).to.equal(2);
       await first.close();

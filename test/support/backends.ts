@@ -11,6 +11,7 @@ import path from "node:path";
 import { randomUUID } from "node:crypto";
 import {
   CreateTableCommand,
+  waitUntilTableExists,
   DynamoDBClient,
   ScanCommand,
   type AttributeValue,
@@ -98,6 +99,8 @@ export async function createTable(
   await ddb.send(
     new CreateTableCommand({ TableName: name, KeySchema: keys, AttributeDefinitions: defs, BillingMode: "PAY_PER_REQUEST" }),
   );
+  // dynalite answers CreateTable while the table is still CREATING, as DynamoDB does.
+  await waitUntilTableExists({ client: ddb, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: name });
   return name;
 }
 
