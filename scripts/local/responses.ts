@@ -81,6 +81,8 @@ export interface GatewayErrorInput {
   pathParameters?: Record<string, string>;
   /** Overrides the default message (`Missing required request parameters: [q]`). */
   message?: string;
+  /** The default body's key: `Message` for resource policy denials, as API Gateway writes it. @default "message" */
+  messageKey?: string;
 }
 
 /** The response API Gateway sends for a gateway error of this type. */
@@ -98,7 +100,8 @@ export function gatewayError(type: GatewayResponseType, input: GatewayErrorInput
     ctx.error = { message, messageString: JSON.stringify(message), responseType: type };
   }
   const template = templates["application/json"] ?? Object.values(templates)[0];
-  let body = JSON.stringify({ message });
+  const defaultBody = JSON.stringify({ [input.messageKey ?? "message"]: message });
+  let body = defaultBody;
   if (template !== undefined) {
     try {
       body = renderTemplate(template, {
@@ -106,7 +109,7 @@ export function gatewayError(type: GatewayResponseType, input: GatewayErrorInput
         stageVariables: input.stage?.variables ?? {},
       });
     } catch {
-      body = JSON.stringify({ message });
+      body = defaultBody;
     }
   }
   const headers: Record<string, string | string[]> = {

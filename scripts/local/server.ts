@@ -12,6 +12,7 @@ import { chooseRequestTemplate, errorInput, httpIntegration, methodResponse, moc
 import { functionArnOf, permitted, resolveTarget, substituteStageVariables, type LambdaTarget } from "./lambda";
 import { ACCOUNT_ID } from "./model/terraform";
 import type { ApiKeyModel, ApiModel, AuthorizerModel, GatewayModel, MethodModel, MethodSettingsModel, StageModel, UsagePlanModel } from "./model/types";
+import { evaluateResourcePolicy, policyDenialMessage, type PolicyDecision } from "./policy";
 import { header, newContext, proxyEvent, readRequest, setResource, type GatewayRequest, type RequestContext } from "./request";
 import { gatewayError, mappingValue, type GatewayResponseType, type HttpResponse } from "./responses";
 import { route } from "./router";
@@ -185,15 +186,23 @@ export class GatewayRuntime {
     const methodPath = `${method.resource.path === "/" ? "/" : method.resource.path}/${req.httpMethod}`;
     const scope: TemplateScope = { api, stage, method, req, ctx, pathParameters };
 
-    // 1. Authorization
+    // 1. Resource policy and authorization. Without authorization the policy must allow; a Lambda
+    // authorizer's Allow overrides the policy's implicit deny but not an explicit one, which stops the
+    // request before the authorizer runs; Cognito and IAM callers are authenticated first, then an
+    // explicit deny (and, for Cognito, an implicit one) stops them.
+    const decision: PolicyDecision = api.policy ? evaluateResourcePolicy(api.policy, { arn: methodArnOf(api, stage, req), sourceIp: req.sourceIp, header: (name) => header(req, name) }) : "allow";
+    const auth = method.authorization;
+    if (decision !== "allow" && (auth === "NONE" || (auth === "CUSTOM" && decision === "explicit-deny"))) return policyDenied(request, decision, pathParameters);
     let usageKeyFromAuthorizer: string | undefined;
-    if (method.authorization === "AWS_IAM") {
+    if (auth === "AWS_IAM") {
       if (!header(req, "authorization")?.startsWith("AWS4-HMAC-SHA256")) return failWith(request, "MISSING_AUTHENTICATION_TOKEN", pathParameters);
-    } else if (method.authorization === "COGNITO_USER_POOLS" || method.authorization === "CUSTOM") {
+      if (decision === "explicit-deny") return policyDenied(request, decision, pathParameters);
+    } else if (auth === "COGNITO_USER_POOLS" || auth === "CUSTOM") {
       const authorizer = method.authorizerId ? api.authorizers.get(method.authorizerId) : undefined;
       if (!authorizer) return failWith(request, "AUTHORIZER_CONFIGURATION_ERROR", pathParameters);
       const result = await this.authorize(authorizer, scope, methodPath);
       if (!result.ok) return failWith(request, result.type, pathParameters);
+      if (auth === "COGNITO_USER_POOLS" && decision !== "allow") return policyDenied(request, decision, pathParameters);
       ctx.authorizer = result.context;
       usageKeyFromAuthorizer = result.usageKey;
     }
@@ -410,7 +419,7 @@ export class GatewayRuntime {
     // Lambda TOKEN or REQUEST authorizer
     if (values.some((v) => v === undefined || v === "")) return { ok: false, type: "UNAUTHORIZED" };
     if (authorizer.type === "TOKEN" && authorizer.identityValidationExpression && !new RegExp(`^(?:${authorizer.identityValidationExpression})$`).test(values[0]!)) return { ok: false, type: "UNAUTHORIZED" };
-    const methodArn = `arn:aws:execute-api:${api.region}:${ACCOUNT_ID}:${api.id}/${stage.name}/${req.httpMethod}${req.path}`;
+    const methodArn = methodArnOf(api, stage, req);
     const cacheKey = `${api.id}/${authorizer.id}/${values.join("\u0000")}`;
     let entry = this.authCache.get(cacheKey);
     if (!entry) {
@@ -468,6 +477,16 @@ interface ErrorRequest {
 /** The gateway response of an error type for a request (a function, not a closure made per request). */
 function failWith(request: ErrorRequest, type: GatewayResponseType, pathParameters: Record<string, string> = {}, message?: string): HttpResponse {
   return gatewayError(type, { ...request, pathParameters, message });
+}
+
+/** 403 AccessDeniedException with API Gateway's `{"Message": ...}` body, through the ACCESS_DENIED gateway response. */
+function policyDenied(request: ErrorRequest, decision: "implicit-deny" | "explicit-deny", pathParameters: Record<string, string>): HttpResponse {
+  return gatewayError("ACCESS_DENIED", { ...request, pathParameters, message: policyDenialMessage(decision, methodArnOf(request.api, request.stage, request.req)), messageKey: "Message" });
+}
+
+/** `arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path as requested>` */
+function methodArnOf(api: ApiModel, stage: StageModel, req: GatewayRequest): string {
+  return `arn:aws:execute-api:${api.region}:${ACCOUNT_ID}:${api.id}/${stage.name}/${req.httpMethod}${req.path}`;
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

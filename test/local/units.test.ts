@@ -13,6 +13,7 @@ import { startGateway } from "../../scripts/local/gateway";
 import { buildModel, environmentsOf } from "../../scripts/local/model/build";
 import { loadStack, Resolver } from "../../scripts/local/model/terraform";
 import type { FunctionModel, ResourceNode } from "../../scripts/local/model/types";
+import { evaluateResourcePolicy, inCidr, parseResourcePolicy, policyDenialMessage, policyWarnings, type PolicyRequest } from "../../scripts/local/policy";
 import { route } from "../../scripts/local/router";
 import { normalizeMethodPath, periodStart, Quotas, TokenBucket } from "../../scripts/local/throttle";
 import { header, readRequest } from "../../scripts/local/request";
@@ -324,6 +325,73 @@ describe("local gateway units", function () {
       for (const bad of ['"text"', "[]", '{"body":"x"}', '{"statusCode":200,"body":{}}', '{"statusCode":200,"extra":1}', "not json"]) {
         expect(proxyResponse(bad), bad).to.equal(undefined);
       }
+    });
+  });
+
+  describe("resource policies", function () {
+    const apiArn = "arn:aws:execute-api:us-west-2:123456789012:abc123";
+    const request = (path: string, sourceIp = "127.0.0.1", headers: Record<string, string> = {}): PolicyRequest => ({ arn: `${apiArn}/dev/${path}`, sourceIp, header: (n) => headers[n] });
+    const policy = (...statements: object[]) => parseResourcePolicy(JSON.stringify({ Version: "2012-10-17", Statement: statements }), apiArn);
+    const allow = { Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: "execute-api:/*" };
+
+    it("expands the execute-api:/ short form to the API's ARN", function () {
+      const p = policy({ ...allow, Resource: "execute-api:/dev/GET/items" });
+      expect((p.Statement as { Resource: string[] }[])[0]!.Resource).to.deep.equal([`${apiArn}/dev/GET/items`]);
+      expect(evaluateResourcePolicy(p, request("GET/items"))).to.equal("allow");
+      expect(evaluateResourcePolicy(p, request("GET/items/1"))).to.equal("implicit-deny");
+    });
+
+    it("applies only statements for an anonymous principal and the Invoke action", function () {
+      expect(evaluateResourcePolicy(policy({ ...allow, Principal: { AWS: "*" } }), request("GET/x"))).to.equal("allow");
+      expect(evaluateResourcePolicy(policy({ ...allow, Principal: { AWS: ["arn:aws:iam::111122223333:root"] } }), request("GET/x"))).to.equal("implicit-deny");
+      expect(evaluateResourcePolicy(policy({ ...allow, Action: "execute-api:*" }), request("GET/x"))).to.equal("allow");
+      expect(evaluateResourcePolicy(policy({ ...allow, Action: "execute-api:InvalidateCache" }), request("GET/x"))).to.equal("implicit-deny");
+      expect(evaluateResourcePolicy(policy({ ...allow, Action: undefined, NotAction: "execute-api:InvalidateCache" }), request("GET/x"))).to.equal("allow");
+    });
+
+    it("lets an explicit Deny win over an Allow, and honours NotResource", function () {
+      const deny = { Effect: "Deny", Principal: "*", Action: "execute-api:Invoke", NotResource: ["execute-api:/*/GET/*"] };
+      const p = policy(allow, deny);
+      expect(evaluateResourcePolicy(p, request("GET/items"))).to.equal("allow");
+      expect(evaluateResourcePolicy(p, request("DELETE/items"))).to.equal("explicit-deny");
+    });
+
+    it("evaluates source IP ranges, IPv4 and IPv6, with and without a prefix", function () {
+      expect(inCidr("127.0.0.1", "127.0.0.0/8")).to.equal(true);
+      expect(inCidr("127.0.0.1", "10.0.0.0/8")).to.equal(false);
+      expect(inCidr("203.0.113.9", "203.0.113.9")).to.equal(true);
+      expect(inCidr("2001:db8::1", "2001:db8::/32")).to.equal(true);
+      expect(inCidr("127.0.0.1", "2001:db8::/32")).to.equal(false);
+      const onlyFrom = (op: string, cidrs: string[]) => policy({ ...allow, Condition: { [op]: { "aws:SourceIp": cidrs } } });
+      expect(evaluateResourcePolicy(onlyFrom("IpAddress", ["192.0.2.0/24", "127.0.0.1/32"]), request("GET/x"))).to.equal("allow");
+      expect(evaluateResourcePolicy(onlyFrom("IpAddress", ["192.0.2.0/24"]), request("GET/x"))).to.equal("implicit-deny");
+      expect(evaluateResourcePolicy(onlyFrom("NotIpAddress", ["192.0.2.0/24"]), request("GET/x"))).to.equal("allow");
+      expect(evaluateResourcePolicy(onlyFrom("NotIpAddress", ["127.0.0.0/8"]), request("GET/x"))).to.equal("implicit-deny");
+    });
+
+    it("treats VPC keys as absent: positive operators fail, negated ones and ...IfExists hold", function () {
+      const vpc = (op: string) => policy({ ...allow, Condition: { [op]: { "aws:SourceVpc": "vpc-1" } } });
+      expect(evaluateResourcePolicy(vpc("StringEquals"), request("GET/x"))).to.equal("implicit-deny");
+      expect(evaluateResourcePolicy(vpc("StringNotEquals"), request("GET/x"))).to.equal("allow");
+      expect(evaluateResourcePolicy(vpc("StringEqualsIfExists"), request("GET/x"))).to.equal("allow");
+    });
+
+    it("matches string conditions on the request's headers, and ANDs every condition", function () {
+      const p = policy({ ...allow, Condition: { StringLike: { "aws:Referer": "https://*.example.com/*" }, IpAddress: { "aws:SourceIp": "127.0.0.0/8" } } });
+      expect(evaluateResourcePolicy(p, request("GET/x", "127.0.0.1", { referer: "https://app.example.com/page" }))).to.equal("allow");
+      expect(evaluateResourcePolicy(p, request("GET/x", "127.0.0.1", { referer: "https://evil.test/" }))).to.equal("implicit-deny");
+      expect(evaluateResourcePolicy(p, request("GET/x", "192.0.2.1", { referer: "https://app.example.com/page" }))).to.equal("implicit-deny");
+    });
+
+    it("warns about operators it cannot evaluate, whose statements then never apply", function () {
+      const p = policy({ ...allow, Sid: "Later", Condition: { DateGreaterThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } } });
+      expect(policyWarnings(p)).to.deep.equal(["condition operator DateGreaterThan is not evaluated locally: its statement Later never applies"]);
+      expect(evaluateResourcePolicy(p, request("GET/x"))).to.equal("implicit-deny");
+    });
+
+    it("words the denial as API Gateway does, with the account id masked", function () {
+      expect(policyDenialMessage("explicit-deny", `${apiArn}/dev/GET/`)).to.equal("User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-west-2:********9012:abc123/dev/GET/ with an explicit deny");
+      expect(policyDenialMessage("implicit-deny", `${apiArn}/dev/GET/`)).to.equal("User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-west-2:********9012:abc123/dev/GET/");
     });
   });
 });

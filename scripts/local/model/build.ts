@@ -2,7 +2,8 @@
  * Builds the gateway model of one environment from synthesized stacks.
  */
 import { isAbsolute, join } from "node:path";
-import { listStacks, loadStack, Resolver, type Json, type JsonObject, type TfResource, type TfStack } from "./terraform";
+import { parseResourcePolicy, policyWarnings } from "../policy";
+import { ACCOUNT_ID, listStacks, loadStack, Resolver, type Json, type JsonObject, type TfResource, type TfStack } from "./terraform";
 import type {
   ApiKeyModel,
   ApiModel,
@@ -119,6 +120,29 @@ export function buildModel(options: BuildOptions): GatewayModel {
     apiById.set(id, api);
   }
   const apiOf = (c: JsonObject) => apiById.get(str(c.rest_api_id) ?? "");
+  const warnings: string[] = [];
+
+  // Resource policies: the API's own policy argument, or an aws_api_gateway_rest_api_policy (which wins).
+  const policyTexts = new Map<ApiModel, { text: string; where: string }>();
+  for (const r of byType(served, "aws_api_gateway_rest_api")) {
+    const text = str(cfg(r).policy);
+    const api = apiById.get(resolver.str(r, "id")!);
+    if (api && text !== undefined && text.trim() !== "") policyTexts.set(api, { text, where: `${r.stack}: ${r.address}.policy` });
+  }
+  for (const r of byType(served, "aws_api_gateway_rest_api_policy")) {
+    const c = cfg(r);
+    const api = apiOf(c);
+    const text = str(c.policy);
+    if (api && text !== undefined) policyTexts.set(api, { text, where: `${r.stack}: ${r.address}` });
+  }
+  for (const [api, { text, where }] of policyTexts) {
+    try {
+      api.policy = parseResourcePolicy(text, `arn:aws:execute-api:${api.region}:${ACCOUNT_ID}:${api.id}`);
+    } catch (error) {
+      throw new Error(`${where} is not a JSON policy document: ${(error as Error).message}`, { cause: error });
+    }
+    for (const w of policyWarnings(api.policy)) warnings.push(`${where}: ${w}`);
+  }
 
   // Resource tree
   const pending = byType(served, "aws_api_gateway_resource").map((r) => ({ r, c: cfg(r), id: resolver.str(r, "id")! }));
@@ -320,7 +344,6 @@ export function buildModel(options: BuildOptions): GatewayModel {
 
   // Functions and aliases
   const s3Objects = byType(stacks, "aws_s3_object").map((r) => ({ r, c: cfg(r) }));
-  const warnings: string[] = [];
   const functions: FunctionModel[] = byType(served, "aws_lambda_function").flatMap((r): FunctionModel[] => {
     const c = cfg(r);
     const stack = resolver.stack(r.stack);

@@ -1,4 +1,5 @@
 /** The local gateway's model of what Terraform would create, built from cdk.tf.json. */
+import type { ResourcePolicyDocument } from "../policy";
 
 export interface ResourceNode {
   readonly id: string;
@@ -103,6 +104,8 @@ export interface ApiModel {
   readonly authorizers: Map<string, AuthorizerModel>;
   readonly gatewayResponses: Map<string, GatewayResponseModel>;
   readonly stages: Map<string, StageModel>;
+  /** The resource policy (short-form resources expanded); none when the API has no policy. */
+  policy?: ResourcePolicyDocument;
 }
 
 export interface ApiKeyModel {
