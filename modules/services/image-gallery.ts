@@ -20,7 +20,6 @@ import type { Construct } from "constructs";
 import { Bucket } from "../bucket";
 import type { Environment } from "../config/environments";
 import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
-import { applyPolicy } from "../policy";
 import { NodejsFunction } from "../nodejs-function";
 import { lambdaProxy, RestApi } from "../rest-api";
 import { Table } from "../table";
@@ -109,6 +108,5 @@ export class ImageGalleryStack extends ServiceStack {
       cacheKey: ["header.Authorization", "querystring.limit", "querystring.nextToken"],
     });
 
-    applyPolicy(this);
   }
 }

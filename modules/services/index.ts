@@ -26,7 +26,8 @@ export type ServiceFactory = (app: App, env: Environment, platform: PlatformStac
 
 /**
  * Every service, one stack per environment each. Add a service here:
- *   (app, env) => new TodosStack(app, `todos-${env.name}`, env),
+ *   (app, env) => new TodosStack(app, env),
+ * defineApp makes it depend on the platform stack and guards it with the policy rules.
  */
 export const SERVICES: readonly ServiceFactory[] = [
   (app, env) => new StudentRecordsStack(app, env),

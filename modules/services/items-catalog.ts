@@ -19,7 +19,6 @@ import type { Construct } from "constructs";
 import { ItemSchema, itemsModelSchema, GET_ITEM_REQUEST_TEMPLATE, SEED_ITEMS } from "../../functions/items/schema";
 import type { Environment } from "../config/environments";
 import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
-import { applyPolicy } from "../policy";
 import { NodejsFunction } from "../nodejs-function";
 import { lambdaIntegration, mockIntegration, modelRef, RestApi, type IntegrationResponse } from "../rest-api";
 import { Table } from "../table";
@@ -158,6 +157,5 @@ export class ItemsCatalogStack extends ServiceStack {
       keys: [api.addApiKey("LabKey", { description: "Cloud Academy Lab Key" })],
     });
 
-    applyPolicy(this);
   }
 }

@@ -28,7 +28,6 @@ import type { Construct } from "constructs";
 import type { Environment } from "../config/environments";
 import { PropError } from "../core/errors";
 import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
-import { applyPolicy } from "../policy";
 import { NodejsFunction } from "../nodejs-function";
 import { lambdaProxy, RestApi, sourceIpPolicy } from "../rest-api";
 
@@ -109,6 +108,5 @@ export class MusicLibraryStack extends ServiceStack {
       keys: [api.addApiKey("DemoApiKey", { description: "Key for the music table API" })],
     });
 
-    applyPolicy(this);
   }
 }

@@ -26,7 +26,6 @@ import { RestoreRequestSchema } from "../../functions/restore-students/schema";
 import { Bucket } from "../bucket";
 import type { Environment } from "../config/environments";
 import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
-import { applyPolicy } from "../policy";
 import { Email } from "../email";
 import { NodejsFunction } from "../nodejs-function";
 import { lambdaProxy, RestApi } from "../rest-api";
@@ -126,6 +125,5 @@ export class StudentRecordsStack extends ServiceStack {
       keys: [api.addApiKey("StudentApiKey", { description: "Key of the student web page" })],
     });
 
-    applyPolicy(this);
   }
 }

@@ -21,7 +21,7 @@ import type { Construct } from "constructs";
 import { TodoCreateSchema, TodoUpdateSchema } from "../../functions/todos/schema";
 import type { Environment } from "../config/environments";
 import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
-import { applyPolicy, suppress } from "../policy";
+import { suppress } from "../policy";
 import {
   apiGateway4xxAlarm,
   apiGateway5xxAlarm,
@@ -91,6 +91,5 @@ export class TodosStack extends ServiceStack {
     apiGatewayLatencyP99Alarm(this, "ApiLatencyP99", watched);
     dynamoThrottleAlarm(this, "TableThrottles", { tableName: this.table.tableName, topicArn });
 
-    applyPolicy(this);
   }
 }

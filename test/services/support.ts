@@ -3,7 +3,7 @@
 import { App, Testing } from "cdktf";
 import { loadEnvironment, type Environment } from "../../modules/config/environments";
 import type { ServiceStack, ServiceStackProps } from "../../modules/core/service-stack";
-import { evaluate, suppressionsFromJson, type StackJson } from "../../modules/policy";
+import { applyPolicyToAll, evaluate, suppressionsFromJson, type StackJson } from "../../modules/policy";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Tf = any;
@@ -13,12 +13,15 @@ export function testEnv(name: "dev" | "prod", vars: Record<string, string> = {})
   return loadEnvironment(name, vars);
 }
 
-/** Builds a service stack in a fresh test app with local state. */
+/** Builds a service stack in a fresh test app with local state, guarded as defineApp guards it. */
 export function build<T extends ServiceStack>(
   make: (app: App, env: Environment, props: ServiceStackProps) => T,
   env: Environment,
 ): T {
-  return make(Testing.app() as App, env, { backend: { kind: "local" } });
+  const app = Testing.app() as App;
+  const stack = make(app, env, { backend: { kind: "local" } });
+  applyPolicyToAll(app);
+  return stack;
 }
 
 export interface Route {
