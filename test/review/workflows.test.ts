@@ -96,6 +96,22 @@ describe("GitHub workflows", () => {
     );
   });
 
+  it("release builds, tests and packs on a version tag, then publishes with provenance only behind the npm-release environment", () => {
+    const release = load("release.yml");
+    expect(release.on).to.have.property("push").that.deep.equals({ tags: ["v*.*.*"] });
+    const build = release.jobs.build!;
+    const commands = (build.steps ?? []).map((s) => s.run ?? "").join("\n");
+    for (const c of ["npm ci", "npm run lint", "npm run typecheck", "npm test", "npm pack"]) expect(commands).to.include(c);
+    expect(commands.indexOf("npm test")).to.be.lessThan(commands.indexOf("npm pack"));
+    const publish = release.jobs.publish!;
+    expect(publish.environment).to.equal("npm-release");
+    expect(publish.needs).to.equal("build");
+    expect((publish as { permissions?: Record<string, string> }).permissions).to.deep.include({ "id-token": "write" });
+    const publishRuns = (publish.steps ?? []).map((s) => s.run ?? "").join("\n");
+    expect(publishRuns).to.match(/npm publish .*--provenance/);
+    expect(publishRuns.indexOf("private")).to.be.lessThan(publishRuns.indexOf("npm publish"));
+  });
+
   it("switches to Terraform Cloud when TF_CLOUD_ORGANIZATION and TF_API_TOKEN are set, passing the token as TF_TOKEN_app_terraform_io", () => {
     for (const [file, env] of [
       ["plan.yml", load("plan.yml").env],
