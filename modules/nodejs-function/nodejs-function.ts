@@ -6,7 +6,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaAlias } from "@cdktf/provider-aws/lib/lambda-alias";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import { AssetType, Lazy, TerraformAsset, TerraformOutput, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { AssetType, Lazy, TerraformAsset, TerraformOutput, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { Environment } from "../config/environments";
 import { PropError } from "../core/errors";
@@ -69,12 +70,35 @@ export interface NodejsFunctionProps {
   readonly sourceMap?: boolean;
   /** Aliases by name, e.g. `{ dev: "$LATEST", prod: "latest" }`. @default {} (no aliases) */
   readonly aliases?: Readonly<Record<string, AliasTarget>>;
-  /** How the zip reaches Lambda. @default env.functionUpload */
+  /**
+   * How the zip reaches Lambda: `"s3"` uploads it to `artifactsBucket` under a content-addressed
+   * key, `"direct"` gives Lambda the file itself.
+   * @default the environment's `functionUpload`; `"s3"` when `artifactsBucket` is set, else `"direct"`
+   */
   readonly upload?: FunctionUpload;
-  /** @default env.logRetentionDays */
+  /** Bucket the `"s3"` upload mode writes the zip to. @default the environment's `artifactsBucket` */
+  readonly artifactsBucket?: string;
+  /** Region of the function, used in the ARNs that API Gateway integrations call. @default the environment's region, else the stack's AwsProvider region */
+  readonly region?: string;
+  /** @default the environment's `logRetentionDays`, else 14 */
   readonly logRetentionDays?: number;
-  /** @default the enclosing ServiceStack's environment (required outside a ServiceStack) */
+  /**
+   * The project's environment; supplies the defaults above. Never required: outside a
+   * ServiceStack, pass the props explicitly (at least `region`, or an AwsProvider with a region).
+   * @default the enclosing ServiceStack's environment, if any
+   */
   readonly env?: Environment;
+}
+
+/** Log retention (days) when neither the props nor an environment say. */
+export const DEFAULT_LOG_RETENTION_DAYS = 14;
+
+/** The `region` of the stack's AwsProvider, when it is a plain string. */
+function providerRegion(stack: TerraformStack): string | undefined {
+  for (const child of stack.node.children) {
+    if (child instanceof AwsProvider && typeof child.region === "string" && !Token.isUnresolved(child.region)) return child.region;
+  }
+  return undefined;
 }
 
 /** Default memory (MB) and timeout (s): explicit, so a plan never depends on AWS's defaults. */
@@ -98,7 +122,8 @@ export class NodejsFunction extends Construct implements LambdaFunctionRef, IGra
   readonly version: string;
   readonly region: string;
   readonly aliasNames: readonly string[];
-  readonly env: Environment;
+  /** The environment that supplied defaults, when there was one. */
+  readonly env: Environment | undefined;
   readonly upload: FunctionUpload;
   readonly bundle: FunctionBundle;
   readonly asset: TerraformAsset;
@@ -119,16 +144,17 @@ export class NodejsFunction extends Construct implements LambdaFunctionRef, IGra
     const stack = TerraformStack.of(this);
     const serviceStack = stack instanceof ServiceStack ? stack : undefined;
     const env = props.env ?? serviceStack?.env;
-    if (!env) {
+    const region = props.region ?? env?.region ?? providerRegion(stack);
+    if (region === undefined) {
       throw new PropError(
         this,
-        "env",
+        "region",
         undefined,
-        "pass the environment (`env: loadEnvironment(...)`) or create the function inside a ServiceStack.",
+        "pass `region`, configure the stack's AwsProvider with a region, or create the function inside a ServiceStack.",
       );
     }
     this.env = env;
-    this.region = env.region;
+    this.region = region;
 
     // Defaults, applied once.
     const functionName = props.functionName ?? serviceStack?.physicalName(id) ?? id;
@@ -138,8 +164,9 @@ export class NodejsFunction extends Construct implements LambdaFunctionRef, IGra
     const architecture = props.architecture ?? "arm64";
     const sourceMap = props.sourceMap ?? false;
     const aliases = props.aliases ?? {};
-    const upload = props.upload ?? env.functionUpload;
-    const logRetentionDays = props.logRetentionDays ?? env.logRetentionDays;
+    const artifactsBucket = props.artifactsBucket ?? env?.artifactsBucket;
+    const upload = props.upload ?? env?.functionUpload ?? (artifactsBucket !== undefined ? "s3" : "direct");
+    const logRetentionDays = props.logRetentionDays ?? env?.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS;
 
     // Validation, before any work.
     validateFunctionName(this, functionName);
@@ -152,6 +179,9 @@ export class NodejsFunction extends Construct implements LambdaFunctionRef, IGra
     validateLogRetentionDays(this, logRetentionDays);
     if (upload !== "s3" && upload !== "direct") {
       throw new PropError(this, "upload", upload, 'use "s3" (artifacts bucket) or "direct" (filename).');
+    }
+    if (upload === "s3" && artifactsBucket === undefined) {
+      throw new PropError(this, "artifactsBucket", undefined, 'name the bucket the "s3" upload mode writes to, or set `upload: "direct"`.');
     }
     for (const [name, target] of Object.entries(aliases)) {
       validateAliasName(this, name);
@@ -221,7 +251,7 @@ export class NodejsFunction extends Construct implements LambdaFunctionRef, IGra
 
     if (upload === "s3") {
       this.codeObject = new S3Object(this, "CodeObject", {
-        bucket: env.artifactsBucket,
+        bucket: artifactsBucket!,
         key: `functions/${functionName}/${this.bundle.sha256Hex}.zip`,
         source: this.asset.path,
         sourceHash: this.bundle.sha256Hex,

@@ -1,3 +1,4 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { readFileSync, readdirSync, rmSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
@@ -365,9 +366,43 @@ describe("nodejs-function: NodejsFunction", () => {
     });
   });
 
+  describe("outside the project's environments (a plain TerraformStack)", () => {
+    it("takes the region from the stack's AwsProvider and uploads directly, with 14-day logs", () => {
+      const stack = plainStack();
+      new AwsProvider(stack, "aws", { region: "ap-southeast-2" });
+      const fn = new NodejsFunction(stack, "Plain", { entry: DYNAMO_FIXTURE });
+      expect(fn.region).to.equal("ap-southeast-2");
+      expect(fn.env).to.equal(undefined);
+      const json = synth(stack);
+      const lambda = lambdaOf(json);
+      expect(lambda.function_name).to.equal("Plain");
+      expect(lambda).to.have.property("filename");
+      expect(lambda).to.not.have.property("s3_bucket");
+      expect(Object.values(json.resource.aws_cloudwatch_log_group as Record<string, Json>)[0].retention_in_days).to.equal(14);
+    });
+
+    it("uploads to an explicit artifacts bucket, and an explicit region wins over the provider's", () => {
+      const stack = plainStack();
+      new AwsProvider(stack, "aws", { region: "ap-southeast-2" });
+      const fn = new NodejsFunction(stack, "Plain", { entry: DYNAMO_FIXTURE, region: "eu-west-1", artifactsBucket: "acme-artifacts" });
+      expect(fn.region).to.equal("eu-west-1");
+      const json = synth(stack);
+      expect(lambdaOf(json).s3_bucket).to.match(/^\$\{aws_s3_object\.[^.]+\.bucket\}$/);
+      expect(Object.values(json.resource.aws_s3_object as Record<string, Json>)[0].bucket).to.equal("acme-artifacts");
+    });
+  });
+
   describe("validation", () => {
-    it("needs an environment outside a ServiceStack", () => {
-      expectPropError(() => new NodejsFunction(plainStack(), "F", { entry: DYNAMO_FIXTURE }), "env", /inside a ServiceStack/);
+    it("needs a region outside a ServiceStack when the stack's provider names none", () => {
+      expectPropError(() => new NodejsFunction(plainStack(), "F", { entry: DYNAMO_FIXTURE }), "region", /configure the stack's AwsProvider with a region/);
+    });
+
+    it("refuses the s3 upload mode without an artifacts bucket", () => {
+      expectPropError(
+        () => new NodejsFunction(plainStack(), "F", { entry: DYNAMO_FIXTURE, region: "eu-west-1", upload: "s3" }),
+        "artifactsBucket",
+        /upload: "direct"/,
+      );
     });
 
     it("refuses a missing entry file", () => {
