@@ -5,7 +5,7 @@ import { configureBackend } from "../backend";
 import type { Environment } from "../config/environments";
 
 export interface ServiceStackProps {
-  /** Override the environment's backend (the state-bootstrap stack uses `local`). */
+  /** Override the environment's backend (the state-bootstrap stack uses `local`). @default the environment's `backend` */
   readonly backend?: Environment["backend"];
 }
 

@@ -29,6 +29,7 @@ export interface AlarmOptions {
 }
 
 export interface LambdaErrorRateAlarmProps extends AlarmOptions {
+  /** Name of the function to watch (`FunctionName` dimension). */
   readonly functionName: string;
   /** Watch one alias or version (`Resource` dimension `<function>:<qualifier>`). @default the whole function */
   readonly qualifier?: string;
@@ -54,6 +55,7 @@ export interface ApiGatewayLatencyAlarmProps extends ApiGatewayAlarmProps {
 }
 
 export interface DynamoThrottleAlarmProps extends AlarmOptions {
+  /** Name of the table to watch (`TableName` dimension). */
   readonly tableName: string;
   /**
    * Which throttle events count: `read` (ReadThrottleEvents), `write` (WriteThrottleEvents)

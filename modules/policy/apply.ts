@@ -14,7 +14,7 @@ export interface PolicyOptions {
    * @default "error"
    */
   readonly failOn?: Severity | "none";
-  /** Called with each evaluation's result (for tooling and tests). */
+  /** Called with each evaluation's result (for tooling and tests). @default no callback */
   readonly onResult?: (result: PolicyResult, stack: TerraformStack) => void;
 }
 

@@ -21,7 +21,9 @@ export interface KeyAttribute {
 export type BillingMode = "PAY_PER_REQUEST" | "PROVISIONED";
 
 export interface GlobalSecondaryIndexProps {
+  /** Index name, unique in the table. */
   readonly indexName: string;
+  /** The index's partition (hash) key. */
   readonly partitionKey: KeyAttribute;
   /** @default no sort key */
   readonly sortKey?: KeyAttribute;
@@ -42,6 +44,7 @@ export interface TableProps {
    * @default the ServiceStack's prefixed name for the construct id (`dev-` + id)
    */
   readonly tableName?: string;
+  /** The table's partition (hash) key; it cannot change once the table exists. */
   readonly partitionKey: KeyAttribute;
   /** @default no sort key */
   readonly sortKey?: KeyAttribute;
