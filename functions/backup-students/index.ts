@@ -113,7 +113,7 @@ export function createBackupHandler(overrides: Partial<BackupDependencies> = {})
       }
       if (!(err instanceof BackupFailed)) throw err;
       log.error("backup failed", { error: err.cause, key });
-      throw new HttpError(502, "Backup failed; no backup object was kept. See the function log for the cause.", { key });
+      throw new HttpError(502, "Backup failed; no backup object was kept. See the function log for the cause.", { details: { key }, cause: err.cause });
     }
     log.info("backup written", { ...result });
     try {

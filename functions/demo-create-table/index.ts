@@ -11,7 +11,7 @@
  */
 import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { dynamoClient } from "../lib/clients.js";
-import { Conflict, isAwsError, MethodNotAllowed } from "../lib/errors.js";
+import { ConflictError, isAwsError, MethodNotAllowedError } from "../lib/errors.js";
 import { withHttp } from "../lib/handler.js";
 import { json } from "../lib/http.js";
 import { Params, tablePrefix } from "../lib/params.js";
@@ -19,7 +19,7 @@ import { Params, tablePrefix } from "../lib/params.js";
 const dynamodb = dynamoClient();
 
 export const handler = withHttp("DemoCreateTable", async ({ event }) => {
-  if (event.httpMethod !== "PUT") throw new MethodNotAllowed(String(event.httpMethod), ["PUT"]);
+  if (event.httpMethod !== "PUT") throw new MethodNotAllowedError(String(event.httpMethod), ["PUT"]);
   const table = Params.from(event).table(tablePrefix());
   try {
     await dynamodb.send(
@@ -37,7 +37,7 @@ export const handler = withHttp("DemoCreateTable", async ({ event }) => {
       }),
     );
   } catch (err) {
-    if (isAwsError(err, "ResourceInUseException")) throw new Conflict(`Table ${table} already exists.`);
+    if (isAwsError(err, "ResourceInUseException")) throw new ConflictError(`Table ${table} already exists.`);
     throw err;
   }
   return json(201, { message: "Table created", table }, event);

@@ -11,7 +11,7 @@
  */
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import { dynamoClient } from "../lib/clients.js";
-import { Conflict, isAwsError, MethodNotAllowed, NotFound } from "../lib/errors.js";
+import { ConflictError, isAwsError, MethodNotAllowedError, NotFoundError } from "../lib/errors.js";
 import { withHttp } from "../lib/handler.js";
 import { json } from "../lib/http.js";
 import { Params, tablePrefix } from "../lib/params.js";
@@ -19,13 +19,13 @@ import { Params, tablePrefix } from "../lib/params.js";
 const dynamodb = dynamoClient();
 
 export const handler = withHttp("DemoDeleteTable", async ({ event }) => {
-  if (event.httpMethod !== "DELETE") throw new MethodNotAllowed(String(event.httpMethod), ["DELETE"]);
+  if (event.httpMethod !== "DELETE") throw new MethodNotAllowedError(String(event.httpMethod), ["DELETE"]);
   const table = Params.from(event).table(tablePrefix());
   try {
     await dynamodb.send(new DeleteTableCommand({ TableName: table }));
   } catch (err) {
-    if (isAwsError(err, "ResourceNotFoundException")) throw new NotFound(`Table ${table} does not exist.`);
-    if (isAwsError(err, "ResourceInUseException")) throw new Conflict(`Table ${table} is busy; try again shortly.`);
+    if (isAwsError(err, "ResourceNotFoundException")) throw new NotFoundError(`Table ${table} does not exist.`);
+    if (isAwsError(err, "ResourceInUseException")) throw new ConflictError(`Table ${table} is busy; try again shortly.`);
     throw err;
   }
   return json(200, { message: "Table deleted", table }, event);

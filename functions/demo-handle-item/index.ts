@@ -15,7 +15,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient } from "../lib/clients.js";
-import { isAwsError, MethodNotAllowed, NotFound } from "../lib/errors.js";
+import { isAwsError, MethodNotAllowedError, NotFoundError } from "../lib/errors.js";
 import { withHttp } from "../lib/handler.js";
 import { json } from "../lib/http.js";
 import { Params, tablePrefix } from "../lib/params.js";
@@ -32,15 +32,15 @@ async function run<T>(table: string, what: string, op: () => Promise<T>): Promis
   try {
     return await op();
   } catch (err) {
-    if (isAwsError(err, "ResourceNotFoundException")) throw new NotFound(`Table ${table} does not exist.`);
-    if (isAwsError(err, "ConditionalCheckFailedException")) throw new NotFound(`${what} not found in ${table}.`);
+    if (isAwsError(err, "ResourceNotFoundException")) throw new NotFoundError(`Table ${table} does not exist.`);
+    if (isAwsError(err, "ConditionalCheckFailedException")) throw new NotFoundError(`${what} not found in ${table}.`);
     throw err;
   }
 }
 
 export const handler = withHttp("DemoHandleItem", async ({ event }) => {
   const method = event.httpMethod;
-  if (!["GET", "PUT", "POST", "DELETE"].includes(method)) throw new MethodNotAllowed(String(method), ["GET", "PUT", "POST", "DELETE"]);
+  if (!["GET", "PUT", "POST", "DELETE"].includes(method)) throw new MethodNotAllowedError(String(method), ["GET", "PUT", "POST", "DELETE"]);
   const params = Params.from(event);
   const TableName = params.table(tablePrefix());
   const Artist = params.required("artist");
@@ -50,7 +50,7 @@ export const handler = withHttp("DemoHandleItem", async ({ event }) => {
 
   if (method === "GET") {
     const { Item } = await run(TableName, what, () => db.send(new GetCommand({ TableName, Key })));
-    if (Item === undefined) throw new NotFound(`${what} not found in ${TableName}.`);
+    if (Item === undefined) throw new NotFoundError(`${what} not found in ${TableName}.`);
     return json(200, Item, event);
   }
   if (method === "DELETE") {

@@ -12,7 +12,7 @@
 import { GetCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { documentClient } from "../lib/clients.js";
 import { requireEnv } from "../lib/env.js";
-import { BadRequest, MethodNotAllowed, NotFound } from "../lib/errors.js";
+import { BadRequestError, MethodNotAllowedError, NotFoundError } from "../lib/errors.js";
 import { withHttp } from "../lib/handler.js";
 import { json } from "../lib/http.js";
 import { decodeToken, encodeToken, parseLimit } from "../lib/pagination.js";
@@ -22,13 +22,13 @@ const db = documentClient();
 const ID = new RegExp(STUDENT_ID_PATTERN);
 
 export const handler = withHttp("getStudentData", async ({ event }) => {
-  if (event.httpMethod !== "GET") throw new MethodNotAllowed(String(event.httpMethod), ["GET"]);
+  if (event.httpMethod !== "GET") throw new MethodNotAllowedError(String(event.httpMethod), ["GET"]);
   const TableName = requireEnv("TABLE_NAME");
   const id = event.pathParameters?.studentid;
   if (id !== undefined && id !== null) {
-    if (!ID.test(id)) throw new BadRequest(`studentid must match ${STUDENT_ID_PATTERN}.`);
+    if (!ID.test(id)) throw new BadRequestError(`studentid must match ${STUDENT_ID_PATTERN}.`);
     const { Item } = await db.send(new GetCommand({ TableName, Key: { studentid: id } }));
-    if (Item === undefined) throw new NotFound(`Student ${id} not found.`);
+    if (Item === undefined) throw new NotFoundError(`Student ${id} not found.`);
     return json(200, Item, event);
   }
   const query = event.queryStringParameters ?? {};

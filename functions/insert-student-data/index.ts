@@ -15,7 +15,7 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from "@aws-sdk/l
 import { documentClient } from "../lib/clients.js";
 import { parseJsonBody } from "../lib/body.js";
 import { requireEnv } from "../lib/env.js";
-import { BadRequest, Conflict, isAwsError, MethodNotAllowed, NotFound } from "../lib/errors.js";
+import { BadRequestError, ConflictError, isAwsError, MethodNotAllowedError, NotFoundError } from "../lib/errors.js";
 import { withHttp } from "../lib/handler.js";
 import { json } from "../lib/http.js";
 import { validate } from "../lib/validate.js";
@@ -25,7 +25,7 @@ const db = documentClient();
 const ID = new RegExp(STUDENT_ID_PATTERN);
 
 function pathId(id: string | undefined | null): string {
-  if (id === undefined || id === null || !ID.test(id)) throw new BadRequest(`studentid must match ${STUDENT_ID_PATTERN}.`);
+  if (id === undefined || id === null || !ID.test(id)) throw new BadRequestError(`studentid must match ${STUDENT_ID_PATTERN}.`);
   return id;
 }
 
@@ -35,7 +35,7 @@ export const handler = withHttp("insertStudentData", async ({ event }) => {
   const method = event.httpMethod;
 
   if (rawId === undefined || rawId === null) {
-    if (method !== "POST") throw new MethodNotAllowed(String(method), ["POST"]);
+    if (method !== "POST") throw new MethodNotAllowedError(String(method), ["POST"]);
     const input = validate<StudentInput>(StudentCreateSchema, parseJsonBody(event));
     const now = new Date().toISOString();
     const item: Student = { ...input, version: 1, createdAt: now, updatedAt: now };
@@ -44,7 +44,7 @@ export const handler = withHttp("insertStudentData", async ({ event }) => {
         new PutCommand({ TableName, Item: item, ConditionExpression: "attribute_not_exists(studentid)" }),
       );
     } catch (err) {
-      if (isAwsError(err, "ConditionalCheckFailedException")) throw new Conflict(`Student ${input.studentid} already exists.`);
+      if (isAwsError(err, "ConditionalCheckFailedException")) throw new ConflictError(`Student ${input.studentid} already exists.`);
       throw err;
     }
     return json(201, item, event, { Location: `/students/${encodeURIComponent(input.studentid)}` });
@@ -78,9 +78,9 @@ export const handler = withHttp("insertStudentData", async ({ event }) => {
       if (!isAwsError(err, "ConditionalCheckFailedException")) throw err;
       // The write did not happen; a read tells the caller which condition failed.
       const { Item } = await db.send(new GetCommand({ TableName, Key: { studentid }, ConsistentRead: true }));
-      if (Item === undefined) throw new NotFound(`Student ${studentid} not found.`);
-      throw new Conflict(`Student ${studentid} was changed by someone else: version ${input.version} is stale.`, {
-        currentVersion: Item.version,
+      if (Item === undefined) throw new NotFoundError(`Student ${studentid} not found.`);
+      throw new ConflictError(`Student ${studentid} was changed by someone else: version ${input.version} is stale.`, {
+        details: { currentVersion: Item.version },
       });
     }
   }
@@ -89,7 +89,7 @@ export const handler = withHttp("insertStudentData", async ({ event }) => {
     const rawVersion = event.queryStringParameters?.version;
     let version: number | undefined;
     if (rawVersion !== undefined && rawVersion !== null) {
-      if (!/^[1-9]\d{0,9}$/.test(rawVersion)) throw new BadRequest("version must be a positive integer.");
+      if (!/^[1-9]\d{0,9}$/.test(rawVersion)) throw new BadRequestError("version must be a positive integer.");
       version = Number(rawVersion);
     }
     try {
@@ -103,14 +103,14 @@ export const handler = withHttp("insertStudentData", async ({ event }) => {
       );
     } catch (err) {
       if (!isAwsError(err, "ConditionalCheckFailedException")) throw err;
-      if (version === undefined) throw new NotFound(`Student ${studentid} not found.`);
+      if (version === undefined) throw new NotFoundError(`Student ${studentid} not found.`);
       const { Item } = await db.send(new GetCommand({ TableName, Key: { studentid }, ConsistentRead: true }));
-      if (Item === undefined) throw new NotFound(`Student ${studentid} not found.`);
-      throw new Conflict(`Student ${studentid} was changed by someone else: version ${version} is stale.`, {
-        currentVersion: Item.version,
+      if (Item === undefined) throw new NotFoundError(`Student ${studentid} not found.`);
+      throw new ConflictError(`Student ${studentid} was changed by someone else: version ${version} is stale.`, {
+        details: { currentVersion: Item.version },
       });
     }
     return json(200, { deleted: studentid }, event);
   }
-  throw new MethodNotAllowed(String(method), ["PUT", "DELETE"]);
+  throw new MethodNotAllowedError(String(method), ["PUT", "DELETE"]);
 });

@@ -1,40 +1,26 @@
 /**
  * Lambda `ItemsFunction` (items-catalog), behind a NON-proxy Lambda integration.
  *
- * The event is what the document's request mapping template produces:
- *   GET /items        no template, empty body passed through → `{}` (or null)
+ * The event is what the route's request mapping template produces (never the client's body):
+ *   GET /items        `{}`                                   → the list
  *   GET /items/{ID}   `{ "ID": $input.params("ID") }`        → `{ "ID": 3 }`
- * It returns plain data (the list, or one item). For a missing item it throws an error
- * whose message starts with `NotFoundError` (integration response selection pattern
- * `.*NotFoundError.*` → 404); for an invalid ID, `BadRequestError` (→ 400).
+ * It returns plain data (the list, or one item). For a missing item it throws NotFoundError,
+ * which leaves as an error whose message starts with `NotFoundError:` (selection pattern →
+ * 404); for an invalid ID, `BadRequestError:` (→ 400); anything else `InternalError:` (→ the
+ * catch-all 500). See functions/lib/non-proxy.ts.
  *
  * Environment:
  *   TABLE_NAME   the items table (numeric partition key `ID`)
  *   LOG_LEVEL    debug | info | warn | error | silent (default info)
  */
 import { GetCommand, paginateScan } from "@aws-sdk/lib-dynamodb";
-import type { Context } from "aws-lambda";
 import { documentClient } from "../lib/clients.js";
 import { requireEnv } from "../lib/env.js";
-import { createLogger } from "../lib/log.js";
+import { BadRequestError, NotFoundError } from "../lib/errors.js";
+import { withNonProxy } from "../lib/non-proxy.js";
 import type { Item } from "./schema.js";
 
 const db = documentClient();
-const log = createLogger({ function: "ItemsFunction" });
-
-export class NotFoundError extends Error {
-  constructor(id: number) {
-    super(`NotFoundError: item ${id} does not exist`);
-    this.name = "NotFoundError";
-  }
-}
-
-export class BadRequestError extends Error {
-  constructor(detail: string) {
-    super(`BadRequestError: ${detail}`);
-    this.name = "BadRequestError";
-  }
-}
 
 /** The item id from the event, undefined for the list; throws BadRequestError when invalid. */
 export function itemId(event: unknown): number | undefined {
@@ -53,8 +39,7 @@ function toItem(raw: Record<string, unknown>): Item {
   return { ID: Number(raw.ID), name: String(raw.name ?? ""), price: Number(raw.price ?? 0) };
 }
 
-export async function handler(event: unknown, context?: Partial<Context>): Promise<Item | Item[]> {
-  const requestLog = log.child({ requestId: context?.awsRequestId ?? "unknown" });
+export const handler = withNonProxy("ItemsFunction", async (event: unknown, log): Promise<Item | Item[]> => {
   const id = itemId(event);
   const TableName = requireEnv("TABLE_NAME");
   if (id === undefined) {
@@ -63,13 +48,13 @@ export async function handler(event: unknown, context?: Partial<Context>): Promi
       for (const raw of page.Items ?? []) items.push(toItem(raw));
     }
     items.sort((a, b) => a.ID - b.ID);
-    requestLog.info("list", { count: items.length });
+    log.info("list", { count: items.length });
     return items;
   }
   const { Item: found } = await db.send(new GetCommand({ TableName, Key: { ID: id } }));
   if (found === undefined) {
-    requestLog.info("not found", { id });
-    throw new NotFoundError(id);
+    log.info("not found", { id });
+    throw new NotFoundError(`item ${id} does not exist`);
   }
   return toItem(found);
-}
+});

@@ -2,7 +2,7 @@
  * Request body parsing for JSON APIs: content type, size, base64, UTF-8, JSON syntax and
  * prototype-polluting keys are all checked before a handler sees the value.
  */
-import { BadRequest, PayloadTooLarge, UnsupportedMediaType } from "./errors.js";
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from "./errors.js";
 import { header, type ProxyEvent } from "./http.js";
 
 /** Default limit for JSON bodies. */
@@ -24,12 +24,12 @@ export interface BodyOptions {
 export function rawBody(event: Pick<ProxyEvent, "body" | "isBase64Encoded">, limit: number): Buffer {
   const body = event.body;
   if (body === null || body === undefined || body === "") return Buffer.alloc(0);
-  if (typeof body !== "string") throw new BadRequest("Request body must be a string.");
-  const tooLarge = (): PayloadTooLarge => new PayloadTooLarge(`Request body is larger than ${limit} bytes.`, { limit });
+  if (typeof body !== "string") throw new BadRequestError("Request body must be a string.");
+  const tooLarge = (): PayloadTooLargeError => new PayloadTooLargeError(`Request body is larger than ${limit} bytes.`, { details: { limit } });
   let bytes: Buffer;
   if (event.isBase64Encoded) {
     if (body.length > Math.ceil(limit / 3) * 4 + 4) throw tooLarge();
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 === 1) throw new BadRequest("Request body is not valid base64.");
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(body) || body.length % 4 === 1) throw new BadRequestError("Request body is not valid base64.");
     bytes = Buffer.from(body, "base64");
   } else {
     if (Buffer.byteLength(body, "utf8") > limit) throw tooLarge();
@@ -46,19 +46,19 @@ export function isJsonContentType(value: string | undefined): boolean {
   return mediaType === "application/json" || /^application\/[a-z0-9.+-]+\+json$/.test(mediaType);
 }
 
-/** Throws BadRequest when a key that could pollute a prototype appears at any depth. */
+/** Throws BadRequestError when a key that could pollute a prototype appears at any depth. */
 export function assertSafeJson(value: unknown): void {
   const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value, depth: 0, path: "" }];
   while (stack.length > 0) {
     const { value: v, depth, path } = stack.pop()!;
     if (typeof v !== "object" || v === null) continue;
-    if (depth >= MAX_JSON_DEPTH) throw new BadRequest(`JSON is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+    if (depth >= MAX_JSON_DEPTH) throw new BadRequestError(`JSON is nested more than ${MAX_JSON_DEPTH} levels deep.`);
     if (Array.isArray(v)) {
       v.forEach((child, i) => stack.push({ value: child, depth: depth + 1, path: `${path}/${i}` }));
       continue;
     }
     for (const key of Object.keys(v)) {
-      if (FORBIDDEN_KEYS.has(key)) throw new BadRequest(`Key "${key}" is not allowed (at ${path || "/"}).`);
+      if (FORBIDDEN_KEYS.has(key)) throw new BadRequestError(`Key "${key}" is not allowed (at ${path || "/"}).`);
       stack.push({ value: (v as Record<string, unknown>)[key], depth: depth + 1, path: `${path}/${key}` });
     }
   }
@@ -73,11 +73,11 @@ export function parseJsonBody(event: Pick<ProxyEvent, "body" | "isBase64Encoded"
   const bytes = rawBody(event, limit);
   if (bytes.length === 0) {
     if (options.optional) return undefined;
-    throw new BadRequest("Request body is required: send a JSON object with Content-Type: application/json.");
+    throw new BadRequestError("Request body is required: send a JSON object with Content-Type: application/json.");
   }
   const contentType = header(event, "content-type");
   if (!isJsonContentType(contentType)) {
-    throw new UnsupportedMediaType(
+    throw new UnsupportedMediaTypeError(
       `Content-Type must be application/json (got ${contentType === undefined ? "none" : JSON.stringify(contentType)}).`,
     );
   }
@@ -85,13 +85,13 @@ export function parseJsonBody(event: Pick<ProxyEvent, "body" | "isBase64Encoded"
   try {
     text = utf8.decode(bytes);
   } catch {
-    throw new BadRequest("Request body is not valid UTF-8.");
+    throw new BadRequestError("Request body is not valid UTF-8.");
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new BadRequest(`Request body is not valid JSON: ${(err as Error).message}`);
+    throw new BadRequestError(`Request body is not valid JSON: ${(err as Error).message}`);
   }
   assertSafeJson(value);
   return value;

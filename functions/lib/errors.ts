@@ -1,72 +1,99 @@
 /**
- * Named errors a handler throws; `withHttp` (handler.ts) maps each to its status code and
- * a JSON body `{ "message": ... }`. Anything else becomes a 500 with a generic message.
+ * The one error family of the handlers. A handler throws an `HttpError` subclass; `withHttp`
+ * (handler.ts) turns it into its status code and a JSON body `{ "message": ..., ...details }`,
+ * and `withNonProxy` (non-proxy.ts) into a Lambda error whose message starts with the
+ * error's name, for integration-response selection patterns. Anything else becomes a 500
+ * with a generic message; the detail (and `cause`) goes to the log only.
  */
+export interface HttpErrorOptions {
+  /** Extra fields returned in the JSON body next to `message`. */
+  readonly details?: Readonly<Record<string, unknown>>;
+  /** The error that led to this one (logged, never sent to the client). */
+  readonly cause?: unknown;
+  /** Extra response headers (`Allow` on a 405, `ETag` on a 409). */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
 export class HttpError extends Error {
+  readonly details?: Readonly<Record<string, unknown>>;
+  readonly headers?: Readonly<Record<string, string>>;
+
   constructor(
     readonly statusCode: number,
     message: string,
-    /** Extra fields returned in the JSON body next to `message`. */
-    readonly details?: Readonly<Record<string, unknown>>,
+    options: HttpErrorOptions = {},
   ) {
-    super(message);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "HttpError";
+    if (options.details !== undefined) this.details = options.details;
+    if (options.headers !== undefined) this.headers = options.headers;
   }
 }
 
-export class BadRequest extends HttpError {
-  constructor(message: string, details?: Readonly<Record<string, unknown>>) {
-    super(400, message, details);
-    this.name = "BadRequest";
+export class BadRequestError extends HttpError {
+  constructor(message: string, options?: HttpErrorOptions) {
+    super(400, message, options);
+    this.name = "BadRequestError";
   }
 }
 
-export class Unauthorized extends HttpError {
-  constructor(message = "Unauthorized") {
-    super(401, message);
-    this.name = "Unauthorized";
+export class UnauthorizedError extends HttpError {
+  constructor(message = "Unauthorized", options?: HttpErrorOptions) {
+    super(401, message, options);
+    this.name = "UnauthorizedError";
   }
 }
 
-export class NotFound extends HttpError {
-  constructor(message: string, details?: Readonly<Record<string, unknown>>) {
-    super(404, message, details);
-    this.name = "NotFound";
+export class ForbiddenError extends HttpError {
+  constructor(message = "Forbidden", options?: HttpErrorOptions) {
+    super(403, message, options);
+    this.name = "ForbiddenError";
   }
 }
 
-export class MethodNotAllowed extends HttpError {
-  constructor(method: string, allowed: readonly string[]) {
-    super(405, `Method ${method} is not allowed here; use ${allowed.join(", ")}.`, { allowed });
-    this.name = "MethodNotAllowed";
+export class NotFoundError extends HttpError {
+  constructor(message: string, options?: HttpErrorOptions) {
+    super(404, message, options);
+    this.name = "NotFoundError";
   }
 }
 
-export class Conflict extends HttpError {
-  constructor(message: string, details?: Readonly<Record<string, unknown>>) {
-    super(409, message, details);
-    this.name = "Conflict";
+export class MethodNotAllowedError extends HttpError {
+  constructor(method: string, allowed: readonly string[], options: Omit<HttpErrorOptions, "details" | "headers"> = {}) {
+    super(405, `Method ${method} is not allowed here; use ${allowed.join(", ")}.`, {
+      ...options,
+      details: { allowed },
+      headers: { Allow: allowed.join(", ") },
+    });
+    this.name = "MethodNotAllowedError";
   }
 }
 
-export class PayloadTooLarge extends HttpError {
-  constructor(message: string, details?: Readonly<Record<string, unknown>>) {
-    super(413, message, details);
-    this.name = "PayloadTooLarge";
+export class ConflictError extends HttpError {
+  constructor(message: string, options?: HttpErrorOptions) {
+    super(409, message, options);
+    this.name = "ConflictError";
   }
 }
 
-export class UnsupportedMediaType extends HttpError {
-  constructor(message: string, details?: Readonly<Record<string, unknown>>) {
-    super(415, message, details);
-    this.name = "UnsupportedMediaType";
+export class PayloadTooLargeError extends HttpError {
+  constructor(message: string, options?: HttpErrorOptions) {
+    super(413, message, options);
+    this.name = "PayloadTooLargeError";
+  }
+}
+
+export class UnsupportedMediaTypeError extends HttpError {
+  constructor(message: string, options?: HttpErrorOptions) {
+    super(415, message, options);
+    this.name = "UnsupportedMediaTypeError";
   }
 }
 
 /** A required environment variable is missing: a deployment error, reported as a 500. */
 export class ConfigurationError extends Error {
-  constructor(name: string) {
-    super(`Environment variable ${name} is not set.`);
+  constructor(name: string, options?: ErrorOptions) {
+    super(`Environment variable ${name} is not set.`, options);
     this.name = "ConfigurationError";
   }
 }
@@ -75,3 +102,28 @@ export class ConfigurationError extends Error {
 export function isAwsError(err: unknown, ...names: string[]): boolean {
   return err instanceof Error && names.includes(err.name);
 }
+
+/*
+ * Deprecated names, kept only until functions/backup-students and functions/restore-students
+ * move to the …Error names above (their second argument is `details`, not options).
+ */
+/** @deprecated use BadRequestError */
+export class BadRequest extends BadRequestError {
+  constructor(message: string, details?: Readonly<Record<string, unknown>>) {
+    super(message, details === undefined ? {} : { details });
+  }
+}
+/** @deprecated use NotFoundError */
+export class NotFound extends NotFoundError {
+  constructor(message: string, details?: Readonly<Record<string, unknown>>) {
+    super(message, details === undefined ? {} : { details });
+  }
+}
+/** @deprecated use ConflictError */
+export class Conflict extends ConflictError {
+  constructor(message: string, details?: Readonly<Record<string, unknown>>) {
+    super(message, details === undefined ? {} : { details });
+  }
+}
+/** @deprecated use MethodNotAllowedError */
+export class MethodNotAllowed extends MethodNotAllowedError {}

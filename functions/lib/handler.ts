@@ -44,8 +44,9 @@ export function withHttp(name: string, fn: (req: RequestContext) => Promise<Prox
           resource: safeEvent.resource,
           status: err.statusCode,
           reason: err.message,
+          ...(err.cause === undefined ? {} : { cause: err.cause }),
         });
-        return json(err.statusCode, { message: err.message, ...(err.details ?? {}) }, safeEvent);
+        return json(err.statusCode, { message: err.message, ...(err.details ?? {}) }, safeEvent, { ...(err.headers ?? {}) });
       }
       log.error("unhandled error", { method: safeEvent.httpMethod, resource: safeEvent.resource, error: err });
       return json(500, { message: "Internal server error", requestId }, safeEvent);

@@ -5,7 +5,7 @@
  * or foreign token is a 400, never a DynamoDB error.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { BadRequest } from "./errors.js";
+import { BadRequestError } from "./errors.js";
 
 /** Key attribute name → type, e.g. `{ studentid: "S" }` or `{ owner: "S", filename: "S" }`. */
 export type KeyShape = Readonly<Record<string, "S" | "N">>;
@@ -28,8 +28,8 @@ export function encodeToken(lastKey: Record<string, unknown> | undefined): strin
   return key === undefined ? payload : `${payload}.${sign(payload, key)}`;
 }
 
-function invalid(): BadRequest {
-  return new BadRequest("nextToken is invalid: pass back the nextToken of a previous response unchanged.");
+function invalid(): BadRequestError {
+  return new BadRequestError("nextToken is invalid: pass back the nextToken of a previous response unchanged.");
 }
 
 export function decodeToken(token: string | undefined, shape: KeyShape): Record<string, unknown> | undefined {
@@ -70,8 +70,8 @@ export function decodeToken(token: string | undefined, shape: KeyShape): Record<
 /** Parses the `limit` query parameter: an integer in [1, max], `fallback` when absent. */
 export function parseLimit(raw: string | undefined | null, fallback: number, max: number): number {
   if (raw === undefined || raw === null || raw === "") return fallback;
-  if (!/^\d{1,6}$/.test(raw)) throw new BadRequest(`limit must be an integer between 1 and ${max} (got ${JSON.stringify(raw.slice(0, 40))}).`);
+  if (!/^\d{1,6}$/.test(raw)) throw new BadRequestError(`limit must be an integer between 1 and ${max} (got ${JSON.stringify(raw.slice(0, 40))}).`);
   const n = Number(raw);
-  if (n < 1 || n > max) throw new BadRequest(`limit must be an integer between 1 and ${max} (got ${n}).`);
+  if (n < 1 || n > max) throw new BadRequestError(`limit must be an integer between 1 and ${max} (got ${n}).`);
   return n;
 }

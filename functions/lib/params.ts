@@ -5,7 +5,7 @@
  * document's curl commands (`-H 'table:Music'`) and JSON clients both work.
  */
 import { parseJsonBody } from "./body.js";
-import { BadRequest } from "./errors.js";
+import { BadRequestError } from "./errors.js";
 import { header, type ProxyEvent } from "./http.js";
 
 /** DynamoDB table names. */
@@ -21,7 +21,7 @@ export class Params {
   static from(event: ProxyEvent): Params {
     const parsed = parseJsonBody(event, { optional: true, limit: 16 * 1024 });
     if (parsed !== undefined && (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))) {
-      throw new BadRequest("Request body must be a JSON object.");
+      throw new BadRequestError("Request body must be a JSON object.");
     }
     return new Params(event, (parsed ?? {}) as Record<string, unknown>);
   }
@@ -34,21 +34,21 @@ export class Params {
       value = this.event.queryStringParameters[name];
     } else value = header(this.event, name);
     if (value === undefined || value === null) {
-      throw new BadRequest(`Missing parameter "${name}": pass it in the JSON body, the query string or a header.`, { parameter: name });
+      throw new BadRequestError(`Missing parameter "${name}": pass it in the JSON body, the query string or a header.`, { details: { parameter: name } });
     }
-    if (typeof value !== "string") throw new BadRequest(`Parameter "${name}" must be a string.`, { parameter: name });
+    if (typeof value !== "string") throw new BadRequestError(`Parameter "${name}" must be a string.`, { details: { parameter: name } });
     const trimmed = value.trim();
-    if (trimmed === "") throw new BadRequest(`Parameter "${name}" must not be empty.`, { parameter: name });
-    if (trimmed.length > MAX_VALUE_LENGTH) throw new BadRequest(`Parameter "${name}" is longer than ${MAX_VALUE_LENGTH} characters.`, { parameter: name });
+    if (trimmed === "") throw new BadRequestError(`Parameter "${name}" must not be empty.`, { details: { parameter: name } });
+    if (trimmed.length > MAX_VALUE_LENGTH) throw new BadRequestError(`Parameter "${name}" is longer than ${MAX_VALUE_LENGTH} characters.`, { details: { parameter: name } });
     return trimmed;
   }
 
   /** The `table` parameter, which must be a valid table name starting with TABLE_PREFIX. */
   table(prefix: string): string {
     const table = this.required("table");
-    if (!TABLE_NAME.test(table)) throw new BadRequest(`Parameter "table" is not a valid table name: ${JSON.stringify(table).slice(0, 80)}.`, { parameter: "table" });
+    if (!TABLE_NAME.test(table)) throw new BadRequestError(`Parameter "table" is not a valid table name: ${JSON.stringify(table).slice(0, 80)}.`, { details: { parameter: "table" } });
     if (!table.startsWith(prefix)) {
-      throw new BadRequest(`Parameter "table" must start with "${prefix}" (got ${JSON.stringify(table)}).`, { parameter: "table" });
+      throw new BadRequestError(`Parameter "table" must start with "${prefix}" (got ${JSON.stringify(table)}).`, { details: { parameter: "table" } });
     }
     return table;
   }

@@ -5,7 +5,7 @@
 import Ajv from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { BadRequest } from "./errors.js";
+import { BadRequestError } from "./errors.js";
 
 /** A JSON Schema object as exported by `functions/<folder>/schema.ts`. */
 export type JsonSchema = Readonly<Record<string, unknown>>;
@@ -42,9 +42,9 @@ export function schemaErrors(schema: JsonSchema, value: unknown): string[] {
   return (fn.errors ?? []).slice(0, 10).map(describe);
 }
 
-/** Throws BadRequest (400) listing what is wrong, or returns `value` typed as `T`. */
+/** Throws BadRequestError (400) listing what is wrong, or returns `value` typed as `T`. */
 export function validate<T>(schema: JsonSchema, value: unknown, what = "Request body"): T {
   const errors = schemaErrors(schema, value);
-  if (errors.length > 0) throw new BadRequest(`${what} is invalid: ${errors.join("; ")}.`, { errors });
+  if (errors.length > 0) throw new BadRequestError(`${what} is invalid: ${errors.join("; ")}.`, { details: { errors } });
   return value as T;
 }

@@ -1,4 +1,4 @@
-import { Unauthorized } from "../lib/errors.js";
+import { UnauthorizedError } from "../lib/errors.js";
 import type { ProxyEvent } from "../lib/http.js";
 
 /** Image types the gallery accepts: extension, content type and the file signature that proves it. */
@@ -46,6 +46,6 @@ export const SUB = /^[A-Za-z0-9-]{1,128}$/;
 export function callerSub(event: ProxyEvent): string {
   const claims = (event.requestContext?.authorizer as { claims?: Record<string, unknown> } | null | undefined)?.claims;
   const sub = claims?.sub;
-  if (typeof sub !== "string" || !SUB.test(sub)) throw new Unauthorized();
+  if (typeof sub !== "string" || !SUB.test(sub)) throw new UnauthorizedError();
   return sub;
 }

@@ -22,7 +22,7 @@ import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { rawBody } from "../lib/body.js";
 import { documentClient, s3Client } from "../lib/clients.js";
 import { intEnv, requireEnv } from "../lib/env.js";
-import { BadRequest, Conflict, isAwsError, MethodNotAllowed, UnsupportedMediaType } from "../lib/errors.js";
+import { BadRequestError, ConflictError, isAwsError, MethodNotAllowedError, UnsupportedMediaTypeError } from "../lib/errors.js";
 import { withHttp } from "../lib/handler.js";
 import { header, json } from "../lib/http.js";
 import { callerSub, CONTENT_TYPES, FILENAME, sniff, typeOfFilename, type ImageType } from "./images.js";
@@ -41,26 +41,26 @@ export interface PictureMetadata {
 }
 
 export const handler = withHttp("savePicture", async ({ event, log }) => {
-  if (event.httpMethod !== "POST") throw new MethodNotAllowed(String(event.httpMethod), ["POST"]);
+  if (event.httpMethod !== "POST") throw new MethodNotAllowedError(String(event.httpMethod), ["POST"]);
   const owner = callerSub(event);
   const filename = event.pathParameters?.filename;
   if (typeof filename !== "string" || !FILENAME.test(filename) || filename.includes("..")) {
-    throw new BadRequest("filename must be 1-128 letters, digits, '.', '_' or '-', start with a letter or digit, and not contain '..'.");
+    throw new BadRequestError("filename must be 1-128 letters, digits, '.', '_' or '-', start with a letter or digit, and not contain '..'.");
   }
   const declared = typeOfFilename(filename);
-  if (declared === undefined) throw new BadRequest(`filename must end with one of .jpg, .jpeg, .png, .gif, .webp (got ${filename}).`);
+  if (declared === undefined) throw new BadRequestError(`filename must end with one of .jpg, .jpeg, .png, .gif, .webp (got ${filename}).`);
   const contentType = (header(event, "content-type") ?? "").split(";", 1)[0]!.trim().toLowerCase();
   const typeFromHeader = (Object.entries(CONTENT_TYPES) as [ImageType, string][]).find(([, ct]) => ct === contentType)?.[0];
   if (typeFromHeader === undefined) {
-    throw new UnsupportedMediaType(`Content-Type must be one of ${Object.values(CONTENT_TYPES).join(", ")} (got ${JSON.stringify(contentType)}).`);
+    throw new UnsupportedMediaTypeError(`Content-Type must be one of ${Object.values(CONTENT_TYPES).join(", ")} (got ${JSON.stringify(contentType)}).`);
   }
-  if (typeFromHeader !== declared) throw new BadRequest(`Content-Type ${contentType} does not match the extension of ${filename}.`);
+  if (typeFromHeader !== declared) throw new BadRequestError(`Content-Type ${contentType} does not match the extension of ${filename}.`);
   const limit = intEnv("MAX_UPLOAD_BYTES", 5 * 1024 * 1024);
   const bytes = rawBody(event, limit);
-  if (bytes.length === 0) throw new BadRequest("The image is empty.");
+  if (bytes.length === 0) throw new BadRequestError("The image is empty.");
   const actual = sniff(bytes);
   if (actual !== declared) {
-    throw new BadRequest(`The bytes are ${actual === undefined ? "not a recognised image" : `a ${actual} image`}, not the declared ${declared}.`);
+    throw new BadRequestError(`The bytes are ${actual === undefined ? "not a recognised image" : `a ${actual} image`}, not the declared ${declared}.`);
   }
 
   const TableName = requireEnv("TABLE_NAME");
@@ -77,7 +77,7 @@ export const handler = withHttp("savePicture", async ({ event, log }) => {
   try {
     await db.send(new PutCommand({ TableName, Item: metadata, ConditionExpression: "attribute_not_exists(filename)" }));
   } catch (err) {
-    if (isAwsError(err, "ConditionalCheckFailedException")) throw new Conflict(`You already uploaded a picture named ${filename}.`);
+    if (isAwsError(err, "ConditionalCheckFailedException")) throw new ConflictError(`You already uploaded a picture named ${filename}.`);
     throw err;
   }
   try {

@@ -17,7 +17,7 @@ import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { documentClient, s3Client } from "../lib/clients.js";
 import { intEnv, requireEnv } from "../lib/env.js";
-import { BadRequest, MethodNotAllowed } from "../lib/errors.js";
+import { BadRequestError, MethodNotAllowedError } from "../lib/errors.js";
 import { withHttp } from "../lib/handler.js";
 import { json } from "../lib/http.js";
 import { decodeToken, encodeToken, parseLimit } from "../lib/pagination.js";
@@ -27,12 +27,12 @@ const db = documentClient();
 const s3 = s3Client();
 
 export const handler = withHttp("scan_lambda", async ({ event }) => {
-  if (event.httpMethod !== "GET") throw new MethodNotAllowed(String(event.httpMethod), ["GET"]);
+  if (event.httpMethod !== "GET") throw new MethodNotAllowedError(String(event.httpMethod), ["GET"]);
   const owner = callerSub(event);
   const query = event.queryStringParameters ?? {};
   const limit = parseLimit(query.limit, 20, 100);
   const start = decodeToken(query.nextToken ?? undefined, { owner: "S", filename: "S" });
-  if (start !== undefined && start.owner !== owner) throw new BadRequest("nextToken belongs to another listing.");
+  if (start !== undefined && start.owner !== owner) throw new BadRequestError("nextToken belongs to another listing.");
   const TableName = requireEnv("TABLE_NAME");
   const Bucket = requireEnv("BUCKET_NAME");
   const expiresIn = intEnv("URL_TTL_SECONDS", 300);

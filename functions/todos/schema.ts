@@ -3,6 +3,7 @@ const DRAFT_04 = "http://json-schema.org/draft-04/schema#";
 
 export const TITLE_MAX = 200;
 export const DESCRIPTION_MAX = 2000;
+export const VERSION_MAX = 1000000000;
 
 const fields = {
   title: { type: "string", minLength: 1, maxLength: TITLE_MAX, pattern: "\\S" },
@@ -20,17 +21,20 @@ export const TodoCreateSchema = {
   properties: fields,
 } as const;
 
-/** PUT /todos/{id}: a partial update of the fields, with the version it was read at. */
+/**
+ * PUT /todos/{id}: a partial update of at least one field, as the document sends it
+ * (`{"title": "Learn AWS - Updated", "completed": true}`, `{"completed": true}`). `version`
+ * is optional: with it (or an `If-Match` header) the update is conditional.
+ */
 export const TodoUpdateSchema = {
   $schema: DRAFT_04,
   title: "TodoUpdate",
   type: "object",
   additionalProperties: false,
-  required: ["version"],
-  minProperties: 2,
+  anyOf: [{ required: ["title"] }, { required: ["description"] }, { required: ["completed"] }],
   properties: {
     ...fields,
-    version: { type: "integer", minimum: 1, maximum: 1000000000 },
+    version: { type: "integer", minimum: 1, maximum: VERSION_MAX },
   },
 } as const;
 

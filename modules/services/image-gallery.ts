@@ -5,7 +5,7 @@
  * | route                     | auth                          | integration (proxy) | cache                              |
  * |---------------------------|-------------------------------|---------------------|------------------------------------|
  * | POST /upload/{filename}   | Cognito (ImageGalleryUsers)   | savePicture         | -                                  |
- * | GET /view-all             | Cognito (ImageGalleryUsers)   | scan_lambda         | 60 s, keyed on the Authorization header |
+ * | GET /view-all             | Cognito (ImageGalleryUsers)   | scan_lambda         | 60 s, keyed on the Authorization and Origin headers |
  *
  * Binary media types image/jpeg, image/png, image/gif, image/webp; stage `prod` with X-Ray,
  * throttling from env.services.imageGallery.stageThrottle; CORS for env.webOrigins.
@@ -104,8 +104,14 @@ export class ImageGalleryStack extends ServiceStack {
       integration: lambdaProxy(this.scan),
       authorizer,
       cache: { ttl: VIEW_ALL_CACHE_SECONDS },
-      // every user sees only their own pictures: the token is part of the cache key
-      cacheKey: ["header.Authorization", "querystring.limit", "querystring.nextToken"],
+      // Everything the answer depends on is in the cache key: every user sees only their own
+      // pictures (the token), a page (limit, nextToken), and CORS. scan_lambda echoes the
+      // request's Origin when it is an allowed one, so Origin is a key too: a request without
+      // it (curl, a health check) must not fill the cache with an answer that lacks
+      // Access-Control-Allow-Origin for the web page. Keying on Origin rather than sending a
+      // fixed header keeps several allowed origins working (one value per origin, `Vary: Origin`)
+      // and never needs `*`; it costs one cache entry per user and origin, for 60 s.
+      cacheKey: ["header.Authorization", "header.Origin", "querystring.limit", "querystring.nextToken"],
     });
 
   }

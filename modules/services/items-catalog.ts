@@ -8,12 +8,15 @@
  * | GET /items                | API key | AWS (non-proxy) ItemsFunction:${lambdaAlias}         | 3600 s             |
  * | GET /items/{ID}           | API key | AWS (non-proxy) ItemsFunction:${lambdaAlias}, the document's template (ITEM_REQUEST_TEMPLATE) | 3600 s, key ID |
  * | GET /preview/items        | API key | MOCK, the document's list template                   | -                  |
- * | GET /preview/items/{ID}   | API key | MOCK, the document's item template                   | -                  |
+ * | GET /preview/items/{ID}   | API key | MOCK, the document's item template (400 for a non-integer ID) | -         |
  *
  * Stages `dev` (lambdaAlias dev → $LATEST; 100 rps / 50 burst) and `prod` (lambdaAlias prod
  * → the configured version; 0.5 GB encrypted cache, TTL 3600, authorized invalidation,
  * 10000 rps / 5000 burst); both with X-Ray and execution logging at ERROR.
  * Usage plan `CloudAcademyPlan` over both stages, 1000 requests per day, key `LabKey`.
+ *
+ * Every route is non-proxy, with an application/json request template and passthrough
+ * NEVER (other content types: 415); the Lambda routes end with a catch-all 500.
  */
 import type { Construct } from "constructs";
 import { ItemSchema, itemsModelSchema, GET_ITEM_REQUEST_TEMPLATE, SEED_ITEMS } from "../../functions/items/schema";
@@ -68,13 +71,54 @@ export const ITEM_REQUEST_TEMPLATE = [
   "#end",
 ].join("\n");
 
-/** Lambda error messages start with the error's name (functions/items): map them to statuses. */
+/**
+ * GET /items' request template: the list takes no input, so the function gets `{}` whatever
+ * the client sends. Without it API Gateway passed the body through, and one request with a
+ * body `{"ID":2}` filled the prod cache (keyed on the path only) with a single item for
+ * every caller for an hour.
+ */
+export const LIST_REQUEST_TEMPLATE = "{}";
+
+/**
+ * Lambda error messages start with the error's name (functions/lib/non-proxy.ts). The
+ * patterns exclude each other, so the answer does not depend on the order in which API
+ * Gateway tries them; the last one catches every other error (a table gone, a timeout, a
+ * crash) as API Gateway's own 500 body, so no errorMessage, errorType or stackTrace (with
+ * its file paths) ever reaches a client. Without it such an error came back as 200 with
+ * the Lambda error object.
+ */
 const ERROR_BODY = { "application/json": '{"message": $input.json(\'$.errorMessage\')}' };
+export const CATCH_ALL_SELECTION_PATTERN = "(?!NotFoundError:|BadRequestError:)[\\s\\S]+";
+export const INTERNAL_ERROR_BODY = '{"message": "Internal server error"}';
 export const ITEMS_ERROR_RESPONSES: readonly IntegrationResponse[] = [
   { statusCode: "200" },
-  { statusCode: "404", selectionPattern: ".*NotFoundError.*", responseTemplates: ERROR_BODY },
-  { statusCode: "400", selectionPattern: ".*BadRequestError.*", responseTemplates: ERROR_BODY },
+  { statusCode: "404", selectionPattern: "NotFoundError:[\\s\\S]*", responseTemplates: ERROR_BODY },
+  { statusCode: "400", selectionPattern: "BadRequestError:[\\s\\S]*", responseTemplates: ERROR_BODY },
+  { statusCode: "500", selectionPattern: CATCH_ALL_SELECTION_PATTERN, responseTemplates: { "application/json": INTERNAL_ERROR_BODY } },
 ];
+
+/**
+ * The MOCK request template of GET /preview/items/{ID}: the mock's status is 200 for an id
+ * the document's template can parse (`$Integer.parseInt`), 400 for anything else
+ * (`/preview/items/1%22`), which selects the 400 response below instead of failing the
+ * document's template with a 500.
+ */
+export const PREVIEW_ITEM_STATUS_TEMPLATE = [
+  '#set($ID = $input.params("ID"))',
+  '#if($ID.matches("[0-9]{1,9}"))',
+  '{"statusCode": 200}',
+  "#else",
+  '{"statusCode": 400}',
+  "#end",
+].join("\n");
+export const PREVIEW_BAD_ID_BODY = '{"message": "ID must be a whole number of at most 9 digits, e.g. /preview/items/1"}';
+
+/**
+ * Every non-proxy route: an explicit template for application/json (what a request without
+ * Content-Type is taken as) and NEVER pass a body through: any other content type is a 415,
+ * so only the template's declared parameters reach the function.
+ */
+const NEVER = "NEVER" as const;
 
 export const ITEMS_CATALOG = "items-catalog";
 
@@ -125,28 +169,47 @@ export class ItemsCatalogStack extends ServiceStack {
 
     const target = this.fn.aliasFromStageVariable("lambdaAlias");
     const cachedOnProd = { stages: ["prod"] };
+    // Cache audit: a cached response may depend only on its cache key. The templates pass only
+    // the ID; with several web origins the CORS origin echo makes Origin an input too.
+    const originKey = env.webOrigins.length > 1 ? ["header.Origin"] : [];
     api.addRoute("GET /items", {
-      integration: lambdaIntegration(target, { integrationResponses: ITEMS_ERROR_RESPONSES }),
+      integration: lambdaIntegration(target, {
+        requestTemplates: { "application/json": LIST_REQUEST_TEMPLATE },
+        passthroughBehavior: NEVER,
+        integrationResponses: ITEMS_ERROR_RESPONSES,
+      }),
       apiKey: true,
       cache: cachedOnProd,
+      ...(originKey.length > 0 ? { cacheKey: originKey } : {}),
       methodResponses: [{ statusCode: "200", responseModels: { "application/json": "Items" } }],
     });
     api.addRoute("GET /items/{ID}", {
       integration: lambdaIntegration(target, {
         requestTemplates: { "application/json": ITEM_REQUEST_TEMPLATE },
+        passthroughBehavior: NEVER,
         integrationResponses: ITEMS_ERROR_RESPONSES,
       }),
       apiKey: true,
-      cacheKey: ["ID"],
+      cacheKey: ["ID", ...originKey],
       cache: cachedOnProd,
       methodResponses: [{ statusCode: "200", responseModels: { "application/json": "Item" } }],
     });
     api.addRoute("GET /preview/items", {
-      integration: mockIntegration({ integrationResponses: [{ statusCode: "200", responseTemplates: { "application/json": PREVIEW_ITEMS_TEMPLATE } }] }),
+      integration: mockIntegration({
+        passthroughBehavior: NEVER,
+        integrationResponses: [{ statusCode: "200", responseTemplates: { "application/json": PREVIEW_ITEMS_TEMPLATE } }],
+      }),
       apiKey: true,
     });
     api.addRoute("GET /preview/items/{ID}", {
-      integration: mockIntegration({ integrationResponses: [{ statusCode: "200", responseTemplates: { "application/json": PREVIEW_ITEM_TEMPLATE } }] }),
+      integration: mockIntegration({
+        requestTemplates: { "application/json": PREVIEW_ITEM_STATUS_TEMPLATE },
+        passthroughBehavior: NEVER,
+        integrationResponses: [
+          { statusCode: "200", responseTemplates: { "application/json": PREVIEW_ITEM_TEMPLATE } },
+          { statusCode: "400", selectionPattern: "400", responseTemplates: { "application/json": PREVIEW_BAD_ID_BODY } },
+        ],
+      }),
       apiKey: true,
     });
 

@@ -9,6 +9,9 @@
  * | PUT /todos/{id}     | API key if todos.apiKeyRequired   | todo-api-handler    | TodoUpdate |
  * | DELETE /todos/{id}  | API key if todos.apiKeyRequired   | todo-api-handler    | -          |
  *
+ * PUT is last-writer-wins as in the document; `If-Match: "<version>"` (or a `version` field)
+ * makes it conditional (409 when stale). Responses carry the version as `ETag`.
+ *
  * Stage `prod` throttled by env.services.todos.stageThrottle; with an API key, key
  * `TodoApiKey` in usage plan `TodoUsagePlan`. CORS for env.webOrigins. Alarms to the
  * platform's alarm topic: Lambda error rate > 5 %, API 5XX and 4XX rates, p99 latency,
@@ -30,7 +33,7 @@ import {
   lambdaErrorRateAlarm,
 } from "../monitoring";
 import { NodejsFunction } from "../nodejs-function";
-import { lambdaProxy, RestApi } from "../rest-api";
+import { DEFAULT_CORS_HEADERS, lambdaProxy, RestApi } from "../rest-api";
 import { Table } from "../table";
 import { alarmTopicArn } from "./platform";
 
@@ -55,7 +58,8 @@ export class TodosStack extends ServiceStack {
 
     const api = new RestApi(this, "todo-api", {
       description: "Todo CRUD API",
-      cors: { allowOrigins: env.webOrigins },
+      // If-Match makes an update conditional; the page may read ETag (the todo's version).
+      cors: { allowOrigins: env.webOrigins, allowHeaders: [...DEFAULT_CORS_HEADERS, "If-Match"], exposeHeaders: ["ETag"] },
       stages: { prod: { throttle: config.stageThrottle, loggingLevel: "ERROR", tracing: true } },
     });
     this.api = api;

@@ -69,10 +69,12 @@ describe("e2e: items-catalog (real stack over HTTP)", function () {
       }
     });
 
-    it("answers 500 Internal server error when the template cannot parse the ID, as API Gateway does", async function () {
-      const res = await get(dev, "/preview/items/abc");
-      expect(res.status).to.equal(500);
-      expect(await body(res)).to.deep.equal({ message: "Internal server error" });
+    it("answers 400 naming the expected id, never 500, when the document's template could not parse the ID", async function () {
+      for (const id of ["abc", "1%22", "-1", "1.5"]) {
+        const res = await get(dev, `/preview/items/${id}`);
+        expect(res.status, id).to.equal(400);
+        expect(await body(res), id).to.deep.equal({ message: "ID must be a whole number of at most 9 digits, e.g. /preview/items/1" });
+      }
     });
 
     it("refuses the preview without the lab key with 403, with CORS headers for the web origin", async function () {

@@ -72,7 +72,7 @@ describe("e2e: todos (real stack over HTTP)", function () {
 
     const deleted = await call("DELETE", `/todos/${todo.id}`);
     expect(deleted.status).to.equal(200);
-    expect(await body(deleted)).to.deep.equal({ deleted: todo.id });
+    expect(await body(deleted)).to.deep.equal({ message: "Todo deleted successfully", deleted: todo.id });
     expect((await call("GET", `/todos/${todo.id}`)).status).to.equal(404);
   });
 
@@ -84,9 +84,11 @@ describe("e2e: todos (real stack over HTTP)", function () {
       expect(res.headers.get("x-amzn-errortype")).to.equal("BadRequestException");
       expect(await body(res)).to.deep.equal({ message: "Invalid request body" });
     }
-    const update = await call("PUT", `/todos/${randomUUID()}`, { title: "no version" });
-    expect(update.status).to.equal(400);
-    expect(await body(update)).to.deep.equal({ message: "Invalid request body" });
+    for (const bad of [{}, { version: 1 }, { completed: "yes" }, { title: "x", extra: 1 }]) {
+      const update = await call("PUT", `/todos/${randomUUID()}`, bad);
+      expect(update.status, JSON.stringify(bad)).to.equal(400);
+      expect(await body(update)).to.deep.equal({ message: "Invalid request body" });
+    }
     const after = (await body<{ count: number }>(await call("GET", "/todos"))).count;
     expect(after, "nothing was written").to.equal(before);
   });

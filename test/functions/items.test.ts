@@ -57,6 +57,22 @@ describe("ItemsFunction (non-proxy integration)", function () {
     }
   });
 
+  it("throws InternalError without detail when the table is gone (the route's catch-all makes it a 500)", async function () {
+    const table = process.env.TABLE_NAME;
+    process.env.TABLE_NAME = "no-such-items-table";
+    const level = process.env.LOG_LEVEL;
+    process.env.LOG_LEVEL = "silent";
+    try {
+      const error = await handler({ ID: 1 }).then(() => undefined, (err: Error) => err);
+      expect(error?.message).to.equal("InternalError: the request failed; see the function log");
+      expect(error?.stack ?? "").not.to.contain("no-such-items-table");
+    } finally {
+      process.env.TABLE_NAME = table;
+      if (level === undefined) delete process.env.LOG_LEVEL;
+      else process.env.LOG_LEVEL = level;
+    }
+  });
+
   it("exports the document's models: Item draft-04, Items referencing the Item model", function () {
     expect(ItemSchema.$schema).to.equal("http://json-schema.org/draft-04/schema#");
     expect(itemsModelSchema("https://apigateway.amazonaws.com/restapis/abc123/models/Item")).to.deep.equal({

@@ -91,21 +91,44 @@ describe("todo-api-handler", function () {
     expect((await list({ nextToken: "eyJ2IjoxLCJrIjp7ImlkIjo1fX0" })).statusCode).to.equal(400);
   });
 
-  it("updates only the fields sent, bumping version and updatedAt", async function () {
+  it("updates only the fields sent, without a version (last writer wins), bumping version and updatedAt", async function () {
     const todo = (await create({ title: "Learn AWS", description: "keep me" })).body as Todo;
-    const res = await one("PUT", todo.id, { completed: true, version: 1 });
+    // the document's own bodies: no version
+    const res = await one("PUT", todo.id, { title: "Learn AWS - Updated", completed: true });
     expect(res.statusCode).to.equal(200);
-    expect(res.body).to.include({ title: "Learn AWS", description: "keep me", completed: true, version: 2, createdAt: todo.createdAt });
-    expect(await one("PUT", todo.id, { version: 2 })).to.have.property("statusCode", 400);
-    expect(await one("PUT", todo.id, { title: "x" })).to.have.property("statusCode", 400);
+    expect(res.body).to.include({ title: "Learn AWS - Updated", description: "keep me", completed: true, version: 2, createdAt: todo.createdAt });
+    expect(res.headers.ETag).to.equal('"2"');
+    const toggled = await one("PUT", todo.id, { completed: false });
+    expect(toggled.body).to.include({ title: "Learn AWS - Updated", completed: false, version: 3 });
+    expect(await one("PUT", todo.id, { version: 3 })).to.have.property("statusCode", 400); // nothing to update
+    expect(await one("PUT", todo.id, {})).to.have.property("statusCode", 400);
+    expect(await one("PUT", todo.id, { done: true })).to.have.property("statusCode", 400);
   });
 
-  it("answers 409 for a stale version and 404 for PUT or DELETE on a missing id", async function () {
+  it("answers 404 by condition for a version-less PUT on a missing id, and creates nothing", async function () {
+    const missing = "00000000-0000-4000-8000-000000000000";
+    const res = await one("PUT", missing, { completed: true });
+    expect(res.statusCode).to.equal(404);
+    expect(await tableItems(table)).to.deep.equal([]);
+  });
+
+  it("answers 409 with the current version for a stale version (body or If-Match) and 404 for PUT or DELETE on a missing id", async function () {
     const todo = (await create({ title: "a" })).body as Todo;
     expect((await one("PUT", todo.id, { title: "b", version: 1 })).statusCode).to.equal(200);
     const stale = await one("PUT", todo.id, { title: "c", version: 1 });
     expect(stale.statusCode).to.equal(409);
     expect(stale.body).to.include({ currentVersion: 2 });
+    expect(stale.headers.ETag).to.equal('"2"');
+    const ifMatch = (value: string, body: unknown) =>
+      call(proxyEvent({ method: "PUT", resource: "/todos/{id}", pathParameters: { id: todo.id }, headers: { ...JSON_HEADERS, "If-Match": value }, body: JSON.stringify(body) }));
+    const staleHeader = await ifMatch('"1"', { title: "c" });
+    expect(staleHeader.statusCode).to.equal(409);
+    expect(staleHeader.body).to.include({ currentVersion: 2 });
+    const fresh = await ifMatch('"2"', { title: "c" });
+    expect(fresh.statusCode).to.equal(200);
+    expect(fresh.body).to.include({ title: "c", version: 3 });
+    expect((await ifMatch("*/*", { title: "d" })).statusCode).to.equal(400);
+    expect((await ifMatch('"3"', { title: "d", version: 2 })).statusCode).to.equal(400); // they disagree
     const missing = "00000000-0000-4000-8000-000000000000";
     expect((await one("PUT", missing, { title: "c", version: 1 })).statusCode).to.equal(404);
     expect((await one("DELETE", missing)).statusCode).to.equal(404);
@@ -129,8 +152,11 @@ describe("todo-api-handler", function () {
     expect((await one("DELETE", todo.id)).statusCode).to.equal(404);
   });
 
-  it("answers 405 for other methods and 500 without leaking detail when misconfigured", async function () {
-    expect((await call(proxyEvent({ method: "PATCH", resource: "/todos", headers: JSON_HEADERS }))).statusCode).to.equal(405);
+  it("answers 405 with Allow for other methods, 404 for an unknown resource, and 500 without leaking detail when misconfigured", async function () {
+    const patch = await call(proxyEvent({ method: "PATCH", resource: "/todos", headers: JSON_HEADERS }));
+    expect(patch.statusCode).to.equal(405);
+    expect(patch.headers.Allow).to.equal("GET, POST");
+    expect((await call(proxyEvent({ method: "GET", resource: "/todos/{id}/history", headers: JSON_HEADERS }))).statusCode).to.equal(404);
     process.env.TABLE_NAME = "no-such-table";
     const res = await list();
     expect(res.statusCode).to.equal(500);

@@ -62,9 +62,14 @@ describe("image-gallery service stack", () => {
     ]);
   });
 
-  it("caches GET /view-all briefly, keyed on the caller's Authorization header, and nothing else", () => {
+  it("caches GET /view-all briefly, keyed on everything the answer depends on: token, Origin (CORS) and page", () => {
     const { integration } = dev.route("GET /view-all");
-    expect(integration.cache_key_parameters).to.include("method.request.header.Authorization");
+    expect([...integration.cache_key_parameters].sort()).to.deep.equal([
+      "method.request.header.Authorization",
+      "method.request.header.Origin",
+      "method.request.querystring.limit",
+      "method.request.querystring.nextToken",
+    ]);
     const stage = dev.one("aws_api_gateway_stage");
     expect(stage.cache_cluster_enabled).to.equal(true);
     const settings = Object.fromEntries(dev.find("aws_api_gateway_method_settings").map((m) => [m.method_path, m.settings]));

@@ -1,6 +1,15 @@
 import { expect } from "chai";
 import { GET_ITEM_REQUEST_TEMPLATE, ItemSchema, SEED_ITEMS } from "../../functions/items/schema";
-import { ItemsCatalogStack, ITEM_REQUEST_TEMPLATE, PREVIEW_ITEM_TEMPLATE, PREVIEW_ITEMS_TEMPLATE } from "../../modules/services/items-catalog";
+import {
+  CATCH_ALL_SELECTION_PATTERN,
+  INTERNAL_ERROR_BODY,
+  ItemsCatalogStack,
+  ITEM_REQUEST_TEMPLATE,
+  PREVIEW_BAD_ID_BODY,
+  PREVIEW_ITEM_STATUS_TEMPLATE,
+  PREVIEW_ITEM_TEMPLATE,
+  PREVIEW_ITEMS_TEMPLATE,
+} from "../../modules/services/items-catalog";
 import { TABLE_READ_ACTIONS } from "../../modules/table";
 import { inputVariable, renderTemplate, util } from "../../scripts/local/vtl";
 import { build, Synth, testEnv } from "./support";
@@ -85,11 +94,24 @@ describe("items-catalog service stack", () => {
       );
     });
 
-    it(`${key} answers 200 by default, 404 for NotFoundError and 400 for BadRequestError`, () => {
+    it(`${key} answers 200 by default, 404 for NotFoundError, 400 for BadRequestError and API Gateway's 500 for any other error`, () => {
       const r = dev.route(key);
       const byPattern = Object.fromEntries(r.integrationResponses.map((ir) => [ir.selection_pattern ?? "<default>", dev.statusOf(ir)]));
-      expect(byPattern).to.deep.equal({ "<default>": "200", ".*NotFoundError.*": "404", ".*BadRequestError.*": "400" });
-      expect(r.methodResponses.map((m) => m.status_code).sort()).to.deep.equal(["200", "400", "404"]);
+      expect(byPattern).to.deep.equal({
+        "<default>": "200",
+        "NotFoundError:[\\s\\S]*": "404",
+        "BadRequestError:[\\s\\S]*": "400",
+        [CATCH_ALL_SELECTION_PATTERN]: "500",
+      });
+      const catchAll = r.integrationResponses.find((ir) => ir.selection_pattern === CATCH_ALL_SELECTION_PATTERN);
+      expect(catchAll.response_templates).to.deep.equal({ "application/json": INTERNAL_ERROR_BODY });
+      expect(r.methodResponses.map((m) => m.status_code).sort()).to.deep.equal(["200", "400", "404", "500"]);
+    });
+
+    it(`${key} never passes a body through: an application/json template and passthrough NEVER`, () => {
+      const { integration } = dev.route(key);
+      expect(integration.passthrough_behavior).to.equal("NEVER");
+      expect(Object.keys(integration.request_templates)).to.deep.equal(["application/json"]);
     });
   }
 
@@ -102,7 +124,7 @@ describe("items-catalog service stack", () => {
     expect(other).to.equal('{"ID": "$util.urlEncode($ID)"}\n#end');
     expect(integration.cache_key_parameters).to.deep.equal(["method.request.path.ID"]);
     expect(method.request_parameters).to.deep.equal({ "method.request.path.ID": true });
-    expect(dev.route("GET /items").integration.request_templates).to.equal(undefined);
+    expect(dev.route("GET /items").integration.request_templates).to.deep.equal({ "application/json": "{}" });
   });
 
   it("renders a JSON event for every ID: a number for plain integers, a string the handler rejects otherwise", () => {
@@ -116,6 +138,26 @@ describe("items-catalog service stack", () => {
     expect(render("007")).to.deep.equal({ ID: "007" });
     expect(render('a"b\'c{}')).to.deep.equal({ ID: "a%22b%27c%7B%7D" });
     expect(render("1e99")).to.deep.equal({ ID: "1e99" });
+  });
+
+  it("picks exactly one integration response for any Lambda error message, whatever the order", () => {
+    const patterns = dev.route("GET /items").integrationResponses.filter((ir) => ir.selection_pattern !== undefined);
+    const statusFor = (message: string) =>
+      patterns.filter((ir) => new RegExp(`^(?:${String(ir.selection_pattern)})$`).test(message)).map((ir) => dev.statusOf(ir));
+    expect(statusFor("NotFoundError: item 5 does not exist")).to.deep.equal(["404"]);
+    expect(statusFor("BadRequestError: ID must be a positive integer")).to.deep.equal(["400"]);
+    for (const other of ["InternalError: the request failed; see the function log", "2026-12-01T22:00:00.000Z abc Task timed out after 3.00 seconds", "Requested resource not found\n    at /var/task/index.mjs:1:1"]) {
+      expect(statusFor(other), other).to.deep.equal(["500"]);
+    }
+  });
+
+  it("renders the preview status template as 200 for the document's ids and 400 for anything else", () => {
+    const status = (id: string) => {
+      const input = inputVariable("", { path: { ID: id }, querystring: {}, header: {} });
+      return JSON.parse(renderTemplate(PREVIEW_ITEM_STATUS_TEMPLATE, { input, util })).statusCode;
+    };
+    expect(["1", "42", "007"].map(status)).to.deep.equal([200, 200, 200]);
+    expect(['1"', "abc", "-1", "1.5", "1234567890", " 1"].map(status)).to.deep.equal([400, 400, 400, 400, 400, 400]);
   });
 
   it("declares the Items and Item models on the 200 responses", () => {
@@ -132,7 +174,13 @@ describe("items-catalog service stack", () => {
     expect(list.integrationResponses[0].response_templates).to.deep.equal({ "application/json": PREVIEW_ITEMS_TEMPLATE });
     const one = dev.route("GET /preview/items/{ID}");
     expect(one.integration.type).to.equal("MOCK");
-    expect(one.integrationResponses[0].response_templates).to.deep.equal({ "application/json": PREVIEW_ITEM_TEMPLATE });
+    expect(one.integration.request_templates).to.deep.equal({ "application/json": PREVIEW_ITEM_STATUS_TEMPLATE });
+    const byStatus = Object.fromEntries(one.integrationResponses.map((ir) => [dev.statusOf(ir), ir]));
+    expect(byStatus["200"].response_templates).to.deep.equal({ "application/json": PREVIEW_ITEM_TEMPLATE });
+    expect(byStatus["200"].selection_pattern).to.equal(undefined);
+    expect(byStatus["400"].selection_pattern).to.equal("400");
+    expect(byStatus["400"].response_templates).to.deep.equal({ "application/json": PREVIEW_BAD_ID_BODY });
+    for (const key of ["GET /preview/items", "GET /preview/items/{ID}"]) expect(dev.route(key).integration.passthrough_behavior, key).to.equal("NEVER");
     expect(PREVIEW_ITEMS_TEMPLATE).to.contain("#foreach($ID in [1, 2, 3])");
     expect(PREVIEW_ITEM_TEMPLATE).to.contain('#set($ID = $Integer.parseInt($input.params("ID")))');
   });
