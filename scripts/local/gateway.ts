@@ -3,7 +3,7 @@
  * CLI (main.ts), the tests and the benchmark share.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { LocalCognito } from "./authorizers";
@@ -11,7 +11,8 @@ import { startDynalite, startS3rver, startSesMailbox } from "./backends";
 import { buildModel } from "./model/build";
 import type { GatewayModel } from "./model/types";
 import { provision } from "./provision";
-import { GatewayRuntime } from "./server";
+import { GatewayRuntime } from "./pipeline/runtime";
+import { createGatewayServer } from "./server";
 import { FunctionPool } from "./workers";
 
 export interface GatewayOptions {
@@ -107,18 +108,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const log = options.log ?? ((line: string) => console.log(line));
 
   let runtime: GatewayRuntime | undefined;
-  const server: Server = createServer((req, res) => {
-    if (!runtime) {
-      res.writeHead(503, { "Content-Type": "application/json" }).end('{"message":"Service Unavailable"}');
-      return;
-    }
-    runtime.handle(req, res).catch((error: unknown) => {
-      log(`gateway error: ${(error as Error).stack ?? String(error)}`);
-      if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
-      res.end('{"message": "Internal server error"}');
-    });
-  });
-  server.keepAliveTimeout = 5000;
+  const server: Server = createGatewayServer(() => runtime, log);
   await new Promise<void>((ok, fail) => {
     server.once("error", fail);
     server.listen(options.port ?? 4010, "127.0.0.1", () => ok());

@@ -1,10 +1,11 @@
 /**
- * Integrations: MOCK, Lambda non-proxy (AWS) with mapping templates and selection
- * patterns, Lambda proxy (AWS_PROXY), and HTTP/HTTP_PROXY to loopback addresses.
+ * Integration request and response mapping, which the integrations in `pipeline/integrations/`
+ * share: mapping templates, request template choice by content type and passthrough
+ * behaviour, integration response selection, method responses, the Lambda proxy response.
  */
 import type { ApiModel, IntegrationModel, IntegrationResponseModel, MethodModel, StageModel } from "./model/types";
-import { header, isBinary, requestParams, type GatewayRequest, type RequestContext } from "./request";
-import { gatewayError, mappingValue, type HttpResponse } from "./responses";
+import { header, requestParams, type GatewayRequest, type RequestContext } from "./request";
+import { mappingValue, type HttpResponse } from "./responses";
 import { inputVariable, isStaticTemplate, jsonPath, renderTemplate, util } from "./vtl";
 
 export interface TemplateScope {
@@ -114,37 +115,6 @@ export function methodResponse(
   return { status: Number(chosen.statusCode), headers, body: Buffer.from(body) };
 }
 
-/** Status codes of MOCK request templates without references (`{"statusCode": 200}`), by template. */
-const staticMockStatus = new Map<string, number>();
-
-/** MOCK: the request template's `statusCode` selects the integration response. */
-export function mockIntegration(scope: TemplateScope, integration: IntegrationModel): HttpResponse {
-  const choice = chooseRequestTemplate(integration, scope.req);
-  if (choice.kind === "unsupported") return gatewayError("UNSUPPORTED_MEDIA_TYPE", errorInput(scope));
-  let statusCode = 200;
-  if (choice.kind === "template") {
-    const template = choice.template;
-    const known = isStaticTemplate(template) ? staticMockStatus.get(template) : undefined;
-    if (known !== undefined) statusCode = known;
-    else {
-      const rendered = render(template, scope, scope.req.body.toString("utf8"));
-      if (rendered.trim() !== "") {
-        const parsed = JSON.parse(rendered) as { statusCode?: unknown };
-        if (parsed.statusCode !== undefined) statusCode = Number(parsed.statusCode);
-      }
-      // A template without references always renders the same: remember its status code.
-      if (isStaticTemplate(template)) staticMockStatus.set(template, statusCode);
-    }
-  }
-  const chosen = selectResponse(integration.responses, String(statusCode));
-  if (!chosen) return gatewayError("API_CONFIGURATION_ERROR", errorInput(scope));
-  return methodResponse(scope, chosen, "", {});
-}
-
-export function errorInput(scope: TemplateScope) {
-  return { api: scope.api, stage: scope.stage, req: scope.req, ctx: scope.ctx, pathParameters: scope.pathParameters };
-}
-
 /** Lambda proxy response → HTTP response; undefined when malformed (API Gateway answers 502). */
 export function proxyResponse(payload: string): HttpResponse | undefined {
   let out: unknown;
@@ -172,53 +142,4 @@ export function proxyResponse(payload: string): HttpResponse | undefined {
   if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) headers["Content-Type"] = "application/json";
   const body = typeof r.body === "string" ? (r.isBase64Encoded === true ? Buffer.from(r.body, "base64") : Buffer.from(r.body)) : Buffer.alloc(0);
   return { status, headers, body };
-}
-
-/** HTTP / HTTP_PROXY integrations, allowed only to loopback addresses. */
-export async function httpIntegration(scope: TemplateScope, integration: IntegrationModel): Promise<HttpResponse> {
-  let uri = (integration.uri ?? "").replace(/\$\{stageVariables\.([A-Za-z0-9_]+)\}/g, (_m, name: string) => scope.stage.variables[name] ?? "");
-  // integration.request.* mappings; a path variable with no mapping takes the method's parameter of the same name.
-  const pathValues: Record<string, string> = { ...scope.pathParameters };
-  const extraHeaders: Record<string, string> = {};
-  const extraQuery: Record<string, string> = {};
-  for (const [target, expr] of Object.entries(integration.requestParameters)) {
-    const m = /^integration\.request\.(path|header|querystring)\.(.+)$/.exec(target);
-    const value = m ? mappingValue(expr, scope.req, scope.pathParameters, scope.stage, scope.ctx) : undefined;
-    if (!m || value === undefined) continue;
-    if (m[1] === "path") pathValues[m[2]!] = value;
-    else if (m[1] === "header") extraHeaders[m[2]!] = value;
-    else extraQuery[m[2]!] = value;
-  }
-  uri = uri.replace(/\{([^}]+)\}/g, (whole, name: string) => (pathValues[name] === undefined ? whole : encodeURIComponent(pathValues[name]!).replace(/%2F/g, "/")));
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return gatewayError("API_CONFIGURATION_ERROR", errorInput(scope));
-  }
-  if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) return gatewayError("INTEGRATION_FAILURE", errorInput(scope));
-  if (integration.type === "HTTP_PROXY") for (const [k, v] of Object.entries(scope.req.query)) if (!url.searchParams.has(k)) url.searchParams.set(k, v);
-  for (const [k, v] of Object.entries(extraQuery)) url.searchParams.set(k, v);
-  const headers: Record<string, string> = {};
-  if (integration.type === "HTTP_PROXY") for (const [k, v] of Object.entries(scope.req.headers)) if (!["host", "content-length", "connection", "transfer-encoding"].includes(k.toLowerCase())) headers[k] = v;
-  Object.assign(headers, extraHeaders);
-  const method = integration.type === "HTTP_PROXY" && (integration.httpMethod ?? "ANY") === "ANY" ? scope.req.httpMethod : (integration.httpMethod ?? scope.req.httpMethod);
-  const hasBody = !["GET", "HEAD"].includes(method) && scope.req.body.length > 0;
-  let upstream: Response;
-  try {
-    upstream = await fetch(url, { method, headers, body: hasBody ? new Uint8Array(scope.req.body) : undefined, signal: AbortSignal.timeout(integration.timeoutMs) });
-  } catch (error) {
-    return gatewayError((error as Error).name === "TimeoutError" ? "INTEGRATION_TIMEOUT" : "INTEGRATION_FAILURE", errorInput(scope));
-  }
-  const body = Buffer.from(await upstream.arrayBuffer());
-  const upstreamHeaders: Record<string, string> = {};
-  // fetch has already de-chunked and decompressed the body: drop the hop-by-hop and encoding headers.
-  const dropped = new Set(["transfer-encoding", "connection", "keep-alive", "content-length", "content-encoding"]);
-  upstream.headers.forEach((v, k) => {
-    if (!dropped.has(k)) upstreamHeaders[k] = v;
-  });
-  if (integration.type === "HTTP_PROXY") return { status: upstream.status, headers: upstreamHeaders, body };
-  const chosen = selectResponse(integration.responses, String(upstream.status));
-  if (!chosen) return gatewayError("API_CONFIGURATION_ERROR", errorInput(scope));
-  return methodResponse(scope, chosen, isBinary(scope.api, upstreamHeaders["content-type"]) ? body.toString("base64") : body.toString("utf8"), upstreamHeaders);
 }

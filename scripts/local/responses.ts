@@ -24,6 +24,7 @@ export type GatewayResponseType =
   | "UNSUPPORTED_MEDIA_TYPE"
   | "REQUEST_TOO_LARGE"
   | "RESOURCE_NOT_FOUND"
+  | "INVALID_SIGNATURE"
   | "DEFAULT_5XX";
 
 const DEFAULTS: Record<GatewayResponseType, [number, string, string]> = {
@@ -43,8 +44,14 @@ const DEFAULTS: Record<GatewayResponseType, [number, string, string]> = {
   UNSUPPORTED_MEDIA_TYPE: [415, "Unsupported Media Type", "UnsupportedMediaTypeException"],
   REQUEST_TOO_LARGE: [413, "Request Too Long", "RequestTooLongException"],
   RESOURCE_NOT_FOUND: [404, "Not Found", "NotFoundException"],
+  INVALID_SIGNATURE: [403, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.", "InvalidSignatureException"],
   DEFAULT_5XX: [500, "Internal server error", "InternalServerErrorException"],
 };
+
+/** API Gateway's default status code for a gateway response type. */
+export function defaultStatus(type: GatewayResponseType): number {
+  return DEFAULTS[type][0];
+}
 
 export interface HttpResponse {
   status: number;
