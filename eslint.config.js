@@ -36,6 +36,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ["web/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["**/modules/**", "**/scripts/**", "cdktf", "constructs", "@cdktf/*"], message: "web/ never imports modules/, scripts/ or cdktf: a page bundle carries no cdktf." }] },
+      ],
+    },
+  },
+  {
     files: ["scripts/local/**"],
     rules: {
       "no-restricted-imports": [

@@ -14,6 +14,7 @@ import { provision } from "./provision";
 import { GatewayRuntime } from "./pipeline/runtime";
 import { createGatewayServer } from "./server";
 import { FunctionPool } from "./workers";
+import { startWeb, type LocalWeb, type WebOptions } from "./web";
 
 export interface GatewayOptions {
   /** cdktf output folder (holding `stacks/<stack>/cdk.tf.json`). */
@@ -35,6 +36,8 @@ export interface GatewayOptions {
    * synth can run while they start (what `npm start` does).
    */
   readonly outdirReady?: Promise<unknown>;
+  /** Also serve the pages (web/) and the local user-pool API (scripts/local/web). */
+  readonly web?: WebOptions;
 }
 
 export interface ApiEndpoint {
@@ -52,6 +55,10 @@ export interface Endpoints {
   dynamodb: string;
   s3: string;
   mailbox: string;
+  /** Service → page URL, when the pages are served. */
+  web?: Record<string, string>;
+  /** The local user-pool API and its seeded users, when the pages are served. */
+  cognito?: { endpoint: string; users: { userPoolId: string; username: string; password: string }[] };
 }
 
 export interface Gateway {
@@ -67,6 +74,8 @@ export interface Gateway {
    * claims, an expired one (`ttlSeconds` < 0) or another audience, for tests.
    */
   token(stack: string, authorizerName: string, options?: { claims?: Record<string, unknown>; ttlSeconds?: number; audience?: string }): Promise<string>;
+  /** The pages and the local user-pool API, when `web` was asked for. */
+  readonly web?: LocalWeb;
   /** Re-reads the outdir and swaps model and functions without a restart. */
   reload(): Promise<void>;
   close(): Promise<void>;
@@ -151,8 +160,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const rt = runtime;
     closers.push(() => rt.close());
 
+    let web: LocalWeb | undefined;
+    if (options.web) {
+      web = await startWeb({ model, cognito, gatewayUrl: url, s3Url: s3.endpoint }, options.web);
+      closers.push(() => web!.close());
+    }
+    const webInfo = () => (web ? { web: web.pages, cognito: { endpoint: web.cognito.endpoint, users: web.cognito.users.map(({ userPoolId, username, password }) => ({ userPoolId, username, password })) } } : {});
     const backendInfo = { dynamodb: dynamodb.endpoint, s3: s3.endpoint, mailbox: mailboxDir };
-    let endpoints = await endpointsFor(model, url, cognito, backendInfo);
+    let endpoints = { ...(await endpointsFor(model, url, cognito, backendInfo)), ...webInfo() };
     const writeEndpoints = () => writeFileSync(join(stateDir, "endpoints.json"), JSON.stringify(endpoints, null, 2) + "\n");
     writeEndpoints();
 
@@ -162,6 +177,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         return endpoints;
       },
       model: () => model!,
+      web,
       api(stack, stage) {
         const found = endpoints.apis.find((a) => a.stack === stack && a.stage === stage);
         if (!found) throw new Error(`no API stage ${stack}/${stage}; serving ${endpoints.apis.map((a) => `${a.stack}/${a.stage}`).join(", ")}`);
@@ -185,7 +201,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         const old = runtime!.swap(next, nextPool);
         model = next;
         pool = nextPool;
-        endpoints = await endpointsFor(model, url, cognito, backendInfo);
+        web?.update(next);
+        endpoints = { ...(await endpointsFor(model, url, cognito, backendInfo)), ...webInfo() };
         writeEndpoints();
         await old.close(false);
       },

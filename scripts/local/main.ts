@@ -3,13 +3,15 @@
  * one environment on 127.0.0.1, print the URLs and keys, write .local/endpoints.json.
  *
  * Flags: --env <name>, --port <n> (or PORT), --no-synth, --persist, --watch,
- *        --outdir <dir> (default cdktf.out), --state-dir <dir> (default .local), --prewarm.
+ *        --outdir <dir> (default cdktf.out), --state-dir <dir> (default .local), --prewarm,
+ *        --web-origin <origin> (or WEB_ORIGIN; default http://localhost:5173), --no-web.
  */
 import { execFile } from "node:child_process";
 import { watch, type FSWatcher } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startGateway, type Endpoints } from "./gateway";
+import { pagesTable } from "./web/print";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
@@ -23,6 +25,8 @@ const { values } = parseArgs({
     outdir: { type: "string", default: "cdktf.out" },
     "state-dir": { type: "string", default: ".local" },
     prewarm: { type: "boolean", default: false },
+    "web-origin": { type: "string" },
+    "no-web": { type: "boolean", default: false },
   },
   allowPositionals: false,
 });
@@ -56,8 +60,9 @@ async function main(): Promise<void> {
   const synthesized = values["no-synth"] ? undefined : synthAsync().then((ms) => console.log(`synthesized into ${values.outdir} in ${ms.toFixed(0)} ms`));
   const port = Number(values.port ?? process.env.PORT ?? 4010);
   const stateDir = resolve(values["state-dir"]!);
-  const gateway = await startGateway({ outdir, env: values.env, port, stateDir, persist: values.persist, prewarm: values.prewarm, outdirReady: synthesized });
+  const gateway = await startGateway({ outdir, env: values.env, port, stateDir, persist: values.persist, prewarm: values.prewarm, outdirReady: synthesized, web: values["no-web"] ? undefined : { origin: values["web-origin"] ?? process.env.WEB_ORIGIN ?? "http://localhost:5173" } });
   console.log(`\n${endpointTable(gateway.endpoints)}\n`);
+  if (gateway.endpoints.web) console.log(`${pagesTable(gateway.endpoints)}\n`);
   console.log(`DynamoDB ${gateway.endpoints.dynamodb}  S3 ${gateway.endpoints.s3}  mailbox ${gateway.endpoints.mailbox}`);
   console.log(`endpoints written to ${resolve(stateDir, "endpoints.json")}; ready in ${(performance.now() - started).toFixed(0)} ms on ${gateway.url}`);
 
@@ -99,7 +104,22 @@ async function main(): Promise<void> {
         console.warn(`cannot watch ${dir}`);
       }
     }
-    console.log("watching functions/, modules/ and main.ts");
+    if (gateway.web) {
+      let webTimer: NodeJS.Timeout | undefined;
+      watchers.push(
+        watch("web", { recursive: true }, () => {
+          clearTimeout(webTimer);
+          webTimer = setTimeout(() => {
+            try {
+              console.log(`pages rebuilt in ${gateway.web!.rebuild().toFixed(0)} ms`);
+            } catch (error) {
+              console.error(`pages rebuild failed, still serving the previous build: ${(error as Error).message}`);
+            }
+          }, 100);
+        }),
+      );
+    }
+    console.log(`watching functions/, modules/, main.ts${gateway.web ? " and web/" : ""}`);
   }
 
   let closing = false;

@@ -1,0 +1,151 @@
+/**
+ * Builds the site: one page per service under `/<service>/`, a landing page at `/`, and the
+ * shared assets under `/assets/` with content-hashed names (esbuild's `[hash]`), so a
+ * deploy changes exactly the files whose bytes changed and needs no invalidation.
+ *
+ * Pure and synchronous (esbuild's buildSync, nothing written to disk): the site stack calls
+ * it during synth, the local web server on start and on every change under web/.
+ * `config.json` is not part of the build: Terraform (or the local server) writes it.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { buildSync } from "esbuild";
+
+/** A service that has a page, its folder under web/ and its heading. */
+export interface Page {
+  readonly service: string;
+  readonly title: string;
+}
+
+export const PAGES: readonly Page[] = [
+  { service: "student-records", title: "Student records" },
+  { service: "todos", title: "Todo App" },
+  { service: "items-catalog", title: "Items catalog" },
+  { service: "music-library", title: "Music library" },
+  { service: "image-gallery", title: "Image gallery" },
+];
+
+export interface SiteFile {
+  /** Path under the site root, without a leading slash: `todos/index.html`, `assets/todos-ABC123.js`. */
+  readonly path: string;
+  readonly body: Buffer;
+  readonly contentType: string;
+  readonly cacheControl: string;
+  /** SHA-256 of the body, hex. */
+  readonly sha256: string;
+}
+
+/** Hashed assets never change under their name; documents are revalidated every time. */
+export const IMMUTABLE = "public, max-age=31536000, immutable";
+export const NO_CACHE = "no-cache";
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".ico": "image/x-icon",
+  ".txt": "text/plain; charset=utf-8",
+};
+
+/** The Content-Type an S3 object or a local response carries for a file name. */
+export function contentTypeOf(file: string): string {
+  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream";
+}
+
+const webRoot = import.meta.dirname;
+
+function file(p: string, body: Buffer | string, cacheControl: string): SiteFile {
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, "utf8");
+  return { path: p, body: bytes, contentType: contentTypeOf(p), cacheControl, sha256: createHash("sha256").update(bytes).digest("hex") };
+}
+
+export interface BuildOptions {
+  /** @default true */
+  readonly minify?: boolean;
+  /** Pages to build. @default PAGES */
+  readonly pages?: readonly Page[];
+}
+
+export interface Site {
+  readonly files: readonly SiteFile[];
+  /** Per service: the JavaScript asset path of its page. */
+  readonly scripts: Readonly<Record<string, string>>;
+}
+
+/** The whole site, sorted by path; the same sources always give the same bytes. */
+export function buildSite(options: BuildOptions = {}): Site {
+  const pages = options.pages ?? PAGES;
+  const entryPoints: Record<string, string> = { site: path.join(webRoot, "lib", "site.css") };
+  for (const p of pages) entryPoints[p.service] = path.join(webRoot, p.service, "main.ts");
+  const outdir = path.join(webRoot, ".out");
+  const result = buildSync({
+    entryPoints,
+    bundle: true,
+    write: false,
+    format: "esm",
+    target: "es2022",
+    platform: "browser",
+    minify: options.minify ?? true,
+    legalComments: "none",
+    charset: "utf8",
+    outdir,
+    entryNames: "assets/[name]-[hash]",
+    metafile: true,
+    logLevel: "silent",
+  });
+  const assets = new Map<string, string>(); // entry name → asset path
+  const files: SiteFile[] = [];
+  for (const out of result.outputFiles) {
+    const rel = path.relative(outdir, out.path).split(path.sep).join("/");
+    const name = /^assets\/(.+)-[A-Z0-9]+\.(js|css)$/.exec(rel)?.[1];
+    if (name) assets.set(`${name}${path.extname(rel)}`, rel);
+    files.push(file(rel, Buffer.from(out.contents), IMMUTABLE));
+  }
+  const style = assets.get("site.css");
+  if (!style) throw new Error("web build produced no site.css");
+  const scripts: Record<string, string> = {};
+  for (const p of pages) {
+    const script = assets.get(`${p.service}.js`);
+    if (!script) throw new Error(`web build produced no script for ${p.service}`);
+    scripts[p.service] = script;
+    const html = readFileSync(path.join(webRoot, p.service, "index.html"), "utf8")
+      .replaceAll("{{style}}", `/${style}`)
+      .replaceAll("{{script}}", `/${script}`);
+    files.push(file(`${p.service}/index.html`, html, NO_CACHE));
+  }
+  files.push(file("index.html", landingPage(pages, `/${style}`), NO_CACHE));
+  files.push(file("favicon.svg", readFileSync(path.join(webRoot, "lib", "favicon.svg")), "public, max-age=86400"));
+  files.sort((a, b) => a.path.localeCompare(b.path));
+  return { files, scripts };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function landingPage(pages: readonly Page[], style: string): string {
+  const links = pages.map((p) => `      <li><a href="/${p.service}/">${escapeHtml(p.title)}</a></li>`).join("\n");
+  return `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>cdktf-rest-platform pages</title>
+    <link rel="icon" href="/favicon.svg" type="image/svg+xml">
+    <link rel="stylesheet" href="${style}">
+  </head>
+  <body>
+    <main>
+      <h1>The services' pages</h1>
+      <ul>
+${links}
+      </ul>
+    </main>
+  </body>
+</html>
+`;
+}

@@ -1,0 +1,26 @@
+/**
+ * The site's Content-Security-Policy, one function for CloudFront's response-headers policy
+ * and the local web server: scripts, styles and documents only from the site itself; API
+ * calls only to the environment's API endpoints and Cognito; images from the site and the
+ * image bucket (presigned URLs); never framed.
+ */
+export interface CspSources {
+  /** Origins the pages call with fetch: API invoke URLs' origins, the Cognito endpoint. */
+  readonly connect: readonly string[];
+  /** Origins images load from besides the site (the image bucket). */
+  readonly img?: readonly string[];
+}
+
+export function contentSecurityPolicy(sources: CspSources): string {
+  const list = (extra: readonly string[] = []) => ["'self'", ...new Set(extra)].join(" ");
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src ${list(sources.img)}`,
+    `connect-src ${list(sources.connect)}`,
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}

@@ -1,0 +1,89 @@
+/**
+ * The image gallery page: sign in with Cognito, upload a picture from a file picker
+ * (POST /upload/{filename}, the bytes as the body), see the gallery (GET /view-all, images
+ * through their presigned URLs).
+ */
+import { loadConfig, stagesOf, type CognitoConfig } from "../lib/config";
+import { idToken, signedInAs, signIn, signOut } from "../lib/cognito";
+import { byId, el, onSubmit, valueOf } from "../lib/dom";
+import { call } from "../lib/http";
+import { fail, say } from "../lib/status";
+
+interface Picture {
+  filename: string;
+  url?: string;
+  size: number;
+  uploadedAt?: string;
+}
+
+const SERVICE = "image-gallery";
+let apiUrl = "";
+let cognito: CognitoConfig;
+
+async function authorization(): Promise<Record<string, string>> {
+  const token = await idToken(cognito);
+  return token ? { Authorization: token } : {};
+}
+
+function render(): void {
+  const who = signedInAs();
+  byId("signin-form").hidden = who !== undefined;
+  byId("signed-in").hidden = who === undefined;
+  byId("user").textContent = who ? `Signed in as ${who}.` : "";
+}
+
+async function gallery(): Promise<void> {
+  try {
+    const { data } = await call<{ items: Picture[] }>(`${apiUrl}/view-all`, { headers: await authorization() });
+    byId("gallery").replaceChildren(
+      ...data.items.map((p) => el("li", {}, el("figure", {}, p.url ? el("img", { src: p.url, alt: p.filename }) : null, el("figcaption", {}, `${p.filename} (${p.size} bytes)`)))),
+    );
+    if (data.items.length === 0) byId("gallery").append(el("li", {}, "No pictures yet."));
+  } catch (error) {
+    fail(error);
+  }
+}
+
+async function upload(): Promise<void> {
+  const file = byId<HTMLInputElement>("file").files?.[0];
+  if (!file) return fail(new Error("Choose an image file first."));
+  try {
+    await call(`${apiUrl}/upload/${encodeURIComponent(file.name)}`, { method: "POST", headers: { ...(await authorization()), "Content-Type": file.type || "application/octet-stream" }, body: file });
+    say(`Uploaded ${file.name}.`);
+    byId<HTMLFormElement>("upload-form").reset();
+    await gallery();
+  } catch (error) {
+    fail(error);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = await loadConfig();
+  apiUrl = stagesOf(config, SERVICE)[0]![1];
+  if (!config.cognito) throw new Error("config.json has no Cognito user pool");
+  cognito = config.cognito;
+  onSubmit(byId<HTMLFormElement>("signin-form"), async () => {
+    try {
+      await signIn(cognito, valueOf("username"), byId<HTMLInputElement>("password").value);
+      byId<HTMLInputElement>("password").value = "";
+      render();
+      say("Signed in.");
+      byId("file").focus();
+      await gallery();
+    } catch (error) {
+      fail(error);
+    }
+  });
+  onSubmit(byId<HTMLFormElement>("upload-form"), upload);
+  byId("refresh").addEventListener("click", () => void gallery());
+  byId("signout").addEventListener("click", () => {
+    signOut();
+    byId("gallery").replaceChildren();
+    render();
+    say("Signed out.");
+  });
+  render();
+  if (signedInAs()) await gallery();
+}
+
+main().catch(fail);

@@ -1,0 +1,139 @@
+/**
+ * The student records page (the document's web interface): send the API key, list, add and
+ * look up students, back up (following the backup job until it finishes) and restore.
+ */
+import { loadConfig, stagesOf } from "../lib/config";
+import { byId, el, onSubmit, valueOf } from "../lib/dom";
+import { call } from "../lib/http";
+import { apiKey, keyForm, keyHeader } from "../lib/key";
+import { fail, say } from "../lib/status";
+
+interface Student {
+  studentid: string;
+  name: string;
+  class: string;
+  birthdate: string;
+  email: string;
+}
+
+const SERVICE = "student-records";
+const FIELDS = ["studentid", "name", "class", "birthdate", "email"] as const;
+let apiUrl = "";
+let nextToken: string | undefined;
+const headers = () => keyHeader(SERVICE);
+
+function row(s: Student): HTMLTableRowElement {
+  return el("tr", { "data-id": s.studentid }, ...FIELDS.map((f) => el("td", {}, String(s[f] ?? ""))));
+}
+
+async function list(more = false): Promise<void> {
+  if (!apiKey(SERVICE)) return say("Enter the API key to see the students.");
+  try {
+    const query = more && nextToken ? `?nextToken=${encodeURIComponent(nextToken)}` : "";
+    const { data } = await call<{ items: Student[]; nextToken?: string }>(`${apiUrl}/students${query}`, { headers: headers() });
+    const rows = data.items.map(row);
+    if (more) byId("students").append(...rows);
+    else byId("students").replaceChildren(...rows);
+    nextToken = data.nextToken;
+    byId("more").hidden = !nextToken;
+  } catch (error) {
+    fail(error);
+  }
+}
+
+async function add(): Promise<void> {
+  const student = Object.fromEntries(FIELDS.map((f) => [f, valueOf(f)])) as unknown as Student;
+  try {
+    await call(`${apiUrl}/students`, { method: "POST", headers: headers(), body: student });
+    say(`Added ${student.name} (${student.studentid}).`);
+    byId<HTMLFormElement>("add-form").reset();
+    await list();
+  } catch (error) {
+    fail(error);
+  }
+}
+
+async function lookUp(): Promise<void> {
+  const id = valueOf("lookup-id");
+  const found = byId("found");
+  found.replaceChildren();
+  try {
+    const { data } = await call<Student>(`${apiUrl}/students/${encodeURIComponent(id)}`, { headers: headers() });
+    found.replaceChildren(...FIELDS.flatMap((f) => [el("dt", {}, f), el("dd", {}, String(data[f] ?? ""))]));
+    say(`Found ${data.name}.`);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+interface BackupState {
+  id?: string;
+  status?: string;
+  key?: string;
+  count?: number;
+  emailSent?: boolean;
+  progress?: number;
+  message?: string;
+}
+
+const FINISHED = ["SUCCEEDED", "COMPLETED", "DONE", "FAILED"];
+
+/** POST /backup: a finished backup (200), or a job (202) followed at GET /backups/{id}. */
+async function backup(): Promise<void> {
+  const progress = byId<HTMLProgressElement>("backup-progress");
+  const result = byId("backup-result");
+  progress.value = 5;
+  result.textContent = "Backup started…";
+  try {
+    const started = await call<BackupState>(`${apiUrl}/backup`, { method: "POST", headers: headers() });
+    let state = started.data;
+    let delay = 200;
+    while (started.status === 202 && state.id && !FINISHED.includes(String(state.status).toUpperCase())) {
+      progress.value = Math.max(progress.value, Math.min(95, state.progress ?? progress.value + 10));
+      result.textContent = `Backup ${state.status?.toLowerCase() ?? "running"}…`;
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 2000);
+      state = (await call<BackupState>(`${apiUrl}/backups/${encodeURIComponent(state.id)}`, { headers: headers() })).data;
+    }
+    if (String(state.status).toUpperCase() === "FAILED") throw new Error(`Backup failed: ${state.message ?? "see the logs"}`);
+    progress.value = 100;
+    result.textContent = `Backup finished: ${state.count ?? "?"} students in ${state.key ?? "?"}${state.emailSent ? "; the report was emailed" : ""}.`;
+    if (state.key) byId<HTMLInputElement>("restore-key").value = state.key;
+    say("Backup finished.");
+  } catch (error) {
+    progress.value = 0;
+    result.textContent = "";
+    fail(error);
+  }
+}
+
+async function restore(): Promise<void> {
+  const key = valueOf("restore-key");
+  const mode = byId<HTMLSelectElement>("restore-mode").value;
+  try {
+    const { data } = await call<{ count: number; restored: number; skipped: number }>(`${apiUrl}/restore`, { method: "POST", headers: headers(), body: { key, mode } });
+    say(`Restored ${data.restored} of ${data.count} students (${data.skipped} skipped).`);
+    await list();
+  } catch (error) {
+    fail(error);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = await loadConfig();
+  apiUrl = stagesOf(config, SERVICE)[0]![1];
+  keyForm(SERVICE, () => void list());
+  onSubmit(byId<HTMLFormElement>("add-form"), add);
+  onSubmit(byId<HTMLFormElement>("lookup-form"), lookUp);
+  onSubmit(byId<HTMLFormElement>("restore-form"), restore);
+  byId("refresh").addEventListener("click", () => void list());
+  byId("more").addEventListener("click", () => void list(true));
+  byId("backup").addEventListener("click", (e) => {
+    const button = e.currentTarget as HTMLButtonElement;
+    button.disabled = true;
+    void backup().finally(() => (button.disabled = false));
+  });
+  await list();
+}
+
+main().catch(fail);
