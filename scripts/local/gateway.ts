@@ -162,7 +162,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
     let web: LocalWeb | undefined;
     if (options.web) {
-      web = await startWeb({ model, cognito, gatewayUrl: url, s3Url: s3.endpoint }, options.web);
+      web = await startWeb({ model, cognito, gatewayUrl: url, s3Url: s3.endpoint }, { log, ...options.web });
       closers.push(() => web!.close());
     }
     const webInfo = () => (web ? { web: web.pages, cognito: { endpoint: web.cognito.endpoint, users: web.cognito.users.map(({ userPoolId, username, password }) => ({ userPoolId, username, password })) } } : {});

@@ -17,6 +17,8 @@ export interface WebOptions {
   readonly origin?: string;
   /** Port of the local user-pool API. @default 0 (a free one) */
   readonly cognitoPort?: number;
+  /** Notices (a busy port); default the console. */
+  readonly log?: (line: string) => void;
 }
 
 export interface LocalWeb {
@@ -63,7 +65,15 @@ export async function startWeb(context: WebContext, options: WebOptions = {}): P
   // 127.0.0.1 serves localhost too (Chromium resolves localhost to loopback itself).
   let server;
   try {
-    server = await startStaticServer(() => content, "127.0.0.1", Number(origin.port || 80));
+    server = await startStaticServer(() => content, "127.0.0.1", Number(origin.port || 80)).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EADDRINUSE") throw error;
+      // Another npm start (or a test) holds the port: serve anyway, and say why CORS will refuse.
+      const fallback = await startStaticServer(() => content, "127.0.0.1", 0);
+      (options.log ?? console.warn)(
+        `warning: ${origin.origin} is in use; the pages are on http://${origin.hostname}:${fallback.port}, which the APIs' CORS allow-list does not name (free the port, or set WEB_ORIGIN and <ENV>_WEB_ORIGINS together)`,
+      );
+      return fallback;
+    });
   } catch (error) {
     await idp.close();
     throw error;
