@@ -1,8 +1,17 @@
 /**
- * CORS as pure data: the preflight (OPTIONS) method's responses, the headers added to
- * non-proxy responses, and the headers every gateway response carries.
+ * CORS: its definition (validated options), as data (the preflight's responses, the headers
+ * added to non-proxy responses and to gateway responses), and the preflight's Terraform: an
+ * `OPTIONS` MOCK method per resource.
  */
+import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
+import { ApiGatewayIntegrationResponse } from "@cdktf/provider-aws/lib/api-gateway-integration-response";
+import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
+import { ApiGatewayMethodResponse } from "@cdktf/provider-aws/lib/api-gateway-method-response";
+import type { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import type { ITerraformDependable } from "cdktf";
+import type { Construct } from "constructs";
 import { PropError } from "../core/errors";
+import { escapeMap } from "./terraform-text";
 
 export interface CorsOptions {
   /**
@@ -174,4 +183,49 @@ export function preflight(cors: ResolvedCors, methods: readonly string[]): Prefl
     responseTemplates: echo ? { "application/json": echo } : {},
     requestTemplates: { "application/json": `{"statusCode": ${cors.statusCode}}` },
   };
+}
+
+/** The preflight of one resource: an `OPTIONS` MOCK method (no auth, no key) and its 204/200 response. */
+export function renderPreflight(
+  scope: Construct,
+  api: ApiGatewayRestApi,
+  path: string,
+  resourceId: string,
+  cors: ResolvedCors,
+  methods: readonly string[],
+): ITerraformDependable[] {
+  const spec = preflight(cors, methods);
+  const label = `OPTIONS ${path}`;
+  const method = new ApiGatewayMethod(scope, `Method ${label}`, {
+    restApiId: api.id,
+    resourceId,
+    httpMethod: "OPTIONS",
+    authorization: "NONE",
+    apiKeyRequired: false,
+  });
+  const integration = new ApiGatewayIntegration(scope, `Integration ${label}`, {
+    restApiId: api.id,
+    resourceId,
+    httpMethod: method.httpMethod,
+    type: "MOCK",
+    requestTemplates: spec.requestTemplates,
+    passthroughBehavior: "WHEN_NO_MATCH",
+  });
+  const mr = new ApiGatewayMethodResponse(scope, `MethodResponse ${label} ${spec.statusCode}`, {
+    restApiId: api.id,
+    resourceId,
+    httpMethod: method.httpMethod,
+    statusCode: spec.statusCode,
+    responseParameters: spec.methodResponseParameters,
+  });
+  const ir = new ApiGatewayIntegrationResponse(scope, `IntegrationResponse ${label} ${spec.statusCode}`, {
+    restApiId: api.id,
+    resourceId,
+    httpMethod: method.httpMethod,
+    statusCode: mr.statusCode,
+    responseParameters: spec.integrationResponseParameters,
+    responseTemplates: Object.keys(spec.responseTemplates).length > 0 ? escapeMap(spec.responseTemplates) : undefined,
+    dependsOn: [integration],
+  });
+  return [method, integration, mr, ir];
 }

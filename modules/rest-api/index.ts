@@ -1,6 +1,15 @@
-export * from "./cors";
+export {
+  corsResponseHeaders,
+  DEFAULT_CORS_HEADERS,
+  originEchoTemplate,
+  preflight,
+  resolveCors,
+  type CorsOptions,
+  type PreflightSpec,
+  type ResolvedCors,
+} from "./cors";
 export * from "./hash";
-export * from "./integrations";
+export * from "./integrations/index";
 export * from "./paths";
 export * from "./policy";
 export * from "./props";

@@ -8,7 +8,7 @@ import type { ApiGatewayDomainName } from "@cdktf/provider-aws/lib/api-gateway-d
 import type { ApiGatewayModel } from "@cdktf/provider-aws/lib/api-gateway-model";
 import type { ApiGatewayUsagePlan } from "@cdktf/provider-aws/lib/api-gateway-usage-plan";
 import type { CorsOptions } from "./cors";
-import type { Integration } from "./integrations";
+import type { Integration } from "./integrations/index";
 import type { ResourcePolicy } from "./policy";
 import type {
   AuthorizerOptions,

@@ -3,7 +3,7 @@
  * target (per stage when a stage variable picks the alias), validation, cache and
  * throttle, for tests, reviews and the review tooling. Pure: input is an {@link ApiDefinition}.
  */
-import { aliasName, describeTarget, isAliasTarget, isStageVariableTarget, type IntegrationType } from "./integrations";
+import { aliasName, describeTarget, isAliasTarget, isStageVariableTarget, type IntegrationType } from "./integrations/index";
 import type { ApiDefinition, ResolvedStage, RouteDefinition } from "./types";
 
 export interface RouteRow {

@@ -4,7 +4,7 @@
  */
 import type { ThrottleConfig } from "../config/environments";
 import type { CorsOptions, ResolvedCors } from "./cors";
-import type { Integration, LambdaAliasTarget } from "./integrations";
+import type { Integration, LambdaAliasTarget } from "./integrations/index";
 import type { LambdaFunctionRef } from "../core/function-ref";
 import type { HttpMethod } from "./paths";
 

@@ -1,0 +1,124 @@
+/**
+ * Lambda integrations: proxy (`AWS_PROXY`, the handler gets the whole request) and
+ * non-proxy (`AWS`, request templates shape the event, integration responses map the
+ * result or the error message to status codes). Each binds itself: its checks, its
+ * `aws_api_gateway_integration`, the `aws_lambda_permission`s it needs and its hash input.
+ */
+import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
+import { renderRoutePermissions } from "../permissions";
+import { escapeMap } from "../terraform-text";
+import type { IntegrationKind } from "./kind";
+import { checkResponses, withDefaultResponse, type IntegrationResponse, type PassthroughBehavior } from "./responses";
+import { aliasName, checkTarget, isAliasTarget, isStageVariableTarget, lambdaUri, targetFunction, type LambdaTarget } from "./target";
+
+export interface LambdaProxyIntegration {
+  readonly type: "AWS_PROXY";
+  readonly target: LambdaTarget;
+  /** @default 29000 (API Gateway's own default) */
+  readonly timeoutMs?: number;
+}
+
+export interface LambdaIntegration {
+  readonly type: "AWS";
+  readonly target: LambdaTarget;
+  readonly requestTemplates: Readonly<Record<string, string>>;
+  readonly passthroughBehavior: PassthroughBehavior;
+  readonly integrationResponses: readonly IntegrationResponse[];
+  readonly timeoutMs?: number;
+}
+
+export interface LambdaProxyOptions {
+  /** Integration timeout, 50..29000 ms. @default 29000 */
+  readonly timeoutMs?: number;
+}
+
+/** Lambda proxy integration (`AWS_PROXY`): the handler gets the whole request and returns a proxy response. */
+export function lambdaProxy(target: LambdaTarget, options: LambdaProxyOptions = {}): LambdaProxyIntegration {
+  return { type: "AWS_PROXY", target, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) };
+}
+
+export interface LambdaIntegrationOptions {
+  /**
+   * Request mapping templates by content type: `{ "application/json": '{"ID": $input.params("ID")}' }`.
+   * @default none (the body passes through)
+   */
+  readonly requestTemplates?: Readonly<Record<string, string>>;
+  /** @default "WHEN_NO_TEMPLATES" */
+  readonly passthroughBehavior?: PassthroughBehavior;
+  /**
+   * Integration responses; a default `200` is added when none has no selection pattern.
+   * @default [{ statusCode: "200" }]
+   */
+  readonly integrationResponses?: readonly IntegrationResponse[];
+  /** @default 29000 */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Lambda non-proxy integration (`AWS`, POST to the invoke API): request templates shape
+ * the event, integration responses map the result or the error message to status codes.
+ */
+export function lambdaIntegration(target: LambdaTarget, options: LambdaIntegrationOptions = {}): LambdaIntegration {
+  return {
+    type: "AWS",
+    target,
+    requestTemplates: options.requestTemplates ?? {},
+    passthroughBehavior: options.passthroughBehavior ?? "WHEN_NO_TEMPLATES",
+    integrationResponses: withDefaultResponse(options.integrationResponses ?? []),
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  };
+}
+
+/** The target as the deployment hash sees it. */
+function targetForHash(t: LambdaTarget, stable: (text: string) => string): unknown {
+  const fn = targetFunction(t);
+  return {
+    fn: fn.id,
+    arn: stable(fn.arn),
+    ...(isAliasTarget(t) ? { alias: aliasName(t) } : {}),
+    ...(isStageVariableTarget(t) ? { stageVariable: t.variable } : {}),
+  };
+}
+
+export const lambdaProxyKind: IntegrationKind<LambdaProxyIntegration> = {
+  check(i, ctx) {
+    checkTarget(ctx.where, i.target, ctx.stages, `${ctx.prop}.integration`);
+  },
+  render(i, ctx) {
+    const integration = new ApiGatewayIntegration(ctx.scope, `Integration ${ctx.label}`, {
+      ...ctx.common,
+      type: "AWS_PROXY",
+      integrationHttpMethod: "POST",
+      uri: lambdaUri(i.target),
+      timeoutMilliseconds: i.timeoutMs,
+    });
+    renderRoutePermissions(ctx.scope, ctx.api, ctx.def, i.target, ctx.stages);
+    return { integration, responses: [] };
+  },
+  hashInput(i, stable) {
+    return { ...i, target: targetForHash(i.target, stable) };
+  },
+};
+
+export const lambdaKind: IntegrationKind<LambdaIntegration> = {
+  check(i, ctx) {
+    checkTarget(ctx.where, i.target, ctx.stages, `${ctx.prop}.integration`);
+    checkResponses(ctx.where, i.integrationResponses, ctx.prop);
+  },
+  render(i, ctx) {
+    const integration = new ApiGatewayIntegration(ctx.scope, `Integration ${ctx.label}`, {
+      ...ctx.common,
+      type: "AWS",
+      integrationHttpMethod: "POST",
+      uri: lambdaUri(i.target),
+      requestTemplates: Object.keys(i.requestTemplates).length > 0 ? escapeMap(i.requestTemplates) : undefined,
+      passthroughBehavior: i.passthroughBehavior,
+      timeoutMilliseconds: i.timeoutMs,
+    });
+    renderRoutePermissions(ctx.scope, ctx.api, ctx.def, i.target, ctx.stages);
+    return { integration, responses: i.integrationResponses };
+  },
+  hashInput(i, stable) {
+    return { ...i, target: targetForHash(i.target, stable) };
+  },
+};
