@@ -154,7 +154,14 @@ class LambdaWorker {
         void this.worker.terminate();
         p?.resolve({ ok: false, kind: "timeout", error: { errorType: "Sandbox.Timedout", errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` } });
       }, timeoutMs);
-      this.worker.postMessage({ ...message, deadline: Date.now() + timeoutMs });
+      try {
+        this.worker.postMessage({ ...message, deadline: Date.now() + timeoutMs });
+      } catch (error) {
+        // The event could not be posted (too deeply nested to clone): nothing runs, so no timer may outlive this call.
+        clearTimeout(this.pending.timer);
+        this.pending = undefined;
+        throw error;
+      }
     });
   }
 

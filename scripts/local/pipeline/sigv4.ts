@@ -25,7 +25,7 @@ function bytes(data: SourceData): BinaryLike {
 }
 
 /** SHA-256 (HMAC-SHA-256 with a secret) in the shape the signer takes, over node:crypto. */
-class Sha256 {
+export class Sha256 {
   private hash: Hash | Hmac;
 
   constructor(private readonly secret?: SourceData) {
