@@ -2,7 +2,7 @@
  * The site's Content-Security-Policy, one function for CloudFront's response-headers policy
  * and the local web server: scripts, styles and documents only from the site itself; API
  * calls only to the environment's API endpoints and Cognito; images from the site and the
- * image bucket (presigned URLs); never framed.
+ * image bucket (presigned URLs) and the page's own blob: previews; never framed.
  */
 export interface CspSources {
   /** Origins the pages call with fetch: API invoke URLs' origins, the Cognito endpoint. */
@@ -17,7 +17,8 @@ export function contentSecurityPolicy(sources: CspSources): string {
     "default-src 'none'",
     "script-src 'self'",
     "style-src 'self'",
-    `img-src ${list(sources.img)}`,
+    // blob: shows a just-uploaded picture before the (cached) gallery lists it
+    `img-src ${list(["blob:", ...(sources.img ?? [])])}`,
     `connect-src ${list(sources.connect)}`,
     "base-uri 'none'",
     "form-action 'self'",

@@ -55,7 +55,9 @@ export class ImageGalleryStack extends ServiceStack {
       name: this.physicalName("ImageGalleryWeb"),
       userPoolId: this.userPool.id,
       generateSecret: false,
-      explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      // The web page (web/image-gallery) signs in with USER_PASSWORD_AUTH over TLS and
+      // refreshes with REFRESH_TOKEN_AUTH; SRP stays allowed for SDK clients.
+      explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
       preventUserExistenceErrors: "ENABLED",
     });
     new TerraformOutput(this, "user_pool_id", { value: this.userPool.id });

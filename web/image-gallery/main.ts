@@ -19,6 +19,12 @@ interface Picture {
 const SERVICE = "image-gallery";
 let apiUrl = "";
 let cognito: CognitoConfig;
+/**
+ * Pictures uploaded from this tab, shown from the picked file until /view-all lists them:
+ * GET /view-all is cached (per user, for a short TTL), so a new upload can be missing from
+ * the listing for up to that long.
+ */
+const justUploaded = new Map<string, { url: string; size: number }>();
 
 async function authorization(): Promise<Record<string, string>> {
   const token = await idToken(cognito);
@@ -35,10 +41,19 @@ function render(): void {
 async function gallery(): Promise<void> {
   try {
     const { data } = await call<{ items: Picture[] }>(`${apiUrl}/view-all`, { headers: await authorization() });
+    for (const p of data.items) {
+      const preview = justUploaded.get(p.filename);
+      if (preview) URL.revokeObjectURL(preview.url);
+      justUploaded.delete(p.filename);
+    }
+    const pending = [...justUploaded].map(([filename, { url, size }]) => ({ filename, url, size, preview: true }));
+    const all = [...data.items.map((p) => ({ ...p, preview: false })), ...pending];
     byId("gallery").replaceChildren(
-      ...data.items.map((p) => el("li", {}, el("figure", {}, p.url ? el("img", { src: p.url, alt: p.filename }) : null, el("figcaption", {}, `${p.filename} (${p.size} bytes)`)))),
+      ...all.map((p) =>
+        el("li", { "data-source": p.preview ? "upload" : "listing" }, el("figure", {}, p.url ? el("img", { src: p.url, alt: p.filename }) : null, el("figcaption", {}, `${p.filename} (${p.size} bytes)${p.preview ? ", just uploaded" : ""}`))),
+      ),
     );
-    if (data.items.length === 0) byId("gallery").append(el("li", {}, "No pictures yet."));
+    if (all.length === 0) byId("gallery").append(el("li", {}, "No pictures yet."));
   } catch (error) {
     fail(error);
   }
@@ -49,6 +64,7 @@ async function upload(): Promise<void> {
   if (!file) return fail(new Error("Choose an image file first."));
   try {
     await call(`${apiUrl}/upload/${encodeURIComponent(file.name)}`, { method: "POST", headers: { ...(await authorization()), "Content-Type": file.type || "application/octet-stream" }, body: file });
+    justUploaded.set(file.name, { url: URL.createObjectURL(file), size: file.size });
     say(`Uploaded ${file.name}.`);
     byId<HTMLFormElement>("upload-form").reset();
     await gallery();
@@ -78,6 +94,8 @@ async function main(): Promise<void> {
   byId("refresh").addEventListener("click", () => void gallery());
   byId("signout").addEventListener("click", () => {
     signOut();
+    for (const { url } of justUploaded.values()) URL.revokeObjectURL(url);
+    justUploaded.clear();
     byId("gallery").replaceChildren();
     render();
     say("Signed out.");

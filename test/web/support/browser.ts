@@ -83,3 +83,18 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   });
   return violations.filter((v) => v.impact === "serious" || v.impact === "critical");
 }
+
+/** Saves a screenshot of the page into $WEB_SCREENSHOTS/<name>.png when that folder is set (docs/screenshots). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.WEB_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+}
+
+/** The checks every page's test ends with: nothing logged as an error, nothing failed, preflights allowed. */
+export function cleanRun(tab: Watched, origin: string): { consoleErrors: string[]; failedRequests: string[]; refusedPreflights: Preflight[] } {
+  return {
+    consoleErrors: tab.consoleErrors,
+    failedRequests: tab.failedRequests,
+    refusedPreflights: tab.preflights.filter((p) => p.status < 200 || p.status > 299 || p.allowOrigin !== origin),
+  };
+}
