@@ -1,30 +1,41 @@
 /**
  * Lambda `DemoCreateTable` (music-library).
  *   PUT /DemoResourceMusic/DemoResourceMusicTable   parameter `table` (body, query or header):
- *       creates a Music-shaped table (partition key Artist, sort key SongTitle, on demand).
- *       201 created; 400 when `table` is missing, invalid or outside TABLE_PREFIX; 409 if it exists.
+ *       the document's logical name (`Music`), created as the environment's table (`dev-Music`)
+ *       with partition key Artist and sort key SongTitle, on demand, and waited for until it is
+ *       ACTIVE, so the document's next request (put an item) finds it.
+ *       200 `{ message: "Table created", table: "Music" }` as in the document; 400 when `table`
+ *       is missing or not a logical name (the answer states the pattern); 409 if it exists.
  *
  * Environment:
- *   TABLE_PREFIX        only tables whose name starts with this may be created
+ *   TABLE_PREFIX        the physical name of the logical table (`dev-Music`); every table has it as prefix
+ *   LOGICAL_TABLE       the document's table name (default `Music`)
  *   ALLOWED_ORIGINS     comma-separated origins echoed in CORS headers
  *   LOG_LEVEL           debug | info | warn | error | silent (default info)
  */
-import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
 import { dynamoClient } from "../lib/clients.js";
 import { ConflictError, isAwsError, MethodNotAllowedError } from "../lib/errors.js";
 import { withHttp } from "../lib/handler.js";
 import { json } from "../lib/http.js";
-import { Params, tablePrefix } from "../lib/params.js";
+import { Params, tableNames } from "../lib/params.js";
 
 const dynamodb = dynamoClient();
+/** Seconds to wait for the new table to become ACTIVE (well inside API Gateway's 29 s). */
+const ACTIVE_WAIT_SECONDS = 20;
 
+/**
+ * One job, so no router: the API sends only `PUT /DemoResourceMusic/DemoResourceMusicTable`
+ * here, and the document's console test event (`{"headers": {"table": "Music"}}`, no method
+ * or resource) must work too; another method is a 405.
+ */
 export const handler = withHttp("DemoCreateTable", async ({ event }) => {
-  if (event.httpMethod !== "PUT") throw new MethodNotAllowedError(String(event.httpMethod), ["PUT"]);
-  const table = Params.from(event).table(tablePrefix());
+  if (event.httpMethod !== undefined && event.httpMethod !== "PUT") throw new MethodNotAllowedError(String(event.httpMethod), ["PUT"]);
+  const table = Params.from(event).table(tableNames());
   try {
     await dynamodb.send(
       new CreateTableCommand({
-        TableName: table,
+        TableName: table.physical,
         AttributeDefinitions: [
           { AttributeName: "Artist", AttributeType: "S" },
           { AttributeName: "SongTitle", AttributeType: "S" },
@@ -37,8 +48,9 @@ export const handler = withHttp("DemoCreateTable", async ({ event }) => {
       }),
     );
   } catch (err) {
-    if (isAwsError(err, "ResourceInUseException")) throw new ConflictError(`Table ${table} already exists.`);
+    if (isAwsError(err, "ResourceInUseException")) throw new ConflictError(`Table ${table.logical} already exists.`, { details: { table: table.logical }, cause: err });
     throw err;
   }
-  return json(201, { message: "Table created", table }, event);
+  await waitUntilTableExists({ client: dynamodb, maxWaitTime: ACTIVE_WAIT_SECONDS, minDelay: 1, maxDelay: 2 }, { TableName: table.physical });
+  return json(200, { message: "Table created", table: table.logical }, event);
 });

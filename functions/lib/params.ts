@@ -2,14 +2,13 @@
  * Request parameters looked up in order (used by the music-library handlers). The document's Python read only the headers
  * (its `if event['headers'] is not None` is always true behind API Gateway); here each
  * parameter is looked up in the JSON body, then the query string, then the headers, so the
- * document's curl commands (`-H 'table:Music'`) and JSON clients both work.
+ * document's curl commands (`-H 'table:Music'`) and JSON clients both work. `table` names a
+ * logical table (`Music`), which maps to the environment's physical one (`dev-Music`).
  */
 import { parseJsonBody } from "./body.js";
-import { BadRequestError } from "./errors.js";
+import { BadRequestError, ConfigurationError } from "./errors.js";
 import { header, type ProxyEvent } from "./http.js";
 
-/** DynamoDB table names. */
-const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 export const MAX_VALUE_LENGTH = 1024;
 
 export class Params {
@@ -43,20 +42,62 @@ export class Params {
     return trimmed;
   }
 
-  /** The `table` parameter, which must be a valid table name starting with TABLE_PREFIX. */
-  table(prefix: string): string {
-    const table = this.required("table");
-    if (!TABLE_NAME.test(table)) throw new BadRequestError(`Parameter "table" is not a valid table name: ${JSON.stringify(table).slice(0, 80)}.`, { details: { parameter: "table" } });
-    if (!table.startsWith(prefix)) {
-      throw new BadRequestError(`Parameter "table" must start with "${prefix}" (got ${JSON.stringify(table)}).`, { details: { parameter: "table" } });
+  /**
+   * The `table` parameter: a logical table name of the document (`Music`, or `Music<suffix>`),
+   * mapped to this environment's physical table (`dev-Music`, `dev-Music<suffix>`). Any other
+   * name is a 400 that states the allowed pattern; no physical name outside the configured
+   * prefix can ever be produced, so IAM (`table/<prefix>*`) and the handler agree.
+   */
+  table(tables: TableNames): MappedTable {
+    const logical = this.required("table");
+    const mapped = tables.physical(logical);
+    if (mapped === undefined) {
+      throw new BadRequestError(
+        `Parameter "table" must be a table name matching ${tables.pattern.source} (got ${JSON.stringify(logical).slice(0, 80)}).`,
+        { details: { parameter: "table", pattern: tables.pattern.source } },
+      );
     }
-    return table;
+    return { logical, physical: mapped };
   }
 }
 
-/** The table-name prefix this deployment may manage. */
-export function tablePrefix(): string {
+export interface MappedTable {
+  /** The name the client used and every answer shows (`Music`). */
+  readonly logical: string;
+  /** The environment's table (`dev-Music`). */
+  readonly physical: string;
+}
+
+/** DynamoDB allows 255 characters in a table name. */
+const MAX_TABLE_NAME = 255;
+
+/** Logical (document) table names ↔ physical (environment) table names. */
+export class TableNames {
+  readonly pattern: RegExp;
+
+  /**
+   * @param logicalBase the document's table name, `Music`
+   * @param physicalPrefix the environment's name for it, `dev-Music`, which prefixes every table the API may touch
+   */
+  constructor(
+    readonly logicalBase: string,
+    readonly physicalPrefix: string,
+  ) {
+    const room = Math.max(0, MAX_TABLE_NAME - physicalPrefix.length);
+    this.pattern = new RegExp(`^${logicalBase.replace(/[.]/g, "\\.")}[A-Za-z0-9_.-]{0,${room}}$`);
+  }
+
+  /** The physical name of a logical one, undefined when it is not a valid logical name. */
+  physical(logical: string): string | undefined {
+    if (!this.pattern.test(logical)) return undefined;
+    return `${this.physicalPrefix}${logical.slice(this.logicalBase.length)}`;
+  }
+}
+
+/** The table names this deployment may manage: LOGICAL_TABLE (default `Music`) under TABLE_PREFIX. */
+export function tableNames(): TableNames {
   const prefix = process.env.TABLE_PREFIX;
-  if (prefix === undefined || prefix.trim() === "") throw new Error("Environment variable TABLE_PREFIX is not set.");
-  return prefix.trim();
+  if (prefix === undefined || prefix.trim() === "") throw new ConfigurationError("TABLE_PREFIX");
+  const logical = (process.env.LOGICAL_TABLE ?? "").trim() || "Music";
+  return new TableNames(logical, prefix.trim());
 }

@@ -19,8 +19,13 @@
  * - the document's API is open; this one requires an API key (`DemoApiKey`, usage plan
  *   `DemoUsagePlan`), so its curl commands need `-H 'x-api-key: <key>'` as well;
  * - the document's functions ran with broad DynamoDB rights; here each function gets only
- *   its own actions, on `arn:<partition>:dynamodb:<region>:<account>:table/<tablePrefix>*`
- *   (and the handlers refuse names outside the prefix with a 400 before calling AWS).
+ *   its own actions, on `arn:<partition>:dynamodb:<region>:<account>:table/<tablePrefix>*`.
+ *   A request's `table: Music` is the document's logical name: the handlers map `Music` (and
+ *   `Music<suffix>`) to `<tablePrefix>` (`<tablePrefix><suffix>`), `dev-Music` by default, and
+ *   refuse any other name with a 400 stating the pattern, so no request can reach a table
+ *   outside the prefix, and answers name the logical table;
+ * - DemoCreateTable waits until the new table is ACTIVE, so the document's next request
+ *   (put an item) finds it; the table is on demand, not 5/5 provisioned.
  */
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
@@ -34,7 +39,9 @@ import { lambdaProxy, RestApi, sourceIpPolicy } from "../rest-api";
 export const MUSIC_LIBRARY = "music-library";
 
 /** Actions of each function, exactly what its handler calls. */
-export const CREATE_TABLE_ACTIONS = ["dynamodb:CreateTable"] as const;
+export const CREATE_TABLE_ACTIONS = ["dynamodb:CreateTable", "dynamodb:DescribeTable"] as const;
+/** The document's table name: `table: Music` in a request names the environment's `<tablePrefix>`. */
+export const LOGICAL_TABLE = "Music";
 export const DELETE_TABLE_ACTIONS = ["dynamodb:DeleteTable"] as const;
 export const ITEM_ACTIONS = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] as const;
 
@@ -62,7 +69,7 @@ export class MusicLibraryStack extends ServiceStack {
     const caller = new DataAwsCallerIdentity(this, "Caller");
     this.tablesArn = `arn:${partition.partition}:dynamodb:${env.region}:${caller.accountId}:table/${config.tablePrefix}*`;
 
-    const environment = { TABLE_PREFIX: config.tablePrefix, ALLOWED_ORIGINS: env.webOrigins.join(",") };
+    const environment = { TABLE_PREFIX: config.tablePrefix, LOGICAL_TABLE, ALLOWED_ORIGINS: env.webOrigins.join(",") };
     this.createTable = new NodejsFunction(this, "DemoCreateTable", {
       entry: "functions/demo-create-table/index.ts",
       description: "PUT /DemoResourceMusic/DemoResourceMusicTable: create a Music-shaped table",

@@ -14,7 +14,9 @@ describe("e2e: music-library (real stack over HTTP)", function () {
   let key: string;
   let ddb: DynamoDBClient;
   const prefix = environment.services.musicLibrary.tablePrefix;
-  const table = `${prefix}E2E`;
+  // the logical name a request sends, and the environment's table it names
+  const table = "MusicE2E";
+  const physical = `${prefix}E2E`;
   const tableRoute = "/DemoResourceMusic/DemoResourceMusicTable";
   const itemRoute = "/DemoResourceMusic/DemoResourceMusicItem";
 
@@ -45,11 +47,11 @@ describe("e2e: music-library (real stack over HTTP)", function () {
     expect(await body(res)).to.deep.equal({ message: "Forbidden" });
   });
 
-  it("creates a Music-shaped table with the configured prefix (201), and answers 409 when it exists", async function () {
+  it("creates a Music-shaped table under the configured prefix for the logical name (200), and answers 409 when it exists", async function () {
     const res = await call("PUT", tableRoute, { json: { table } });
-    expect(res.status).to.equal(201);
+    expect(res.status).to.equal(200);
     expect(await body(res)).to.deep.equal({ message: "Table created", table });
-    const described = await ddb.send(new DescribeTableCommand({ TableName: table }));
+    const described = await ddb.send(new DescribeTableCommand({ TableName: physical }));
     expect(described.Table?.KeySchema).to.deep.equal([
       { AttributeName: "Artist", KeyType: "HASH" },
       { AttributeName: "SongTitle", KeyType: "RANGE" },
@@ -60,11 +62,11 @@ describe("e2e: music-library (real stack over HTTP)", function () {
     expect(JSON.stringify(await body(again))).to.include(table);
   });
 
-  it("refuses a table name outside the prefix with 400, creating nothing", async function () {
-    const res = await call("PUT", tableRoute, { query: { table: "Music" } });
+  it("refuses a name that is not a logical Music table with 400 stating the pattern, creating nothing", async function () {
+    const res = await call("PUT", tableRoute, { query: { table: "Movies" } });
     expect(res.status).to.equal(400);
     expect(await body(res)).to.include({ parameter: "table" });
-    const missing = await ddb.send(new DescribeTableCommand({ TableName: "Music" })).then(
+    const missing = await ddb.send(new DescribeTableCommand({ TableName: "Movies" })).then(
       () => "exists",
       (err: Error) => err.name,
     );
@@ -73,8 +75,8 @@ describe("e2e: music-library (real stack over HTTP)", function () {
 
   it("puts (body), gets (query string), updates (headers) and deletes an item", async function () {
     const put = await call("PUT", itemRoute, { json: { table, artist: "No One You Know", songtitle: "Call Me Today", albumtitle: "Somewhat Famous" } });
-    expect(put.status).to.equal(201);
-    expect(await body(put)).to.deep.equal({ message: "Item added", item: { Artist: "No One You Know", SongTitle: "Call Me Today", AlbumTitle: "Somewhat Famous" } });
+    expect(put.status).to.equal(200);
+    expect(await body(put)).to.deep.equal({ message: "Item added", table, item: { Artist: "No One You Know", SongTitle: "Call Me Today", AlbumTitle: "Somewhat Famous" } });
 
     const got = await call("GET", itemRoute, { query: { table, artist: "No One You Know", songtitle: "Call Me Today" } });
     expect(got.status).to.equal(200);
@@ -83,7 +85,7 @@ describe("e2e: music-library (real stack over HTTP)", function () {
     // The document's curl form: every parameter as a header.
     const updated = await call("POST", itemRoute, { headers: { table, artist: "No One You Know", songtitle: "Call Me Today", albumtitle: "Louder Than Ever" } });
     expect(updated.status).to.equal(200);
-    expect(await body(updated)).to.deep.equal({ message: "Item updated", item: { Artist: "No One You Know", SongTitle: "Call Me Today", AlbumTitle: "Louder Than Ever" } });
+    expect(await body(updated)).to.deep.equal({ message: "Item updated", table, item: { Artist: "No One You Know", SongTitle: "Call Me Today", AlbumTitle: "Louder Than Ever" } });
 
     // The body wins over the query string, which wins over headers.
     const mixed = await call("POST", itemRoute, {
@@ -92,13 +94,13 @@ describe("e2e: music-library (real stack over HTTP)", function () {
       headers: { table, artist: "not this one", albumtitle: "Third Time" },
     });
     expect(mixed.status).to.equal(200);
-    expect(await body(mixed)).to.deep.equal({ message: "Item updated", item: { Artist: "No One You Know", SongTitle: "Call Me Today", AlbumTitle: "Third Time" } });
+    expect(await body(mixed)).to.deep.equal({ message: "Item updated", table, item: { Artist: "No One You Know", SongTitle: "Call Me Today", AlbumTitle: "Third Time" } });
     const reread = await call("GET", itemRoute, { headers: { table, artist: "No One You Know", songtitle: "Call Me Today" } });
     expect(await body(reread)).to.include({ AlbumTitle: "Third Time" });
 
     const deleted = await call("DELETE", itemRoute, { query: { table, artist: "No One You Know", songtitle: "Call Me Today" } });
     expect(deleted.status).to.equal(200);
-    expect(await body(deleted)).to.deep.equal({ message: "Item deleted", Artist: "No One You Know", SongTitle: "Call Me Today" });
+    expect(await body(deleted)).to.deep.equal({ message: "Item deleted", table, Artist: "No One You Know", SongTitle: "Call Me Today" });
     const gone = await call("GET", itemRoute, { query: { table, artist: "No One You Know", songtitle: "Call Me Today" } });
     expect(gone.status).to.equal(404);
   });
@@ -123,10 +125,10 @@ describe("e2e: music-library (real stack over HTTP)", function () {
   it("answers 404 for an item or a table that does not exist", async function () {
     const noItem = await call("POST", itemRoute, { json: { table, artist: "Nobody", songtitle: "Nothing", albumtitle: "X" } });
     expect(noItem.status).to.equal(404);
-    const noTable = await call("DELETE", itemRoute, { json: { table: `${prefix}Missing`, artist: "A", songtitle: "S" } });
+    const noTable = await call("DELETE", itemRoute, { json: { table: "MusicMissing", artist: "A", songtitle: "S" } });
     expect(noTable.status).to.equal(404);
-    expect(JSON.stringify(await body(noTable))).to.include(`${prefix}Missing`);
-    const deleteMissing = await call("DELETE", tableRoute, { json: { table: `${prefix}Missing` } });
+    expect(await body(noTable)).to.deep.equal({ message: "Table MusicMissing does not exist.", table: "MusicMissing" });
+    const deleteMissing = await call("DELETE", tableRoute, { json: { table: "MusicMissing" } });
     expect(deleteMissing.status).to.equal(404);
   });
 

@@ -14,7 +14,9 @@ describe("music-library handlers (DemoCreateTable, DemoDeleteTable, DemoHandleIt
   let createTable: Handler;
   let deleteTable: Handler;
   let handleItem: Handler;
+  /** The logical name a request sends (`Music<suffix>`) and the table it maps to (`test-music-<suffix>`). */
   let table: string;
+  let physical: string;
   const prefix = "test-music-";
 
   const call = async (h: Handler, e: APIGatewayProxyEvent) => parseResponse(await h(e));
@@ -36,15 +38,17 @@ describe("music-library handlers (DemoCreateTable, DemoDeleteTable, DemoHandleIt
 
   beforeEach(function () {
     process.env.TABLE_PREFIX = prefix;
-    table = uniqueName(`${prefix}Music`);
+    table = uniqueName("Music");
+    physical = `${prefix}${table.slice("Music".length)}`;
   });
 
-  it("creates a Music-shaped table from the table header, then 409 when it exists", async function () {
+  it("creates a Music-shaped table, ACTIVE, under the environment's name for the logical one in the table header, then 409 when it exists", async function () {
     const res = await viaHeaders(createTable, "PUT", TABLE_RESOURCE, { table });
-    expect(res.statusCode).to.equal(201);
-    expect(res.body).to.include({ message: "Table created", table });
+    expect(res.statusCode).to.equal(200);
+    expect(res.body).to.deep.equal({ message: "Table created", table });
     const { ddb } = await backends();
-    const { Table } = await ddb.send(new DescribeTableCommand({ TableName: table }));
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName: physical }));
+    expect(Table?.TableStatus).to.equal("ACTIVE");
     expect(Table?.KeySchema).to.deep.equal([
       { AttributeName: "Artist", KeyType: "HASH" },
       { AttributeName: "SongTitle", KeyType: "RANGE" },
@@ -52,19 +56,39 @@ describe("music-library handlers (DemoCreateTable, DemoDeleteTable, DemoHandleIt
     expect((await viaQuery(createTable, "PUT", TABLE_RESOURCE, { table })).statusCode).to.equal(409);
   });
 
-  it("refuses table names outside TABLE_PREFIX and missing names with 400 naming the parameter", async function () {
-    const outside = await viaHeaders(createTable, "PUT", TABLE_RESOURCE, { table: "Music" });
-    expect(outside.statusCode).to.equal(400);
-    expect((outside.body as { message: string }).message).to.contain(prefix);
+  it("maps the document's own name: table Music is the environment's TABLE_PREFIX table", async function () {
+    process.env.TABLE_PREFIX = `${prefix}${table.slice("Music".length)}`;
+    const res = await viaHeaders(createTable, "PUT", TABLE_RESOURCE, { table: "Music" });
+    expect(res.statusCode).to.equal(200);
+    expect(res.body).to.deep.equal({ message: "Table created", table: "Music" });
+    expect(await tableItems(physical)).to.deep.equal([]);
+    expect((await viaHeaders(deleteTable, "DELETE", TABLE_RESOURCE, { table: "Music" })).body).to.deep.equal({ message: "Table deleted", table: "Music" });
+  });
+
+  it("runs the document's console test event, which has no method or resource", async function () {
+    const res = await call(createTable, { headers: { table } } as unknown as APIGatewayProxyEvent);
+    expect(res.statusCode).to.equal(200);
+    expect(res.body).to.deep.equal({ message: "Table created", table });
+  });
+
+  it("refuses physical, unknown and malformed table names and missing names with 400 stating the allowed pattern", async function () {
+    for (const name of [physical, "Movies", "music", `${table}/x`, " ", "M".repeat(300), `Music${"x".repeat(250)}`]) {
+      const outside = await viaHeaders(createTable, "PUT", TABLE_RESOURCE, { table: name });
+      expect(outside.statusCode, name).to.equal(400);
+      if (name.trim() === "") continue;
+      expect(outside.body, name).to.include({ parameter: "table" });
+      expect((outside.body as { pattern: string }).pattern).to.match(/^\^Music\[A-Za-z0-9_\.-\]\{0,\d+\}\$$/);
+      expect((outside.body as { message: string }).message).to.contain((outside.body as { pattern: string }).pattern);
+    }
     const missing = await viaHeaders(createTable, "PUT", TABLE_RESOURCE, {});
     expect(missing.statusCode).to.equal(400);
     expect(missing.body).to.include({ parameter: "table" });
     expect((await viaBody(createTable, "PUT", TABLE_RESOURCE, { table: 42 })).statusCode).to.equal(400);
-    expect((await viaBody(createTable, "PUT", TABLE_RESOURCE, { table: `${prefix}a/b` })).statusCode).to.equal(400);
+    expect((await viaBody(createTable, "PUT", TABLE_RESOURCE, { table: "Musica/b" })).statusCode).to.equal(400);
   });
 
   it("prefers the JSON body over the query string over headers", async function () {
-    const wrong = `${prefix}wrong-${table.slice(-8)}`;
+    const wrong = `Musicwrong-${table.slice(-8)}`;
     const res = await call(
       createTable,
       proxyEvent({ method: "PUT", resource: TABLE_RESOURCE, headers: { "content-type": "application/json", table: wrong }, query: { table: wrong }, body: JSON.stringify({ table }) }),
@@ -78,14 +102,15 @@ describe("music-library handlers (DemoCreateTable, DemoDeleteTable, DemoHandleIt
     await viaHeaders(createTable, "PUT", TABLE_RESOURCE, { table });
     expect((await viaHeaders(deleteTable, "DELETE", TABLE_RESOURCE, { table })).statusCode).to.equal(200);
     expect((await viaHeaders(deleteTable, "DELETE", TABLE_RESOURCE, { table })).statusCode).to.equal(404);
-    expect((await viaHeaders(deleteTable, "DELETE", TABLE_RESOURCE, { table: "Music" })).statusCode).to.equal(400);
+    expect((await viaHeaders(deleteTable, "DELETE", TABLE_RESOURCE, { table: physical })).statusCode).to.equal(400);
   });
 
   it("puts, gets, updates and deletes an item with the document's curl parameters", async function () {
     await viaHeaders(createTable, "PUT", TABLE_RESOURCE, { table });
     const key = { table, artist: "No One You Know", songtitle: "Call Me Today" };
     const put = await viaHeaders(handleItem, "PUT", ITEM_RESOURCE, { ...key, albumtitle: "Somewhat Famous" });
-    expect(put.statusCode).to.equal(201);
+    expect(put.statusCode).to.equal(200);
+    expect(put.body).to.include({ message: "Item added", table });
     const got = await viaHeaders(handleItem, "GET", ITEM_RESOURCE, key);
     expect(got.statusCode).to.equal(200);
     expect(got.body).to.deep.equal({ Artist: "No One You Know", SongTitle: "Call Me Today", AlbumTitle: "Somewhat Famous" });
@@ -95,17 +120,17 @@ describe("music-library handlers (DemoCreateTable, DemoDeleteTable, DemoHandleIt
     expect((await viaHeaders(handleItem, "DELETE", ITEM_RESOURCE, key)).statusCode).to.equal(200);
     expect((await viaHeaders(handleItem, "GET", ITEM_RESOURCE, key)).statusCode).to.equal(404);
     expect((await viaHeaders(handleItem, "DELETE", ITEM_RESOURCE, key)).statusCode).to.equal(404);
-    expect(await tableItems(table)).to.deep.equal([]);
+    expect(await tableItems(physical)).to.deep.equal([]);
   });
 
   it("answers 404 for an update of a missing item without creating it, and for a missing table", async function () {
     await viaHeaders(createTable, "PUT", TABLE_RESOURCE, { table });
     const res = await viaBody(handleItem, "POST", ITEM_RESOURCE, { table, artist: "A", songtitle: "S", albumtitle: "X" });
     expect(res.statusCode).to.equal(404);
-    expect(await tableItems(table)).to.deep.equal([]);
-    const missingTable = await viaQuery(handleItem, "GET", ITEM_RESOURCE, { table: `${prefix}absent`, artist: "A", songtitle: "S" });
+    expect(await tableItems(physical)).to.deep.equal([]);
+    const missingTable = await viaQuery(handleItem, "GET", ITEM_RESOURCE, { table: "Musicabsent", artist: "A", songtitle: "S" });
     expect(missingTable.statusCode).to.equal(404);
-    expect((missingTable.body as { message: string }).message).to.match(/does not exist/);
+    expect(missingTable.body).to.deep.equal({ message: "Table Musicabsent does not exist.", table: "Musicabsent" });
   });
 
   it("answers 400 naming each missing parameter", async function () {

@@ -55,7 +55,7 @@ describe("music-library service stack", () => {
   });
 
   it("lets the table functions create or delete only tables named with the prefix, by exact actions", () => {
-    expect(dev.grants("DemoCreateTable")).to.deep.equal([{ actions: ["dynamodb:CreateTable"], resources: [TABLES_ARN] }]);
+    expect(dev.grants("DemoCreateTable")).to.deep.equal([{ actions: ["dynamodb:CreateTable", "dynamodb:DescribeTable"], resources: [TABLES_ARN] }]);
     expect(dev.grants("DemoDeleteTable")).to.deep.equal([{ actions: ["dynamodb:DeleteTable"], resources: [TABLES_ARN] }]);
   });
 
@@ -70,7 +70,7 @@ describe("music-library service stack", () => {
     expect(dev.data("aws_caller_identity")).to.have.length(1);
     expect(restricted.grants("DemoHandleItem")[0]!.resources).to.deep.equal([TABLES_ARN.replace("dev-Music*", "team-a-Music*")]);
     for (const fn of ["dev-DemoCreateTable", "dev-DemoDeleteTable", "dev-DemoHandleItem"]) {
-      expect(dev.fn(fn).environment.variables, fn).to.deep.equal({ ALLOWED_ORIGINS: "http://localhost:5173", TABLE_PREFIX: "dev-Music" });
+      expect(dev.fn(fn).environment.variables, fn).to.deep.equal({ ALLOWED_ORIGINS: "http://localhost:5173", TABLE_PREFIX: "dev-Music", LOGICAL_TABLE: "Music" });
     }
     expect(restricted.fn("dev-DemoHandleItem").environment.variables.TABLE_PREFIX).to.equal("team-a-Music");
   });
