@@ -8,7 +8,7 @@ describe("web: music library page (Chromium)", function () {
   let app: WebApp;
   let browser: Browser;
   let tab: Watched;
-  const table = `${environment.services.musicLibrary.tablePrefix}WebSongs`;
+  const table = "MusicWebSongs"; // the logical name; the API maps it to the environment's table (dev-MusicWebSongs)
 
   before(async function () {
     [app, browser] = await Promise.all([startWebApp(), launch()]);
