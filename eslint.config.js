@@ -45,11 +45,36 @@ export default tseslint.config(
     },
   },
   {
+    // The gateway knows only the synthesized Terraform, read through modules/tfjson: never
+    // cdktf, constructs or a construct module.
     files: ["scripts/local/**"],
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["**/modules/**"], message: "scripts/local knows only the synthesized Terraform, never modules/." }] },
+        {
+          patterns: [
+            {
+              group: ["**/modules/**", "!**/modules/tfjson", "!**/modules/tfjson/**", "cdktf", "cdktf/**", "constructs", "@cdktf/*"],
+              message: "scripts/local never imports cdktf, constructs or a construct module; it reads Terraform JSON through modules/tfjson only.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["modules/tfjson/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["cdktf", "cdktf/**", "constructs", "@cdktf/*", "../*"],
+              message: "modules/tfjson reads Terraform JSON only: no cdktf, constructs or other module.",
+            },
+          ],
+        },
       ],
     },
   },

@@ -3,7 +3,7 @@ import type { IConstruct } from "constructs";
 import { evaluate, formatFinding } from "./evaluate";
 import { RULES } from "./rules";
 import { collectSuppressions, ensureRecord, GUARDED } from "./record";
-import type { StackJson } from "./tf-json";
+import { asStack, type StackJson, type TfStack } from "../tfjson";
 import type { PolicyResult, Rule, Severity, Suppression } from "./types";
 
 export interface PolicyOptions {
@@ -19,8 +19,8 @@ export interface PolicyOptions {
 }
 
 /** The suppressions recorded in a synthesized stack by `applyPolicy`. */
-export function suppressionsFromJson(stack: StackJson): Suppression[] {
-  const policy = (stack["//"]?.metadata as { policy?: { suppressions?: Suppression[] } } | undefined)?.policy;
+export function suppressionsFromJson(stack: StackJson | TfStack): Suppression[] {
+  const policy = asStack(stack).metadata().policy as { suppressions?: Suppression[] } | undefined;
   return [...(policy?.suppressions ?? [])];
 }
 
@@ -39,8 +39,8 @@ export function hasPolicy(stack: TerraformStack): boolean {
 }
 
 /** True when the synthesized stack was guarded by `applyPolicy` at synth. */
-export function policyAppliedInJson(stack: StackJson): boolean {
-  const policy = (stack["//"]?.metadata as { policy?: { applied?: boolean } } | undefined)?.policy;
+export function policyAppliedInJson(stack: StackJson | TfStack): boolean {
+  const policy = asStack(stack).metadata().policy as { applied?: boolean } | undefined;
   return policy?.applied === true;
 }
 

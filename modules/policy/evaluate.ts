@@ -1,5 +1,5 @@
 import { RULES } from "./rules";
-import { allResources, typeKey, type StackJson } from "./tf-json";
+import { asStack, typeKey, type StackJson, type TfStack } from "../tfjson";
 import type { Finding, PolicyResult, Rule, SuppressedFinding, Suppression } from "./types";
 
 /** True when a suppression declared at `scope` covers the construct at `path` (itself or a child). */
@@ -11,7 +11,8 @@ export function covers(scope: string, path: string): boolean {
  * Runs the rules over a synthesized stack. Pure: the same JSON and suppressions give the
  * same result, whether the JSON comes from a synth in progress or from `cdktf.out/`.
  */
-export function evaluate(stack: StackJson, suppressions: readonly Suppression[] = [], rules: readonly Rule[] = RULES): PolicyResult {
+export function evaluate(json: StackJson | TfStack, suppressions: readonly Suppression[] = [], rules: readonly Rule[] = RULES): PolicyResult {
+  const stack = asStack(json);
   const byType = new Map<string, Rule[]>();
   for (const rule of rules) {
     for (const t of rule.appliesTo) byType.set(t, [...(byType.get(t) ?? []), rule]);
@@ -19,7 +20,7 @@ export function evaluate(stack: StackJson, suppressions: readonly Suppression[] 
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   const used = new Set<Suppression>();
-  for (const resource of allResources(stack)) {
+  for (const resource of stack.all()) {
     for (const rule of byType.get(typeKey(resource)) ?? []) {
       for (const v of rule.check(resource, stack)) {
         const finding: Finding = {

@@ -8,4 +8,5 @@ export { covers, evaluate, formatFinding } from "./evaluate";
 export { suppress, MIN_REASON_LENGTH } from "./suppress";
 export { RULES, CURRENT_RUNTIMES, RESOURCE_STAR_ONLY_ACTIONS } from "./rules";
 export type { Finding, PolicyResult, Rule, Severity, SuppressedFinding, Suppression, Violation } from "./types";
-export * from "./tf-json";
+// Reading Terraform JSON is modules/tfjson's; these names are re-exported for rule authors.
+export { TfStack, type StackJson, type TfResource } from "../tfjson";

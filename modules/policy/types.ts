@@ -1,4 +1,4 @@
-import type { StackJson, TfResource } from "./tf-json";
+import type { TfResource, TfStack } from "../tfjson";
 
 export type Severity = "error" | "warning";
 
@@ -12,6 +12,8 @@ export interface Violation {
  * A policy rule. `appliesTo` lists resource types (`aws_api_gateway_stage`) or data source
  * types prefixed with `data.` (`data.aws_iam_policy_document`); `check` runs once per such
  * resource with the whole stack at hand, and returns nothing when the resource complies.
+ * `resource.attrs` is the configuration as written; `stack.ofType(type)`, `stack.at(address)`
+ * and `stack.resolve(value)` read the rest of the stack (see modules/tfjson).
  */
 export interface Rule {
   /** Stable id, `APIG1`: what suppressions name. */
@@ -20,7 +22,7 @@ export interface Rule {
   /** One line: what the rule requires. */
   readonly title: string;
   readonly appliesTo: readonly string[];
-  check(resource: TfResource, stack: StackJson): readonly Violation[];
+  check(resource: TfResource, stack: TfStack): readonly Violation[];
 }
 
 /** A rule that fired on a resource. */

@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { ACCOUNT_ID } from "./model/terraform";
+import { ACCOUNT_ID } from "./model/computed";
 import type { ApiModel, MethodModel, ResourceNode, StageModel } from "./model/types";
 import type { RequestParams } from "./vtl";
 

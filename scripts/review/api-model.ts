@@ -5,19 +5,21 @@
  * OpenAPI documents and the API diff are all computed from this model.
  */
 import {
+  apiGateway,
+  asStack,
   block,
   blocks,
   isToken,
+  num as numOf,
   parseRef,
-  refersTo,
-  resolveValue,
-  resourceAt,
-  resourcesOfType,
   strings,
+  strMap,
+  type MethodView,
+  type RestApiView,
   type StackJson,
   type TfResource,
-} from "../../modules/policy";
-import { designatesStage, methodSettingsOf } from "../../modules/policy/rules/apigateway";
+  type TfStack,
+} from "../../modules/tfjson";
 
 export interface Throttle {
   readonly rate?: number;
@@ -120,15 +122,13 @@ export interface ApiModel {
   readonly models: readonly Model[];
 }
 
-const numOf = (v: unknown): number | undefined => (typeof v === "number" ? v : typeof v === "string" && v !== "" && !isNaN(Number(v)) ? Number(v) : undefined);
-
 /** A readable name for a value: the literal, or the Terraform name of the resource an expression points to. */
-function display(stack: StackJson, v: unknown): string {
-  const resolved = resolveValue(stack, v);
+function display(stack: TfStack, v: unknown): string {
+  const resolved = stack.resolve(v);
   if (!isToken(resolved)) return String(resolved);
   const ref = parseRef(v);
   if (!ref) return String(v);
-  const target = resourceAt(stack, ref.address);
+  const target = stack.at(ref.address);
   const name = target?.attrs.name;
   return typeof name === "string" && !isToken(name) ? name : (target?.name ?? ref.address);
 }
@@ -138,16 +138,17 @@ function stageVariable(value: string): string | undefined {
 }
 
 /** The Lambda function (and alias) an integration URI invokes. */
-export function lambdaTargetOf(stack: StackJson, uri: unknown): LambdaTarget | undefined {
+export function lambdaTargetOf(json: StackJson | TfStack, uri: unknown): LambdaTarget | undefined {
+  const stack = asStack(json);
   if (typeof uri !== "string" || !/lambda:path|:function:|aws_lambda_/.test(uri)) return undefined;
   const aliasVariable = stageVariable(uri);
   const refs = [...uri.matchAll(/(?<!\$)\$\{(aws_lambda_(?:function|alias)\.[A-Za-z0-9_-]+)\.[a-z_]+\}/g)].map((m) => m[1]!);
   for (const address of refs) {
-    const r = resourceAt(stack, address);
+    const r = stack.at(address);
     if (!r) continue;
     if (r.type === "aws_lambda_alias") {
       const fnRef = parseRef(r.attrs.function_name);
-      const fn = fnRef ? resourceAt(stack, fnRef.address) : undefined;
+      const fn = fnRef ? stack.at(fnRef.address) : undefined;
       return { function: fn ? display(stack, fn.attrs.function_name) : display(stack, r.attrs.function_name), alias: String(r.attrs.name) };
     }
     return { function: display(stack, r.attrs.function_name), ...(aliasVariable ? { aliasVariable } : {}) };
@@ -171,55 +172,59 @@ function throttleOf(s: Record<string, unknown> | undefined, fallback?: Record<st
   return { ...(rate !== undefined ? { rate } : {}), ...(burst !== undefined ? { burst } : {}) };
 }
 
-/** Paths of every resource of an API, by resource address; the root is `/`. */
-function resourcePaths(stack: StackJson, api: TfResource): Map<string, string> {
-  const resources = resourcesOfType(stack, "aws_api_gateway_resource").filter((r) => refersTo(r.attrs.rest_api_id, api.address));
-  const paths = new Map<string, string>();
-  const pathOf = (r: TfResource, depth = 0): string => {
-    const known = paths.get(r.address);
-    if (known) return known;
-    const parent = parseRef(r.attrs.parent_id);
-    let parentPath = "/";
-    if (parent && parent.address.startsWith("aws_api_gateway_resource.") && depth < 50) {
-      const p = resourceAt(stack, parent.address);
-      if (p) parentPath = pathOf(p, depth + 1);
-    }
-    const path = `${parentPath === "/" ? "" : parentPath}/${String(r.attrs.path_part)}`;
-    paths.set(r.address, path);
-    return path;
-  };
-  for (const r of resources) pathOf(r);
-  return paths;
-}
-
-function pathOfResourceId(paths: Map<string, string>, resourceId: unknown): string | undefined {
-  const ref = parseRef(resourceId);
-  if (ref?.attribute === "root_resource_id") return "/";
-  if (ref) return paths.get(ref.address);
-  return undefined;
-}
-
-function modelName(stack: StackJson, v: unknown): string {
-  return display(stack, v);
-}
+const namesOf = (stack: TfStack, v: unknown) => Object.fromEntries(Object.entries((v as Record<string, unknown>) ?? {}).map(([ct, x]) => [ct, display(stack, x)]));
 
 /** Builds the model of every REST API in a stack. */
-export function buildApiModels(stackName: string, stack: StackJson): ApiModel[] {
-  return resourcesOfType(stack, "aws_api_gateway_rest_api").map((api) => buildApi(stackName, stack, api));
+export function buildApiModels(stackName: string, json: StackJson | TfStack): ApiModel[] {
+  const stack = asStack(json, stackName);
+  return apiGateway(stack).apis.map((api) => buildApi(stackName, stack, api));
 }
 
-function buildApi(stackName: string, stack: StackJson, api: TfResource): ApiModel {
-  const ofApi = (type: string) => resourcesOfType(stack, type).filter((r) => refersTo(r.attrs.rest_api_id, api.address));
-  const paths = resourcePaths(stack, api);
-  const stageResources = ofApi("aws_api_gateway_stage");
-  const stageSettings = new Map(stageResources.map((s) => [String(s.attrs.stage_name), methodSettingsOf(stack, s)]));
+function integrationOf(stack: TfStack, m: MethodView): Integration | undefined {
+  const i = m.integration;
+  if (!i) return undefined;
+  const lambda = lambdaTargetOf(stack, i.attrs.uri);
+  return {
+    type: String(i.attrs.type),
+    ...(i.attrs.integration_http_method ? { httpMethod: String(i.attrs.integration_http_method) } : {}),
+    ...(i.attrs.uri ? { uri: String(i.attrs.uri) } : {}),
+    ...(lambda ? { lambda } : {}),
+    ...(i.attrs.passthrough_behavior ? { passthroughBehavior: String(i.attrs.passthrough_behavior) } : {}),
+    requestTemplates: strMap(i.attrs.request_templates),
+    cacheKeyParameters: strings(i.attrs.cache_key_parameters),
+    ...(numOf(i.attrs.timeout_milliseconds) !== undefined ? { timeoutMs: numOf(i.attrs.timeout_milliseconds)! } : {}),
+    responses: m.integrationResponses.map((r) => ({
+      statusCode: String(stack.resolve(r.attrs.status_code)),
+      ...(r.attrs.selection_pattern !== undefined ? { selectionPattern: String(r.attrs.selection_pattern) } : {}),
+      responseTemplates: strMap(r.attrs.response_templates),
+      responseParameters: strMap(r.attrs.response_parameters),
+    })),
+  };
+}
 
-  const stages: Stage[] = stageResources.map((s) => {
-    const all = stageSettings.get(String(s.attrs.stage_name))?.get("*/*");
+function authorizerOf(stack: TfStack, m: TfResource): Route["authorizer"] | undefined {
+  const ref = parseRef(m.attrs.authorizer_id);
+  const a = ref ? stack.at(ref.address) : undefined;
+  if (!a) return undefined;
+  const ttl = numOf(a.attrs.authorizer_result_ttl_in_seconds);
+  return {
+    name: String(a.attrs.name),
+    type: String(a.attrs.type ?? "TOKEN"),
+    ...(ttl !== undefined ? { ttl } : {}),
+    providerArns: strings(a.attrs.provider_arns),
+    ...(a.attrs.identity_source ? { identitySource: String(a.attrs.identity_source) } : {}),
+  };
+}
+
+function buildApi(stackName: string, stack: TfStack, view: RestApiView): ApiModel {
+  const api = view.resource;
+  const stages: Stage[] = view.stages.map((sv) => {
+    const s = sv.resource;
+    const all = sv.methodSettings.get("*/*")?.settings;
     const access = block(s.attrs.access_log_settings);
     return {
-      name: String(s.attrs.stage_name),
-      variables: Object.fromEntries(Object.entries((s.attrs.variables as Record<string, unknown>) ?? {}).map(([k, v]) => [k, String(v)])),
+      name: sv.name,
+      variables: strMap(s.attrs.variables),
       cacheCluster: { enabled: s.attrs.cache_cluster_enabled === true, ...(s.attrs.cache_cluster_size !== undefined ? { size: String(s.attrs.cache_cluster_size) } : {}) },
       cacheEncrypted: all?.cache_data_encrypted === true,
       xray: s.attrs.xray_tracing_enabled === true,
@@ -231,47 +236,20 @@ function buildApi(stackName: string, stack: StackJson, api: TfResource): ApiMode
     };
   });
 
-  const integrations = ofApi("aws_api_gateway_integration");
-  const integrationResponses = ofApi("aws_api_gateway_integration_response");
-  const methodResponses = ofApi("aws_api_gateway_method_response");
-  const sameMethod = (r: TfResource, m: TfResource) =>
-    String(r.attrs.resource_id) === String(m.attrs.resource_id) &&
-    String(resolveValue(stack, r.attrs.http_method)) === String(m.attrs.http_method);
-
-  const routes: Route[] = [];
-  for (const m of ofApi("aws_api_gateway_method")) {
-    const path = pathOfResourceId(paths, m.attrs.resource_id);
-    if (path === undefined) continue;
-    const method = String(m.attrs.http_method).toUpperCase();
-    const authRef = parseRef(m.attrs.authorizer_id);
-    const authR = authRef ? resourceAt(stack, authRef.address) : undefined;
+  const routes: Route[] = view.methods.map((mv) => {
+    const m = mv.resource;
+    const { path, httpMethod: method } = mv;
     const validatorRef = parseRef(m.attrs.request_validator_id);
-    const validatorR = validatorRef ? resourceAt(stack, validatorRef.address) : undefined;
-    const i = integrations.find((x) => sameMethod(x, m));
-    const integration: Integration | undefined = i && {
-      type: String(i.attrs.type),
-      ...(i.attrs.integration_http_method ? { httpMethod: String(i.attrs.integration_http_method) } : {}),
-      ...(i.attrs.uri ? { uri: String(i.attrs.uri) } : {}),
-      ...(lambdaTargetOf(stack, i.attrs.uri) ? { lambda: lambdaTargetOf(stack, i.attrs.uri)! } : {}),
-      ...(i.attrs.passthrough_behavior ? { passthroughBehavior: String(i.attrs.passthrough_behavior) } : {}),
-      requestTemplates: (i.attrs.request_templates as Record<string, string>) ?? {},
-      cacheKeyParameters: strings(i.attrs.cache_key_parameters),
-      ...(numOf(i.attrs.timeout_milliseconds) !== undefined ? { timeoutMs: numOf(i.attrs.timeout_milliseconds)! } : {}),
-      responses: integrationResponses
-        .filter((r) => sameMethod(r, m))
-        .map((r) => ({
-          statusCode: String(resolveValue(stack, r.attrs.status_code)),
-          ...(r.attrs.selection_pattern !== undefined ? { selectionPattern: String(r.attrs.selection_pattern) } : {}),
-          responseTemplates: (r.attrs.response_templates as Record<string, string>) ?? {},
-          responseParameters: (r.attrs.response_parameters as Record<string, string>) ?? {},
-        })),
-    };
+    const validatorR = validatorRef ? stack.at(validatorRef.address) : undefined;
+    const integration = integrationOf(stack, mv);
+    const authorizer = authorizerOf(stack, m);
     const routeStages: Record<string, RouteStage> = {};
-    for (const s of stages) {
-      const settings = stageSettings.get(s.name);
-      const all = settings?.get("*/*");
-      const own = settingsKeys(path, method).map((k) => settings?.get(k)).find((x) => x !== undefined);
-      const caching = s.cacheCluster.enabled && ((own?.caching_enabled ?? all?.caching_enabled) === true);
+    for (const sv of view.stages) {
+      const s = stages.find((x) => x.name === sv.name)!;
+      const settings = (k: string) => sv.methodSettings.get(k)?.settings;
+      const all = settings("*/*");
+      const own = settingsKeys(path, method).map(settings).find((x) => x !== undefined);
+      const caching = s.cacheCluster.enabled && (own?.caching_enabled ?? all?.caching_enabled) === true;
       const variable = integration?.lambda?.aliasVariable;
       const alias = integration?.lambda?.alias ?? (variable ? (s.variables[variable] ?? `\${stageVariables.${variable}} (unset)`) : undefined);
       routeStages[s.name] = {
@@ -281,21 +259,11 @@ function buildApi(stackName: string, stack: StackJson, api: TfResource): ApiMode
         throttle: throttleOf(own, all),
       };
     }
-    routes.push({
+    return {
       method,
       path,
       authorization: String(m.attrs.authorization ?? "NONE"),
-      ...(authR
-        ? {
-            authorizer: {
-              name: String(authR.attrs.name),
-              type: String(authR.attrs.type ?? "TOKEN"),
-              ...(numOf(authR.attrs.authorizer_result_ttl_in_seconds) !== undefined ? { ttl: numOf(authR.attrs.authorizer_result_ttl_in_seconds)! } : {}),
-              providerArns: strings(authR.attrs.provider_arns),
-              ...(authR.attrs.identity_source ? { identitySource: String(authR.attrs.identity_source) } : {}),
-            },
-          }
-        : {}),
+      ...(authorizer ? { authorizer } : {}),
       apiKeyRequired: m.attrs.api_key_required === true,
       ...(integration ? { integration } : {}),
       validation: {
@@ -303,50 +271,46 @@ function buildApi(stackName: string, stack: StackJson, api: TfResource): ApiMode
         parameters: validatorR?.attrs.validate_request_parameters === true,
         ...(validatorR ? { validator: String(validatorR.attrs.name) } : {}),
       },
-      requestModels: Object.fromEntries(Object.entries((m.attrs.request_models as Record<string, unknown>) ?? {}).map(([ct, v]) => [ct, modelName(stack, v)])),
+      requestModels: namesOf(stack, m.attrs.request_models),
       requestParameters: Object.fromEntries(Object.entries((m.attrs.request_parameters as Record<string, unknown>) ?? {}).map(([k, v]) => [k, v === true])),
-      methodResponses: methodResponses
-        .filter((r) => sameMethod(r, m))
-        .map((r) => ({
-          statusCode: String(resolveValue(stack, r.attrs.status_code)),
-          models: Object.fromEntries(Object.entries((r.attrs.response_models as Record<string, unknown>) ?? {}).map(([ct, v]) => [ct, modelName(stack, v)])),
-          headers: Object.keys((r.attrs.response_parameters as Record<string, unknown>) ?? {}),
-        })),
+      methodResponses: mv.methodResponses.map((r) => ({
+        statusCode: String(stack.resolve(r.attrs.status_code)),
+        models: namesOf(stack, r.attrs.response_models),
+        headers: Object.keys((r.attrs.response_parameters as Record<string, unknown>) ?? {}),
+      })),
       stages: routeStages,
-    });
-  }
-  routes.sort((a, b) => (a.path === b.path ? a.method.localeCompare(b.method) : a.path.localeCompare(b.path)));
+    };
+  });
 
-  const keysByAddress = new Map(resourcesOfType(stack, "aws_api_gateway_api_key").map((k) => [k.address, k]));
-  const usagePlans: UsagePlan[] = resourcesOfType(stack, "aws_api_gateway_usage_plan")
-    .filter((p) => blocks(p.attrs.api_stages).some((s) => refersTo(s.api_id, api.address)))
-    .map((p) => {
-      const t = block(p.attrs.throttle_settings);
-      const q = block(p.attrs.quota_settings);
-      return {
-        name: String(p.attrs.name),
-        stages: blocks(p.attrs.api_stages).map((s) => {
-          const stageR = stageResources.find((st) => designatesStage(stack, s.api_id, s.stage, st));
-          return {
-            api: display(stack, s.api_id),
-            stage: stageR ? String(stageR.attrs.stage_name) : display(stack, s.stage),
-            methodThrottles: Object.fromEntries(blocks(s.throttle).map((x) => [String(x.path), throttleOf({ throttling_rate_limit: x.rate_limit, throttling_burst_limit: x.burst_limit })])),
-          };
-        }),
-        ...(t ? { throttle: throttleOf({ throttling_rate_limit: t.rate_limit, throttling_burst_limit: t.burst_limit }) } : {}),
-        ...(q ? { quota: { ...(numOf(q.limit) !== undefined ? { limit: numOf(q.limit)! } : {}), ...(q.period ? { period: String(q.period) } : {}), ...(numOf(q.offset) !== undefined ? { offset: numOf(q.offset)! } : {}) } } : {}),
-        keys: resourcesOfType(stack, "aws_api_gateway_usage_plan_key")
-          .filter((k) => refersTo(k.attrs.usage_plan_id, p.address))
-          .map((k) => {
-            const ref = parseRef(k.attrs.key_id);
-            const key = ref ? keysByAddress.get(ref.address) : undefined;
-            return key ? display(stack, key.attrs.name) : display(stack, k.attrs.key_id);
-          })
-          .sort(),
-      };
-    });
+  const plans = apiGateway(stack).usagePlans.filter((p) => p.apiStages.some((s) => s.api === view));
+  const usagePlans: UsagePlan[] = plans.map((pv) => {
+    const p = pv.resource;
+    const t = block(p.attrs.throttle_settings);
+    const q = block(p.attrs.quota_settings);
+    const limits = (x: Record<string, unknown>) => throttleOf({ throttling_rate_limit: x.rate_limit, throttling_burst_limit: x.burst_limit });
+    return {
+      name: String(p.attrs.name),
+      stages: pv.apiStages.map((s) => {
+        const raw = blocks(p.attrs.api_stages)[pv.apiStages.indexOf(s)] ?? {};
+        return {
+          api: display(stack, raw.api_id),
+          stage: s.stage?.name ?? display(stack, raw.stage),
+          methodThrottles: Object.fromEntries(blocks(s.block.throttle).map((x) => [String(x.path), limits(x)])),
+        };
+      }),
+      ...(t ? { throttle: limits(t) } : {}),
+      ...(q ? { quota: { ...(numOf(q.limit) !== undefined ? { limit: numOf(q.limit)! } : {}), ...(q.period ? { period: String(q.period) } : {}), ...(numOf(q.offset) !== undefined ? { offset: numOf(q.offset)! } : {}) } } : {}),
+      keys: pv.planKeys
+        .map((k) => {
+          const key = stack.at(parseRef(k.attrs.key_id)?.address ?? "");
+          return key ? display(stack, key.attrs.name) : display(stack, k.attrs.key_id);
+        })
+        .sort(),
+    };
+  });
   const planKeys = new Set(usagePlans.flatMap((p) => p.keys));
-  const apiKeys = [...keysByAddress.values()]
+  const apiKeys = stack
+    .ofType("aws_api_gateway_api_key")
     .map((k) => ({ name: display(stack, k.attrs.name), enabled: k.attrs.enabled !== false }))
     .filter((k) => planKeys.has(k.name));
 
@@ -362,7 +326,7 @@ function buildApi(stackName: string, stack: StackJson, api: TfResource): ApiMode
     stages,
     usagePlans,
     apiKeys,
-    models: ofApi("aws_api_gateway_model").map((md) => {
+    models: view.models.map((md) => {
       let schema: unknown = md.attrs.schema;
       try {
         schema = typeof schema === "string" ? JSON.parse(schema) : schema;

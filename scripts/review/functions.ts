@@ -3,20 +3,19 @@
  * from `cdk.tf.json` alone.
  */
 import {
+  asStack,
   block,
   blocks,
   isToken,
   parsePolicyJson,
   parseRef,
   refersTo,
-  resolveValue,
-  resourceAt,
-  resourcesOfType,
   statementsOf,
   strings,
   type IamStatement,
   type StackJson,
-} from "../../modules/policy";
+  type TfStack,
+} from "../../modules/tfjson";
 
 export interface Grant {
   readonly source: string;
@@ -46,16 +45,16 @@ export interface FunctionModel {
  * A short, readable form of a Terraform expression inside a string:
  * `${aws_dynamodb_table.items_1234.arn}/index/*` → `aws_dynamodb_table[dev-Items].arn/index/*`.
  */
-export function prettyExpression(stack: StackJson, value: string): string {
+export function prettyExpression(stack: TfStack, value: string): string {
   return value.replace(/(?<!\$)\$\{((?:data\.)?aws_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}/g, (whole, type: string, name: string, attr: string) => {
-    const r = resourceAt(stack, `${type}.${name}`);
+    const r = stack.at(`${type}.${name}`);
     if (!r) return whole;
     const label = ["name", "function_name", "bucket", "email", "domain"].map((k) => r.attrs[k]).find((v) => typeof v === "string" && !isToken(v));
     return `${type}[${label ?? name}].${attr}`;
   });
 }
 
-function grantsOf(stack: StackJson, source: string, statements: readonly IamStatement[]): Grant[] {
+function grantsOf(stack: TfStack, source: string, statements: readonly IamStatement[]): Grant[] {
   return statements.map((st) => ({
     source,
     effect: st.effect,
@@ -65,39 +64,40 @@ function grantsOf(stack: StackJson, source: string, statements: readonly IamStat
   }));
 }
 
-export function buildFunctionModels(stack: StackJson): FunctionModel[] {
-  return resourcesOfType(stack, "aws_lambda_function").map((fn) => {
+export function buildFunctionModels(json: StackJson | TfStack): FunctionModel[] {
+  const stack = asStack(json);
+  return stack.ofType("aws_lambda_function").map((fn) => {
     const roleRef = parseRef(fn.attrs.role);
-    const role = roleRef ? resourceAt(stack, roleRef.address) : undefined;
+    const role = roleRef ? stack.at(roleRef.address) : undefined;
     const grants: Grant[] = [];
     const attached: string[] = [];
     if (role) {
       for (const p of blocks(role.attrs.inline_policy)) {
         grants.push(...grantsOf(stack, `inline ${String(p.name ?? "")}`.trim(), parsePolicyJson(p.policy) ?? []));
       }
-      for (const p of resourcesOfType(stack, "aws_iam_role_policy").filter((x) => refersTo(x.attrs.role, role.address) || x.attrs.role === role.attrs.name)) {
-        grants.push(...grantsOf(stack, String(resolveValue(stack, p.attrs.name) ?? p.name), statementsOf(stack, p.attrs.policy) ?? []));
+      for (const p of stack.ofType("aws_iam_role_policy").filter((x) => refersTo(x.attrs.role, role.address) || x.attrs.role === role.attrs.name)) {
+        grants.push(...grantsOf(stack, String(stack.resolve(p.attrs.name) ?? p.name), statementsOf(stack, p.attrs.policy) ?? []));
       }
       const arns = [
         ...strings(role.attrs.managed_policy_arns),
-        ...resourcesOfType(stack, "aws_iam_role_policy_attachment")
+        ...stack.ofType("aws_iam_role_policy_attachment")
           .filter((a) => refersTo(a.attrs.role, role.address) || a.attrs.role === role.attrs.name)
           .map((a) => String(a.attrs.policy_arn)),
       ];
       for (const arn of arns) {
         const ref = parseRef(arn);
-        const policy = ref?.address.startsWith("aws_iam_policy.") ? resourceAt(stack, ref.address) : undefined;
+        const policy = ref?.address.startsWith("aws_iam_policy.") ? stack.at(ref.address) : undefined;
         if (policy) grants.push(...grantsOf(stack, `policy ${String(policy.attrs.name ?? policy.name)}`, statementsOf(stack, policy.attrs.policy) ?? []));
         else attached.push(prettyExpression(stack, arn));
       }
     }
-    const aliases = resourcesOfType(stack, "aws_lambda_alias")
+    const aliases = stack.ofType("aws_lambda_alias")
       .filter((a) => refersTo(a.attrs.function_name, fn.address) || a.attrs.function_name === fn.attrs.function_name)
       .map((a) => {
         const v = String(a.attrs.function_version);
         return { name: String(a.attrs.name), version: refersTo(v, fn.address) && v.includes(".version}") ? "latest published" : prettyExpression(stack, v) };
       });
-    const name = resolveValue(stack, fn.attrs.function_name);
+    const name = stack.resolve(fn.attrs.function_name);
     return {
       name: isToken(name) ? fn.name : String(name),
       address: fn.address,

@@ -5,7 +5,8 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { evaluate, policyAppliedInJson, suppressionsFromJson, type PolicyResult, type StackJson } from "../../modules/policy";
+import { evaluate, policyAppliedInJson, suppressionsFromJson, type PolicyResult } from "../../modules/policy";
+import { asStack, type StackJson, type TfStack } from "../../modules/tfjson";
 import { buildApiModels, type ApiModel } from "./api-model";
 import { diffApis, renderDiff, type ApiDiff } from "./diff";
 import { buildFunctionModels } from "./functions";
@@ -29,16 +30,17 @@ export interface ReviewResult {
   readonly summary: string;
 }
 
-export function allApiModels(stacks: ReadonlyMap<string, StackJson>): ApiModel[] {
+export function allApiModels(stacks: ReadonlyMap<string, StackJson | TfStack>): ApiModel[] {
   return [...stacks].flatMap(([name, json]) => buildApiModels(name, json));
 }
 
 const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_");
 
-export function review(head: ReadonlyMap<string, StackJson>, base?: { ref: string; stacks: ReadonlyMap<string, StackJson> }): ReviewResult {
+export function review(head: ReadonlyMap<string, StackJson | TfStack>, base?: { ref: string; stacks: ReadonlyMap<string, StackJson | TfStack> }): ReviewResult {
   const baseModels = base ? allApiModels(base.stacks) : undefined;
   const reviews: StackReview[] = [];
-  for (const [stack, json] of head) {
+  for (const [stack, doc] of head) {
+    const json = asStack(doc, stack);
     const apis = buildApiModels(stack, json);
     const policy = evaluate(json, suppressionsFromJson(json));
     const diff = baseModels ? diffApis(baseModels.filter((a) => a.stack === stack), apis) : undefined;

@@ -1,12 +1,11 @@
 /**
- * Synthesizes a cdktf app into an output directory (no CLI, no network) and reads the
- * synthesized stacks back; checks out a base git ref into a temporary worktree.
+ * Synthesizes a cdktf app into an output directory (no CLI, no network); checks out a base
+ * git ref into a temporary worktree. Reading the stacks back is modules/tfjson's.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { StackJson } from "../../modules/policy";
 
 export interface SynthOptions {
   /** Project directory (cwd of the app). */
@@ -38,25 +37,8 @@ export function synthesize(o: SynthOptions): void {
   }
 }
 
-/** Every stack of a cdktf output directory: name → synthesized JSON. */
-export function readStacks(outdir: string): Map<string, StackJson> {
-  const out = new Map<string, StackJson>();
-  const manifestPath = join(outdir, "manifest.json");
-  if (existsSync(manifestPath)) {
-    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { stacks?: Record<string, { synthesizedStackPath: string }> };
-    for (const [name, s] of Object.entries(manifest.stacks ?? {})) {
-      out.set(name, JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), "utf8")) as StackJson);
-    }
-    return out;
-  }
-  const stacksDir = join(outdir, "stacks");
-  if (!existsSync(stacksDir)) throw new Error(`${outdir} holds no synthesized stacks (no manifest.json, no stacks/).`);
-  for (const name of readdirSync(stacksDir).sort()) {
-    const file = join(stacksDir, name, "cdk.tf.json");
-    if (existsSync(file)) out.set(name, JSON.parse(readFileSync(file, "utf8")) as StackJson);
-  }
-  return out;
-}
+/** Every stack of a cdktf output directory: name → synthesized stack. */
+export { readStacks } from "../../modules/tfjson";
 
 const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 

@@ -11,7 +11,8 @@ import { proxyResponse, selectResponse } from "../../scripts/local/integrations"
 import { permitted, resolveTarget } from "../../scripts/local/lambda";
 import { startGateway } from "../../scripts/local/gateway";
 import { buildModel, environmentsOf } from "../../scripts/local/model/build";
-import { loadStack, Resolver } from "../../scripts/local/model/terraform";
+import { loadStack, Resolver } from "../../modules/tfjson";
+import { localComputed } from "../../scripts/local/model/computed";
 import type { FunctionModel, ResourceNode } from "../../scripts/local/model/types";
 import { evaluateResourcePolicy, inCidr, parseResourcePolicy, policyDenialMessage, policyWarnings, type PolicyRequest } from "../../scripts/local/policy";
 import { route } from "../../scripts/local/router";
@@ -53,9 +54,9 @@ describe("local gateway units", function () {
 
     it("synthesizes computed attributes and resolves interpolations, across stacks through remote state outputs", function () {
       const stacks = ["svc-dev", "platform-dev"].map((s) => loadStack(outdir, s));
-      const r = new Resolver(stacks, { gatewayUrl: "http://127.0.0.1:9" });
+      const r = new Resolver(stacks, { computed: localComputed("http://127.0.0.1:9") });
       const svc = stacks[0]!;
-      const fn = svc.resources.get("aws_lambda_function.Fn")!;
+      const fn = svc.at("aws_lambda_function.Fn")!;
       expect(r.attr(fn, "arn")).to.equal("arn:aws:lambda:eu-west-1:123456789012:function:svc-fn");
       expect(r.attr(fn, "invoke_arn")).to.equal("arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:svc-fn/invocations");
       expect(r.attr(fn, "version")).to.equal("1");

@@ -1,7 +1,7 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { expect } from "chai";
 import { App, TerraformStack, Testing } from "cdktf";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PropError } from "../../modules/core/errors";
@@ -15,8 +15,8 @@ import {
   suppress,
   suppressionsFromJson,
   type PolicyResult,
-  type StackJson,
 } from "../../modules/policy";
+import { loadStack } from "../../modules/tfjson";
 import { CompliantApi, CompliantBucket, CompliantFunction, newStack, toJson } from "./fixtures";
 
 describe("applyPolicy and suppressions", () => {
@@ -163,7 +163,7 @@ describe("applyPolicy and suppressions", () => {
         suppress(fn.fn, "LMB6", "Throttled upstream by the API stage limits.");
         applyPolicy(stack);
         app.synth();
-        const json = JSON.parse(readFileSync(join(outdir, "stacks", "good", "cdk.tf.json"), "utf8")) as StackJson;
+        const json = loadStack(outdir, "good");
         const result = evaluate(json, suppressionsFromJson(json));
         expect(result.findings).to.deep.equal([]);
         expect(result.suppressed.map((s) => [s.ruleId, s.reason])).to.deep.equal([["LMB6", "Throttled upstream by the API stage limits."]]);

@@ -6,6 +6,7 @@ import type { Construct } from "constructs";
 import { PropError } from "../../modules/core/errors";
 import { lambdaIntegration, lambdaProxy, modelRef, RestApi } from "../../modules/rest-api";
 import { lambdaInvokeUri, type LambdaAliasRef, type LambdaFunctionRef, type StageVariableTarget } from "../../modules/core/function-ref";
+import { TfStack } from "../../modules/tfjson";
 
 /** A LambdaFunctionRef over a plain `aws_lambda_function` and its aliases, as the nodejs-function module will offer. */
 export class FakeFunction implements LambdaFunctionRef {
@@ -72,7 +73,8 @@ export interface Synth {
 
 export function synth(stack: TerraformStack): Synth {
   const json = JSON.parse(Testing.synth(stack));
-  const all = (type: string): [string, Tf][] => Object.entries(json.resource?.[type] ?? {});
+  const tf = new TfStack(json);
+  const all = (type: string): [string, Tf][] => tf.ofType(type).map((r) => [r.name, r.attrs]);
   const find = (type: string, where: (r: Tf) => boolean = () => true) => all(type).map(([, r]) => r).filter(where);
   return {
     json,

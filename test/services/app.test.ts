@@ -5,6 +5,7 @@ import { App, Testing } from "cdktf";
 import { loadEnvironments } from "../../modules/config/environments";
 import { defineApp, SERVICES } from "../../modules/services";
 import { evaluate, policyAppliedInJson, suppressionsFromJson } from "../../modules/policy";
+import { loadStack } from "../../modules/tfjson";
 import type { Tf } from "./support";
 
 const SERVICE_NAMES = ["student-records", "todos", "items-catalog", "music-library", "image-gallery"];
@@ -12,7 +13,7 @@ const SERVICE_NAMES = ["student-records", "todos", "items-catalog", "music-libra
 describe("the whole app with the five services", () => {
   let outdir: string;
   let manifest: Tf;
-  const stack = (id: string): Tf => JSON.parse(readFileSync(path.join(outdir, manifest.stacks[id].synthesizedStackPath), "utf8"));
+  const stack = (id: string): Tf => loadStack(outdir, id).json;
 
   before(() => {
     const app = Testing.app() as App;

@@ -3,7 +3,8 @@
 import { App, Testing } from "cdktf";
 import { loadEnvironment, type Environment } from "../../modules/config/environments";
 import type { ServiceStack, ServiceStackProps } from "../../modules/core/service-stack";
-import { applyPolicyToAll, evaluate, suppressionsFromJson, type StackJson } from "../../modules/policy";
+import { applyPolicyToAll, evaluate, suppressionsFromJson } from "../../modules/policy";
+import { apiGateway, TfStack, type MethodView, type StackJson } from "../../modules/tfjson";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Tf = any;
@@ -41,34 +42,19 @@ export class Synth {
   readonly json: Tf;
   /** The same with metadata: construct paths and the stack's policy record. */
   readonly raw: StackJson;
-  private readonly paths = new Map<string, string>();
+  /** The same read through the Terraform JSON library (resources, references, the API Gateway view). */
+  readonly stack: TfStack;
 
   constructor(stack: ServiceStack) {
     // validations run, as in a real synth: a stack that breaks a policy rule fails here
     this.json = JSON.parse(Testing.synth(stack, true));
     this.raw = JSON.parse(JSON.stringify(stack.toTerraform())) as StackJson;
-    for (const [id, api] of this.all("aws_api_gateway_rest_api")) {
-      void api;
-      this.paths.set(`\${aws_api_gateway_rest_api.${id}.root_resource_id}`, "");
-    }
-    const resources = this.all("aws_api_gateway_resource");
-    let progress = true;
-    while (progress) {
-      progress = false;
-      for (const [id, r] of resources) {
-        const ref = `\${aws_api_gateway_resource.${id}.id}`;
-        if (this.paths.has(ref)) continue;
-        const parent = this.paths.get(r.parent_id);
-        if (parent === undefined) continue;
-        this.paths.set(ref, `${parent}/${r.path_part}`);
-        progress = true;
-      }
-    }
+    this.stack = new TfStack(this.json);
   }
 
   /** `[logical id, body]` of every resource of a type. */
   all(type: string): [string, Tf][] {
-    return Object.entries(this.json.resource?.[type] ?? {});
+    return this.stack.ofType(type).map((r) => [r.name, r.attrs]);
   }
 
   find(type: string, where: (r: Tf) => boolean = () => true): Tf[] {
@@ -84,41 +70,36 @@ export class Synth {
   }
 
   data(type: string): Tf[] {
-    return Object.values(this.json.data?.[type] ?? {});
+    return this.stack.ofType(`data.${type}`).map((r) => r.attrs);
+  }
+
+  private methods(): MethodView[] {
+    return apiGateway(this.stack).apis.flatMap((a) => a.methods);
   }
 
   /** Every route as `METHOD /path`, OPTIONS preflights included, sorted. */
   routeKeys(): string[] {
-    return this.all("aws_api_gateway_method")
-      .map(([, m]) => `${m.http_method} ${this.pathOf(m.resource_id)}`)
+    return this.methods()
+      .map((m) => `${m.httpMethod} ${m.path}`)
       .sort();
   }
 
-  private pathOf(resourceId: string): string {
-    const p = this.paths.get(resourceId);
-    if (p === undefined) throw new Error(`unknown resource ${resourceId}`);
-    return p === "" ? "/" : p;
-  }
-
   route(key: string): Route {
-    const hit = this.all("aws_api_gateway_method").find(([, m]) => `${m.http_method} ${this.pathOf(m.resource_id)}` === key);
+    const hit = this.methods().find((m) => `${m.httpMethod} ${m.path}` === key);
     if (!hit) throw new Error(`no route ${key}; routes: ${this.routeKeys().join(", ")}`);
-    const [id, method] = hit;
-    const mine = (r: Tf) => typeof r.http_method === "string" && r.http_method.includes(`aws_api_gateway_method.${id}.`);
+    if (!hit.integration) throw new Error(`route ${key} has no integration`);
     return {
       key,
-      method,
-      integration: this.one("aws_api_gateway_integration", mine),
-      integrationResponses: this.find("aws_api_gateway_integration_response", mine),
-      methodResponses: this.find("aws_api_gateway_method_response", mine),
+      method: hit.resource.attrs,
+      integration: hit.integration.attrs,
+      integrationResponses: hit.integrationResponses.map((r) => r.attrs),
+      methodResponses: hit.methodResponses.map((r) => r.attrs),
     };
   }
 
   /** The status code a method/integration response names (a reference to the method response). */
   statusOf(response: Tf): string {
-    const m = /^\$\{aws_api_gateway_method_response\.([^.]+)\.status_code\}$/.exec(response.status_code);
-    if (!m) return response.status_code;
-    return this.json.resource.aws_api_gateway_method_response[m[1]!].status_code;
+    return String(this.stack.resolve(response.status_code));
   }
 
   /** The Lambda function whose physical name is given. */

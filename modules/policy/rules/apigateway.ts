@@ -1,40 +1,15 @@
 import type { Rule, Violation } from "../types";
-import {
-  block,
-  blocks,
-  isToken,
-  parseRef,
-  refersTo,
-  resolveValue,
-  resourceAt,
-  resourcesOfType,
-  type StackJson,
-  type TfResource,
-} from "../tf-json";
-
-/** True when a (rest_api_id, stage_name) pair designates this stage. */
-export function designatesStage(stack: StackJson, restApiId: unknown, stageName: unknown, stage: TfResource): boolean {
-  if (refersTo(stageName, stage.address)) return true;
-  const name = resolveValue(stack, stageName);
-  if (name !== stage.attrs.stage_name) return false;
-  return String(resolveValue(stack, restApiId)) === String(resolveValue(stack, stage.attrs.rest_api_id));
-}
+import { apiGateway, block, isToken, parseRef, refersTo, type TfResource, type TfStack } from "../../tfjson";
 
 /** The method settings of a stage, by method path (`*\/*`, `items~1{ID}/GET`). */
-export function methodSettingsOf(stack: StackJson, stage: TfResource): Map<string, Record<string, unknown>> {
-  const out = new Map<string, Record<string, unknown>>();
-  for (const ms of resourcesOfType(stack, "aws_api_gateway_method_settings")) {
-    if (!designatesStage(stack, ms.attrs.rest_api_id, ms.attrs.stage_name, stage)) continue;
-    out.set(String(ms.attrs.method_path), block(ms.attrs.settings) ?? {});
-  }
-  return out;
+function methodSettingsOf(stack: TfStack, stage: TfResource): Map<string, Record<string, unknown>> {
+  const view = apiGateway(stack).stageOf(stage);
+  return new Map([...(view?.methodSettings ?? [])].map(([path, ms]) => [path, ms.settings]));
 }
 
-/** Usage plans that cover the stage, with the plan's throttle. */
-export function usagePlansOf(stack: StackJson, stage: TfResource): TfResource[] {
-  return resourcesOfType(stack, "aws_api_gateway_usage_plan").filter((plan) =>
-    blocks(plan.attrs.api_stages).some((s) => designatesStage(stack, s.api_id, s.stage, stage)),
-  );
+/** Usage plans that cover the stage. */
+function usagePlansOf(stack: TfStack, stage: TfResource): TfResource[] {
+  return (apiGateway(stack).stageOf(stage)?.usagePlans ?? []).map((p) => p.resource);
 }
 
 const num = (v: unknown): boolean => typeof v === "number" || (typeof v === "string" && v !== "" && !isNaN(Number(v)));
@@ -72,7 +47,7 @@ export const apiGatewayRules: readonly Rule[] = [
         return [{ message: `${String(r.attrs.http_method)} has a request model but no request validator`, fix }];
       }
       const ref = parseRef(validatorId);
-      const validator = ref ? resourceAt(stack, ref.address) : undefined;
+      const validator = ref ? stack.at(ref.address) : undefined;
       if (validator && validator.attrs.validate_request_body !== true) {
         return [{ message: `${String(r.attrs.http_method)} has a request model but its validator (${validator.address}) does not validate the body`, fix }];
       }
@@ -195,8 +170,8 @@ export const apiGatewayRules: readonly Rule[] = [
     appliesTo: ["aws_api_gateway_stage"],
     check(r, stack) {
       const associated = [
-        ...resourcesOfType(stack, "aws_wafv2_web_acl_association"),
-        ...resourcesOfType(stack, "aws_wafregional_web_acl_association"),
+        ...stack.ofType("aws_wafv2_web_acl_association"),
+        ...stack.ofType("aws_wafregional_web_acl_association"),
       ].some((a) => refersTo(a.attrs.resource_arn, r.address));
       if (associated) return [];
       return [

@@ -1,20 +1,20 @@
 import type { Rule } from "../types";
-import { block, isToken, permissionPolicies, PERMISSION_POLICY_TYPES, resourcesOfType, type StackJson } from "../tf-json";
+import { block, isToken, permissionPolicies, PERMISSION_POLICY_TYPES, type TfStack } from "../../tfjson";
 
 /** Environment variable names that carry a sender address (`SENDER_EMAIL`, `REPORT_SENDER_EMAIL`). */
 export const SENDER_VARIABLE = /(^|_)SENDER_EMAIL$/;
 
 /** Addresses and domains declared as SES identities in the stack. */
-function declaredIdentities(stack: StackJson): { emails: Set<string>; domains: Set<string> } {
+function declaredIdentities(stack: TfStack): { emails: Set<string>; domains: Set<string> } {
   const emails = new Set<string>();
   const domains = new Set<string>();
-  for (const r of resourcesOfType(stack, "aws_ses_email_identity")) {
+  for (const r of stack.ofType("aws_ses_email_identity")) {
     if (typeof r.attrs.email === "string") emails.add(r.attrs.email.toLowerCase());
   }
-  for (const r of resourcesOfType(stack, "aws_ses_domain_identity")) {
+  for (const r of stack.ofType("aws_ses_domain_identity")) {
     if (typeof r.attrs.domain === "string") domains.add(r.attrs.domain.toLowerCase());
   }
-  for (const r of resourcesOfType(stack, "aws_sesv2_email_identity")) {
+  for (const r of stack.ofType("aws_sesv2_email_identity")) {
     const id = String(r.attrs.email_identity ?? "").toLowerCase();
     (id.includes("@") ? emails : domains).add(id);
   }
@@ -22,7 +22,7 @@ function declaredIdentities(stack: StackJson): { emails: Set<string>; domains: S
 }
 
 /** True when a sender (literal or reference) is a declared identity. Unknown expressions pass. */
-function isDeclared(stack: StackJson, sender: string): boolean {
+function isDeclared(stack: TfStack, sender: string): boolean {
   // A reference (to an identity, a variable, another resource) cannot name an undeclared
   // literal address; only literal senders are checked.
   if (isToken(sender)) return true;

@@ -9,7 +9,7 @@ import {
   typeKey,
   type IamStatement,
   type TfResource,
-} from "../tf-json";
+} from "../../tfjson";
 
 /**
  * Actions that accept only `Resource: "*"` (the IAM service authorization reference lists

@@ -1,5 +1,5 @@
 import type { Rule } from "../types";
-import { block, isToken } from "../tf-json";
+import { block, isToken } from "../../tfjson";
 
 /**
  * Lambda runtimes that are current (not deprecated, not announced for deprecation within

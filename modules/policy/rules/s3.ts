@@ -1,9 +1,9 @@
 import type { Rule, Violation } from "../types";
-import { block, blocks, refersTo, resourcesOfType, statementsOf, type IamStatement, type StackJson, type TfResource } from "../tf-json";
+import { block, blocks, refersTo, statementsOf, type IamStatement, type TfResource, type TfStack } from "../../tfjson";
 
 /** Resources of `type` whose `bucket` attribute designates this bucket (reference or literal name). */
-export function companions(stack: StackJson, bucket: TfResource, type: string): TfResource[] {
-  return resourcesOfType(stack, type).filter(
+export function companions(stack: TfStack, bucket: TfResource, type: string): TfResource[] {
+  return stack.ofType(type).filter(
     (c) =>
       refersTo(c.attrs.bucket, bucket.address) ||
       (typeof bucket.attrs.bucket === "string" && c.attrs.bucket === bucket.attrs.bucket),

@@ -3,7 +3,23 @@
  */
 import { isAbsolute, join } from "node:path";
 import { parseResourcePolicy, policyWarnings } from "../policy";
-import { ACCOUNT_ID, listStacks, loadStack, Resolver, type Json, type JsonObject, type TfResource, type TfStack } from "./terraform";
+import {
+  block,
+  bool,
+  boolMap,
+  buildApiGateway,
+  listStacks,
+  loadStack,
+  num,
+  Resolver,
+  str as strOf,
+  strMap,
+  type Json,
+  type JsonObject,
+  type TfResource,
+  type TfStack,
+} from "../../../modules/tfjson";
+import { ACCOUNT_ID, localComputed, regionOf } from "./computed";
 import type {
   ApiKeyModel,
   ApiModel,
@@ -55,29 +71,11 @@ export function selectStacks(outdir: string, env?: string): StackSelection {
 }
 
 function byType(stacks: readonly TfStack[], type: string): TfResource[] {
-  const out: TfResource[] = [];
-  for (const s of stacks) for (const r of s.resources.values()) if (r.type === type) out.push(r);
-  return out;
+  return stacks.flatMap((s) => [...s.ofType(type)]);
 }
 
-const str = (v: Json | undefined): string | undefined => (v === undefined || v === null ? undefined : typeof v === "string" ? v : String(v));
-const num = (v: Json | undefined): number | undefined => (v === undefined || v === null || v === "" ? undefined : Number(v));
-const bool = (v: Json | undefined): boolean | undefined => (v === undefined || v === null ? undefined : v === true || v === "true");
-const strMap = (v: Json | undefined): Record<string, string> => {
-  const out: Record<string, string> = {};
-  if (v && typeof v === "object" && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = typeof x === "string" ? x : JSON.stringify(x);
-  return out;
-};
-const boolMap = (v: Json | undefined): Record<string, boolean> => {
-  const out: Record<string, boolean> = {};
-  if (v && typeof v === "object" && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) out[k] = x === true || x === "true";
-  return out;
-};
+const str = (v: Json | undefined): string | undefined => strOf(v);
 const list = (v: Json | undefined): Json[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
-const block = (v: Json | undefined): JsonObject | undefined => {
-  const first = Array.isArray(v) ? v[0] : v;
-  return first && typeof first === "object" && !Array.isArray(first) ? first : undefined;
-};
 
 export interface BuildOptions {
   readonly outdir: string;
@@ -88,219 +86,164 @@ export interface BuildOptions {
 export function buildModel(options: BuildOptions): GatewayModel {
   const selection = selectStacks(options.outdir, options.env);
   const stacks = selection.all.map((name) => loadStack(options.outdir, name));
-  const resolver = new Resolver(stacks, { gatewayUrl: options.gatewayUrl });
+  const resolver = new Resolver(stacks, { computed: localComputed(options.gatewayUrl) });
   const served = stacks.filter((s) => selection.stacks.includes(s.name));
   const cfg = (r: TfResource) => resolver.config(r);
+  const view = buildApiGateway(resolver, served);
+  const warnings: string[] = [];
 
-  // APIs
-  const apis: ApiModel[] = [];
-  const apiById = new Map<string, ApiModel>();
-  for (const r of byType(served, "aws_api_gateway_rest_api")) {
+  const apis: ApiModel[] = view.apis.map((v) => {
+    const r = v.resource;
     const c = cfg(r);
-    const id = resolver.str(r, "id")!;
-    const rootId = resolver.str(r, "root_resource_id")!;
-    const root: ResourceNode = { id: rootId, pathPart: "", path: "/", children: [], methods: new Map() };
+    const nodes = new Map<string, ResourceNode>();
+    for (const n of v.nodes.values()) nodes.set(n.id, { id: n.id, pathPart: n.pathPart, path: n.path, children: [], methods: new Map() });
+    for (const n of v.nodes.values()) if (n.parentId !== undefined) nodes.get(n.parentId)?.children.push(nodes.get(n.id)!);
     const api: ApiModel = {
       stack: r.stack,
       resourceName: r.name,
       name: str(c.name) ?? r.name,
-      id,
-      region: resolver.stack(r.stack).region,
+      id: v.id,
+      region: regionOf(resolver, r),
       binaryMediaTypes: list(c.binary_media_types).map((x) => String(x)),
       apiKeySource: str(c.api_key_source) ?? "HEADER",
-      root,
-      resources: new Map([[rootId, root]]),
+      root: nodes.get(v.root.id)!,
+      resources: nodes,
       models: new Map(),
       validators: new Map(),
       authorizers: new Map(),
       gatewayResponses: new Map(),
       stages: new Map(),
     };
-    apis.push(api);
-    apiById.set(id, api);
-  }
-  const apiOf = (c: JsonObject) => apiById.get(str(c.rest_api_id) ?? "");
-  const warnings: string[] = [];
 
-  // Resource policies: the API's own policy argument, or an aws_api_gateway_rest_api_policy (which wins).
-  const policyTexts = new Map<ApiModel, { text: string; where: string }>();
-  for (const r of byType(served, "aws_api_gateway_rest_api")) {
-    const text = str(cfg(r).policy);
-    const api = apiById.get(resolver.str(r, "id")!);
-    if (api && text !== undefined && text.trim() !== "") policyTexts.set(api, { text, where: `${r.stack}: ${r.address}.policy` });
-  }
-  for (const r of byType(served, "aws_api_gateway_rest_api_policy")) {
-    const c = cfg(r);
-    const api = apiOf(c);
-    const text = str(c.policy);
-    if (api && text !== undefined) policyTexts.set(api, { text, where: `${r.stack}: ${r.address}` });
-  }
-  for (const [api, { text, where }] of policyTexts) {
-    try {
-      api.policy = parseResourcePolicy(text, `arn:aws:execute-api:${api.region}:${ACCOUNT_ID}:${api.id}`);
-    } catch (error) {
-      throw new Error(`${where} is not a JSON policy document: ${(error as Error).message}`, { cause: error });
+    // Resource policy: the API's own policy argument, or an aws_api_gateway_rest_api_policy (which wins).
+    let policy: { text: string; where: string } | undefined;
+    const own = str(c.policy);
+    if (own !== undefined && own.trim() !== "") policy = { text: own, where: `${r.stack}: ${r.address}.policy` };
+    for (const p of v.policies) {
+      const text = str(cfg(p).policy);
+      if (text !== undefined) policy = { text, where: `${p.stack}: ${p.address}` };
     }
-    for (const w of policyWarnings(api.policy)) warnings.push(`${where}: ${w}`);
-  }
-
-  // Resource tree
-  const pending = byType(served, "aws_api_gateway_resource").map((r) => ({ r, c: cfg(r), id: resolver.str(r, "id")! }));
-  for (const { c, id } of pending) {
-    const api = apiOf(c);
-    if (api) api.resources.set(id, { id, pathPart: str(c.path_part) ?? "", path: "", children: [], methods: new Map() });
-  }
-  for (const { c, id } of pending) {
-    const api = apiOf(c);
-    if (!api) continue;
-    const parent = api.resources.get(str(c.parent_id) ?? "");
-    if (parent) parent.children.push(api.resources.get(id)!);
-  }
-  for (const api of apis) {
-    const fill = (node: ResourceNode, prefix: string) => {
-      for (const child of node.children) {
-        child.path = `${prefix}/${child.pathPart}`;
-        fill(child, child.path);
+    if (policy) {
+      try {
+        api.policy = parseResourcePolicy(policy.text, `arn:aws:execute-api:${api.region}:${ACCOUNT_ID}:${api.id}`);
+      } catch (error) {
+        throw new Error(`${policy.where} is not a JSON policy document: ${(error as Error).message}`, { cause: error });
       }
-    };
-    fill(api.root, "");
-  }
-
-  // Methods, integrations, responses
-  const methodOf = (c: JsonObject): MethodModel | undefined => apiOf(c)?.resources.get(str(c.resource_id) ?? "")?.methods.get(String(c.http_method).toUpperCase());
-  for (const r of byType(served, "aws_api_gateway_method")) {
-    const c = cfg(r);
-    const resource = apiOf(c)?.resources.get(str(c.resource_id) ?? "");
-    if (!resource) continue;
-    const httpMethod = String(c.http_method).toUpperCase();
-    resource.methods.set(httpMethod, {
-      httpMethod,
-      resource,
-      authorization: str(c.authorization) ?? "NONE",
-      authorizerId: str(c.authorizer_id),
-      apiKeyRequired: bool(c.api_key_required) ?? false,
-      requestParameters: boolMap(c.request_parameters),
-      requestModels: strMap(c.request_models),
-      validatorId: str(c.request_validator_id),
-      responses: new Map(),
-    });
-  }
-  for (const r of byType(served, "aws_api_gateway_integration")) {
-    const c = cfg(r);
-    const method = methodOf(c);
-    if (!method) continue;
-    const existing = method.integration?.responses ?? [];
-    method.integration = {
-      type: str(c.type) ?? "MOCK",
-      uri: str(c.uri),
-      httpMethod: str(c.integration_http_method),
-      requestTemplates: strMap(c.request_templates),
-      requestParameters: strMap(c.request_parameters),
-      passthroughBehavior: str(c.passthrough_behavior) ?? "WHEN_NO_MATCH",
-      contentHandling: str(c.content_handling),
-      timeoutMs: num(c.timeout_milliseconds) ?? 29000,
-      cacheKeyParameters: list(c.cache_key_parameters).map(String),
-      responses: existing,
-    };
-  }
-  const integrationResponses = new Map<MethodModel, IntegrationResponseModel[]>();
-  for (const r of byType(served, "aws_api_gateway_integration_response")) {
-    const c = cfg(r);
-    const method = methodOf(c);
-    if (!method) continue;
-    const responses = integrationResponses.get(method) ?? [];
-    responses.push({
-      statusCode: str(c.status_code) ?? "200",
-      selectionPattern: str(c.selection_pattern),
-      responseTemplates: strMap(c.response_templates),
-      responseParameters: strMap(c.response_parameters),
-      contentHandling: str(c.content_handling),
-    });
-    integrationResponses.set(method, responses);
-  }
-  for (const [method, responses] of integrationResponses) {
-    if (method.integration) method.integration.responses.push(...responses);
-  }
-  for (const r of byType(served, "aws_api_gateway_method_response")) {
-    const c = cfg(r);
-    const method = methodOf(c);
-    if (!method) continue;
-    const statusCode = str(c.status_code) ?? "200";
-    method.responses.set(statusCode, { statusCode, responseParameters: boolMap(c.response_parameters) });
-  }
-
-  // Models, validators, authorizers, gateway responses
-  for (const r of byType(served, "aws_api_gateway_model")) {
-    const c = cfg(r);
-    const api = apiOf(c);
-    if (!api) continue;
-    try {
-      api.models.set(str(c.name) ?? r.name, JSON.parse(str(c.schema) ?? "{}"));
-    } catch (error) {
-      throw new Error(`${r.stack}: model ${r.name} has a schema that is not JSON: ${(error as Error).message}`, { cause: error });
+      for (const w of policyWarnings(api.policy)) warnings.push(`${policy.where}: ${w}`);
     }
-  }
-  for (const r of byType(served, "aws_api_gateway_request_validator")) {
-    const c = cfg(r);
-    apiOf(c)?.validators.set(resolver.str(r, "id")!, { body: bool(c.validate_request_body) ?? false, params: bool(c.validate_request_parameters) ?? false });
-  }
-  for (const r of byType(served, "aws_api_gateway_authorizer")) {
-    const c = cfg(r);
-    const id = resolver.str(r, "id")!;
-    const authorizer: AuthorizerModel = {
-      id,
-      name: str(c.name) ?? r.name,
-      type: str(c.type) ?? "TOKEN",
-      uri: str(c.authorizer_uri),
-      identitySource: str(c.identity_source) ?? "method.request.header.Authorization",
-      identityValidationExpression: str(c.identity_validation_expression),
-      ttlSeconds: num(c.authorizer_result_ttl_in_seconds) ?? 300,
-      providerArns: list(c.provider_arns).map(String),
-    };
-    apiOf(c)?.authorizers.set(id, authorizer);
-  }
-  for (const r of byType(served, "aws_api_gateway_gateway_response")) {
-    const c = cfg(r);
-    apiOf(c)?.gatewayResponses.set(str(c.response_type) ?? "DEFAULT_4XX", {
-      statusCode: str(c.status_code),
-      responseParameters: strMap(c.response_parameters),
-      responseTemplates: strMap(c.response_templates),
-    });
-  }
 
-  // Stages and method settings
-  for (const r of byType(served, "aws_api_gateway_stage")) {
-    const c = cfg(r);
-    const api = apiOf(c);
-    if (!api) continue;
-    const name = str(c.stage_name) ?? r.name;
-    const stage: StageModel = {
-      name,
-      variables: strMap(c.variables),
-      cacheClusterEnabled: bool(c.cache_cluster_enabled) ?? false,
-      accessLogFormat: str(block(c.access_log_settings)?.format),
-      methodSettings: new Map(),
-    };
-    api.stages.set(name, stage);
-  }
-  for (const r of byType(served, "aws_api_gateway_method_settings")) {
-    const c = cfg(r);
-    const stage = apiOf(c)?.stages.get(str(c.stage_name) ?? "");
-    const s = block(c.settings);
-    if (!stage || !s) continue;
-    const settings: MethodSettingsModel = {
-      cachingEnabled: bool(s.caching_enabled),
-      cacheTtlInSeconds: num(s.cache_ttl_in_seconds),
-      requireAuthorizationForCacheControl: bool(s.require_authorization_for_cache_control),
-      unauthorizedCacheControlHeaderStrategy: str(s.unauthorized_cache_control_header_strategy),
-      throttlingRateLimit: num(s.throttling_rate_limit),
-      throttlingBurstLimit: num(s.throttling_burst_limit),
-    };
-    stage.methodSettings.set(str(c.method_path) ?? "*/*", settings);
-  }
+    // Methods, integrations, responses
+    for (const m of v.methods) {
+      const mc = cfg(m.resource);
+      const resource = nodes.get(m.node.id)!;
+      const method: MethodModel = {
+        httpMethod: m.httpMethod,
+        resource,
+        authorization: str(mc.authorization) ?? "NONE",
+        authorizerId: str(mc.authorizer_id),
+        apiKeyRequired: bool(mc.api_key_required) ?? false,
+        requestParameters: boolMap(mc.request_parameters),
+        requestModels: strMap(mc.request_models),
+        validatorId: str(mc.request_validator_id),
+        responses: new Map(),
+      };
+      resource.methods.set(m.httpMethod, method);
+      if (m.integration) {
+        const ic = cfg(m.integration);
+        method.integration = {
+          type: str(ic.type) ?? "MOCK",
+          uri: str(ic.uri),
+          httpMethod: str(ic.integration_http_method),
+          requestTemplates: strMap(ic.request_templates),
+          requestParameters: strMap(ic.request_parameters),
+          passthroughBehavior: str(ic.passthrough_behavior) ?? "WHEN_NO_MATCH",
+          contentHandling: str(ic.content_handling),
+          timeoutMs: num(ic.timeout_milliseconds) ?? 29000,
+          cacheKeyParameters: list(ic.cache_key_parameters).map(String),
+          responses: m.integrationResponses.map((x): IntegrationResponseModel => {
+            const rc = cfg(x);
+            return {
+              statusCode: str(rc.status_code) ?? "200",
+              selectionPattern: str(rc.selection_pattern),
+              responseTemplates: strMap(rc.response_templates),
+              responseParameters: strMap(rc.response_parameters),
+              contentHandling: str(rc.content_handling),
+            };
+          }),
+        };
+      }
+      for (const x of m.methodResponses) {
+        const rc = cfg(x);
+        const statusCode = str(rc.status_code) ?? "200";
+        method.responses.set(statusCode, { statusCode, responseParameters: boolMap(rc.response_parameters) });
+      }
+    }
+
+    // Models, validators, authorizers, gateway responses
+    for (const m of v.models) {
+      const mc = cfg(m);
+      try {
+        api.models.set(str(mc.name) ?? m.name, JSON.parse(str(mc.schema) ?? "{}"));
+      } catch (error) {
+        throw new Error(`${m.stack}: model ${m.name} has a schema that is not JSON: ${(error as Error).message}`, { cause: error });
+      }
+    }
+    for (const x of v.validators) {
+      const xc = cfg(x);
+      api.validators.set(resolver.idOf(x), { body: bool(xc.validate_request_body) ?? false, params: bool(xc.validate_request_parameters) ?? false });
+    }
+    for (const x of v.authorizers) {
+      const xc = cfg(x);
+      const id = resolver.idOf(x);
+      const authorizer: AuthorizerModel = {
+        id,
+        name: str(xc.name) ?? x.name,
+        type: str(xc.type) ?? "TOKEN",
+        uri: str(xc.authorizer_uri),
+        identitySource: str(xc.identity_source) ?? "method.request.header.Authorization",
+        identityValidationExpression: str(xc.identity_validation_expression),
+        ttlSeconds: num(xc.authorizer_result_ttl_in_seconds) ?? 300,
+        providerArns: list(xc.provider_arns).map(String),
+      };
+      api.authorizers.set(id, authorizer);
+    }
+    for (const x of v.gatewayResponses) {
+      const xc = cfg(x);
+      api.gatewayResponses.set(str(xc.response_type) ?? "DEFAULT_4XX", {
+        statusCode: str(xc.status_code),
+        responseParameters: strMap(xc.response_parameters),
+        responseTemplates: strMap(xc.response_templates),
+      });
+    }
+
+    // Stages and method settings
+    for (const sv of v.stages) {
+      const sc = cfg(sv.resource);
+      const stage: StageModel = {
+        name: sv.name,
+        variables: strMap(sc.variables),
+        cacheClusterEnabled: bool(sc.cache_cluster_enabled) ?? false,
+        accessLogFormat: str(block(sc.access_log_settings)?.format),
+        methodSettings: new Map(),
+      };
+      for (const [path, { settings: x }] of sv.methodSettings) {
+        const settings: MethodSettingsModel = {
+          cachingEnabled: bool(x.caching_enabled),
+          cacheTtlInSeconds: num(x.cache_ttl_in_seconds),
+          requireAuthorizationForCacheControl: bool(x.require_authorization_for_cache_control),
+          unauthorizedCacheControlHeaderStrategy: str(x.unauthorized_cache_control_header_strategy),
+          throttlingRateLimit: num(x.throttling_rate_limit),
+          throttlingBurstLimit: num(x.throttling_burst_limit),
+        };
+        stage.methodSettings.set(path, settings);
+      }
+      api.stages.set(sv.name, stage);
+    }
+    return api;
+  });
 
   // Keys and usage plans
-  const apiKeys: ApiKeyModel[] = byType(served, "aws_api_gateway_api_key").map((r) => {
+  const apiKeys: ApiKeyModel[] = view.apiKeys.map((r) => {
     const c = cfg(r);
     return { id: resolver.str(r, "id")!, name: str(c.name) ?? r.name, value: resolver.str(r, "value")!, enabled: bool(c.enabled) ?? true };
   });
@@ -311,31 +254,26 @@ export function buildModel(options: BuildOptions): GatewayModel {
     if (rateLimit === undefined && burstLimit === undefined) return undefined;
     return { rateLimit: rateLimit ?? Number.POSITIVE_INFINITY, burstLimit: burstLimit ?? Math.max(1, Math.ceil(rateLimit ?? 1)) };
   };
-  const usagePlans: UsagePlanModel[] = byType(served, "aws_api_gateway_usage_plan").map((r) => {
-    const c = cfg(r);
+  const usagePlans: UsagePlanModel[] = view.usagePlans.map((p) => {
+    const c = cfg(p.resource);
     const quota = block(c.quota_settings);
     return {
-      id: resolver.str(r, "id")!,
-      name: str(c.name) ?? r.name,
-      apiStages: list(c.api_stages).map((x) => {
-        const s = x as JsonObject;
+      id: p.id,
+      name: str(c.name) ?? p.resource.name,
+      apiStages: p.apiStages.map((s) => {
         const throttle = new Map<string, ThrottleModel>();
-        for (const t of list(s.throttle)) {
+        for (const t of list(s.block.throttle)) {
           const tt = t as JsonObject;
           const model = throttleOf(tt);
           if (model && tt.path) throttle.set(String(tt.path), model);
         }
-        return { apiId: String(s.api_id), stage: String(s.stage), throttle };
+        return { apiId: s.apiId, stage: s.stageName, throttle };
       }),
       throttle: throttleOf(block(c.throttle_settings)),
       quota: quota && num(quota.limit) !== undefined ? { limit: num(quota.limit)!, period: str(quota.period) ?? "DAY", offset: num(quota.offset) ?? 0 } : undefined,
-      keyIds: [],
+      keyIds: p.planKeys.map((k) => String(cfg(k).key_id)),
     };
   });
-  for (const r of byType(served, "aws_api_gateway_usage_plan_key")) {
-    const c = cfg(r);
-    usagePlans.find((p) => p.id === str(c.usage_plan_id))?.keyIds.push(String(c.key_id));
-  }
 
   const permissions: PermissionModel[] = byType(served, "aws_lambda_permission").map((r) => {
     const c = cfg(r);
@@ -347,11 +285,12 @@ export function buildModel(options: BuildOptions): GatewayModel {
   const functions: FunctionModel[] = byType(served, "aws_lambda_function").flatMap((r): FunctionModel[] => {
     const c = cfg(r);
     const stack = resolver.stack(r.stack);
+    const dir = stack.dir ?? ".";
     let zip = str(c.filename);
     if (!zip && c.s3_bucket !== undefined) {
       const obj = s3Objects.find(({ c: o }) => str(o.bucket) === str(c.s3_bucket) && str(o.key) === str(c.s3_key));
       zip = obj ? str(obj.c.source) : undefined;
-      if (obj && zip && !isAbsolute(zip)) zip = join(resolver.stack(obj.r.stack).dir, zip);
+      if (obj && zip && !isAbsolute(zip)) zip = join(resolver.stack(obj.r.stack).dir ?? ".", zip);
     }
     if (!zip) {
       warnings.push(`${r.stack}: function ${r.name} has neither filename nor an aws_s3_object source; it cannot run locally`);
@@ -363,8 +302,8 @@ export function buildModel(options: BuildOptions): GatewayModel {
       resourceName: r.name,
       functionName: resolver.str(r, "function_name") ?? r.name,
       arn: resolver.str(r, "arn")!,
-      region: stack.region,
-      zipPath: isAbsolute(zip) ? zip : join(stack.dir, zip),
+      region: regionOf(resolver, r),
+      zipPath: isAbsolute(zip) ? zip : join(dir, zip),
       handler: str(c.handler) ?? "index.handler",
       runtime: str(c.runtime) ?? "nodejs22.x",
       timeoutSeconds: num(c.timeout) ?? 3,

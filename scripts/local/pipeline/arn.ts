@@ -1,5 +1,5 @@
 /** The execute-api ARNs of an invocation, as policies and Lambda permissions see them. */
-import { ACCOUNT_ID } from "../model/terraform";
+import { ACCOUNT_ID } from "../model/computed";
 import type { Invocation } from "./invocation";
 
 /** `arn:aws:execute-api:<region>:<account>:<api>/<stage>/<METHOD>/<path as requested>` */
