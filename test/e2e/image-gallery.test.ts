@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { createHash } from "node:crypto";
 import { crc32, deflateSync } from "node:zlib";
 import type { ApiEndpoint } from "../../scripts/local/gateway";
-import { body, s3Client, startApp, type RunningApp } from "./support/app";
+import { accessLog, body, environment, eventually, s3Client, startApp, type RunningApp } from "./support/app";
 
 /** A real PNG image (2×2 RGBA), built chunk by chunk. */
 function tinyPng(): Buffer {
@@ -121,5 +121,27 @@ describe("e2e: image-gallery (real stack over HTTP)", function () {
     expect(wrongType.status).to.equal(415);
     const mismatch = await upload("pixel.gif", png, "image/png");
     expect(mismatch.status).to.equal(400);
+  });
+
+  it("keeps CORS on cached GET /view-all answers: a request without Origin does not fill the web page's cache entry", async function () {
+    const origin = environment.webOrigins[0]!;
+    // 1. curl, a health check: no Origin. The answer is cached for 60 s.
+    const bare = await fetch(`${api.url}/view-all?limit=7`, { headers: { Authorization: token } });
+    expect(bare.status).to.equal(200);
+    expect(bare.headers.get("access-control-allow-origin")).to.equal(null);
+    // 2. the web page, same token and query: its own cache entry, with its origin allowed.
+    const fromPage = await fetch(`${api.url}/view-all?limit=7`, { headers: { Authorization: token, Origin: origin } });
+    expect(fromPage.status).to.equal(200);
+    expect(fromPage.headers.get("access-control-allow-origin")).to.equal(origin);
+    expect(fromPage.headers.get("vary")).to.match(/Origin/);
+    // 3. the page again: from the cache (no integration), still with CORS.
+    const cached = await fetch(`${api.url}/view-all?limit=7`, { headers: { Authorization: token, Origin: origin } });
+    expect(cached.headers.get("access-control-allow-origin")).to.equal(origin);
+    const id = cached.headers.get("x-amzn-requestid");
+    await eventually(() => accessLog(app, "image-gallery", "prod").some((e) => e.requestId === id));
+    expect(accessLog(app, "image-gallery", "prod").find((e) => e.requestId === id)?.integrationLatency, "a cache hit").to.equal("-");
+    // 4. another page's origin is not allowed, cached or not.
+    const foreign = await fetch(`${api.url}/view-all?limit=7`, { headers: { Authorization: token, Origin: "https://evil.example" } });
+    expect(foreign.headers.get("access-control-allow-origin")).to.equal(null);
   });
 });
