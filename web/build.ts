@@ -8,7 +8,7 @@
  * `config.json` is not part of the build: Terraform (or the local server) writes it.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { buildSync } from "esbuild";
 
@@ -57,6 +57,11 @@ export function contentTypeOf(file: string): string {
 }
 
 const webRoot = import.meta.dirname;
+
+/** Whether the pages' sources are beside this file (in the repository; not in the npm package's bundles). */
+export function pageSourcesPresent(): boolean {
+  return PAGES.every((p) => existsSync(path.join(webRoot, p.service)));
+}
 
 function file(p: string, body: Buffer | string, cacheControl: string): SiteFile {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body, "utf8");

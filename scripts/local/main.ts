@@ -11,6 +11,7 @@ import { watch, type FSWatcher } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startGateway, type Endpoints } from "./gateway";
+import { pageSourcesPresent } from "../../web/build";
 import { pagesTable } from "./web/print";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
   const synthesized = values["no-synth"] ? undefined : synthAsync().then((ms) => console.log(`synthesized into ${values.outdir} in ${ms.toFixed(0)} ms`));
   const port = Number(values.port ?? process.env.PORT ?? 4010);
   const stateDir = resolve(values["state-dir"]!);
-  const gateway = await startGateway({ outdir, env: values.env, port, stateDir, persist: values.persist, prewarm: values.prewarm, outdirReady: synthesized, web: values["no-web"] ? undefined : { origin: values["web-origin"] ?? process.env.WEB_ORIGIN ?? "http://localhost:5173" } });
+  const gateway = await startGateway({ outdir, env: values.env, port, stateDir, persist: values.persist, prewarm: values.prewarm, outdirReady: synthesized, web: values["no-web"] || !pageSourcesPresent() ? undefined : { origin: values["web-origin"] ?? process.env.WEB_ORIGIN ?? "http://localhost:5173" } });
   console.log(`\n${endpointTable(gateway.endpoints)}\n`);
   if (gateway.endpoints.web) console.log(`${pagesTable(gateway.endpoints)}\n`);
   console.log(`DynamoDB ${gateway.endpoints.dynamodb}  S3 ${gateway.endpoints.s3}  mailbox ${gateway.endpoints.mailbox}`);
