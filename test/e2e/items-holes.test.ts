@@ -49,7 +49,7 @@ describe("e2e: items-catalog holes (real stack over HTTP)", function () {
     const poisoned = await send(`${prod.url}/items`, { headers: { "x-api-key": key, "content-type": "application/json" }, body: '{"ID":2}' });
     expect(poisoned.status).to.equal(200);
     expect(JSON.parse(poisoned.text), "the body never reaches the function").to.deep.equal(SEED_ITEMS);
-    for (const headers of [{ "x-api-key": key }, { "x-api-key": key, "content-type": "application/json" }]) {
+    for (const headers of [{ "x-api-key": key }, { "x-api-key": key, "content-type": "application/json" }] as Record<string, string>[]) {
       const next = await send(`${prod.url}/items`, { headers });
       expect(next.status).to.equal(200);
       expect(JSON.parse(next.text), "every other caller gets the list from the cache").to.deep.equal(SEED_ITEMS);
