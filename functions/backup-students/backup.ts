@@ -47,6 +47,10 @@ export interface BackupOptions {
    */
   readonly queueSize?: number;
   readonly now?: Date;
+  /** Id written in each object's `backup-id` metadata and the manifest. @default a random UUID */
+  readonly backupId?: string;
+  /** Aborting it stops the backup: the upload is aborted, nothing is kept, `BackupFailed` is thrown. */
+  readonly signal?: AbortSignal;
 }
 
 export interface BackupResult {
@@ -58,7 +62,7 @@ export interface BackupResult {
   readonly bytes: number;
   readonly sha256: string;
   readonly createdAt: string;
-  /** Random id of this run, also in each object's `backup-id` metadata. */
+  /** Id of this run (the job's id, or a random one), also in each object's `backup-id` metadata. */
   readonly backupId: string;
 }
 
@@ -163,7 +167,7 @@ export async function backupTable(options: BackupOptions): Promise<BackupResult>
     yield emit(`\n],"count":${count}}\n`);
   }
 
-  const backupId = randomUUID();
+  const backupId = options.backupId ?? randomUUID();
   const metadata = { [BACKUP_ID_METADATA]: backupId };
   const body = Readable.from(document(), { objectMode: false, highWaterMark: 1 });
   const upload = new Upload({
@@ -181,7 +185,13 @@ export async function backupTable(options: BackupOptions): Promise<BackupResult>
     leavePartsOnError: false,
   });
   const manifestKey = manifestKeyFor(options.key);
+  const onAbort = (): void => {
+    body.destroy(new Error("backup aborted"));
+    void upload.abort().catch(() => undefined);
+  };
+  options.signal?.addEventListener("abort", onAbort, { once: true });
   try {
+    if (options.signal?.aborted) throw new Error("backup aborted before it started");
     await upload.done();
   } catch (err) {
     body.destroy();
@@ -190,6 +200,8 @@ export async function backupTable(options: BackupOptions): Promise<BackupResult>
       throw new BackupConflict(`s3://${options.bucket}/${options.key} already exists; it was not overwritten`, options.key, err);
     }
     throw new BackupFailed(`Backup upload of ${options.table} to s3://${options.bucket}/${options.key} failed`, err);
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
   }
   const result: BackupResult = {
     bucket: options.bucket,

@@ -1,130 +1,189 @@
 /**
- * Lambda `BackupDynamoDBAndSendEmail` (student-records).
- *   POST /backup    no body (or `{}`): back the table up to
- *                   s3://$BUCKET_NAME/backups/students-YYYYMMDD-HHMMSS.json (UTC) plus a
- *                   `.manifest.json` (count, bytes, SHA-256), then email $ADMIN_EMAIL.
- *                   200 with the manifest and emailSent: true; 207 with emailSent: false
- *                   and the reason when the backup is kept but the email failed; 502 when
- *                   the backup failed (nothing is left in the bucket); 409 when a backup
- *                   with the same (one-second) name exists. Both objects are written with
- *                   `If-None-Match: *`, so of two backups started in the same second S3
- *                   lets exactly one write the key; the other answers 409 and leaves
- *                   nothing behind (no object, no open multipart upload).
+ * Lambda `BackupDynamoDBAndSendEmail` (student-records): backups as jobs, because copying a
+ * table can take longer than API Gateway's 29-second integration limit.
+ *   POST /backup             no body (or `{}`), as the document sends it: records a job and
+ *                            invokes $WORKER_FUNCTION asynchronously (`InvocationType:
+ *                            Event`); 202 `{"backupId", "status": "running", "links", ...}`
+ *                            with a `Location` header. Always a job, whatever the table's
+ *                            size: one answer for every client, and the table's size is not
+ *                            known before the scan. 409 when a backup was started in the same
+ *                            second (one-second names); 502 when the worker could not be
+ *                            invoked (the job is recorded as failed).
+ *   GET /backups             recent jobs, newest first (`?limit=1..100`, default 20; `nextToken`).
+ *   GET /backups/{backupId}  one job: its status and, once succeeded, the object key, count,
+ *                            bytes and SHA-256 read from the backup's manifest.
+ * The worker (functions/backup-students-worker) writes the backup and sends the email.
  *
  * Environment:
- *   TABLE_NAME          the studentData table
- *   BUCKET_NAME         the backup bucket
- *   SENDER_EMAIL        SES identity the report is sent from
- *   ADMIN_EMAIL         recipient of the report
- *   SCAN_SEGMENTS       parallel scan segments (default 2)
- *   ALLOWED_ORIGINS     comma-separated origins echoed in CORS headers
- *   LOG_LEVEL           debug | info | warn | error | silent (default info)
+ *   TABLE_NAME, BUCKET_NAME        the studentData table and the backup bucket
+ *   JOBS_TABLE                     the backupJobs table
+ *   WORKER_FUNCTION                the worker's name or ARN
+ *   WORKER_TIMEOUT_SECONDS         the worker's timeout (a job running past it is reported failed)
+ *   WORKER_MAX_EVENT_AGE_SECONDS   how long the worker's event may wait to start
+ *   ALLOWED_ORIGINS, LOG_LEVEL
  */
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { SendEmailCommand, type SESClient } from "@aws-sdk/client-ses";
-import { dynamoClient, s3Client, sesClient } from "../lib/clients.js";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import { documentClient, lambdaClient, s3Client } from "../lib/clients.js";
 import { parseJsonBody } from "../lib/body.js";
 import { intEnv, requireEnv } from "../lib/env.js";
-import { Conflict, HttpError, isAwsError, MethodNotAllowed } from "../lib/errors.js";
-import { withHttp, type ProxyHandler } from "../lib/handler.js";
-import { json } from "../lib/http.js";
+import { BadRequestError, ConflictError, HttpError, isAwsError, NotFoundError } from "../lib/errors.js";
+import { withHttp, type ProxyHandler, type RequestContext } from "../lib/handler.js";
+import { json, type ProxyEvent } from "../lib/http.js";
+import { decodeToken, encodeToken, parseLimit } from "../lib/pagination.js";
+import { Router } from "../lib/router.js";
 import { validate } from "../lib/validate.js";
-import { BackupConflict, BackupFailed, backupKey, backupTable, type BackupResult } from "./backup.js";
+import { backupKey, manifestKeyFor } from "./backup.js";
+import { BACKUP_ID_PATTERN, JobExists, JobStore, type BackupJob } from "./jobs.js";
 import { BACKUP_PREFIX, BackupRequestSchema } from "./schema.js";
 
 /** What the handler talks to and the clock it names backups by; tests replace some of them. */
 export interface BackupDependencies {
-  readonly dynamodb: DynamoDBClient;
+  readonly dynamodb: DynamoDBDocumentClient;
   readonly s3: S3Client;
-  readonly ses: SESClient;
+  readonly lambda: LambdaClient;
   readonly now: () => Date;
 }
 
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+/** What the worker is invoked with. */
+export interface WorkerEvent {
+  readonly backupId: string;
 }
 
-async function sendReport(ses: SESClient, result: BackupResult): Promise<void> {
-  const text = [
-    `The ${result.table} table was backed up.`,
-    "",
-    `Bucket: ${result.bucket}`,
-    `Key: ${result.key}`,
-    `Manifest: ${result.manifestKey}`,
-    `Items: ${result.count}`,
-    `Size: ${result.bytes} bytes (${formatBytes(result.bytes)})`,
-    `SHA-256: ${result.sha256}`,
-    `Created at: ${result.createdAt}`,
-  ].join("\n");
-  await ses.send(
-    new SendEmailCommand({
-      Source: requireEnv("SENDER_EMAIL"),
-      Destination: { ToAddresses: [requireEnv("ADMIN_EMAIL")] },
-      Message: {
-        Subject: { Data: `Backup of ${result.table}: ${result.count} items`, Charset: "UTF-8" },
-        Body: { Text: { Data: text, Charset: "UTF-8" } },
-      },
-    }),
-  );
+const ID = new RegExp(BACKUP_ID_PATTERN);
+/** A job still `running` this long after its worker's deadline is reported failed. */
+const GRACE_MS = 60_000;
+
+/** The stage's base path as the client called it (`/prod`, or the local gateway's `/<stack>/prod`). */
+function basePath(event: ProxyEvent): string {
+  const full = event.requestContext?.path;
+  const path = event.path;
+  if (typeof full === "string" && typeof path === "string" && full.endsWith(path)) return full.slice(0, full.length - path.length);
+  return "";
 }
 
-async function exists(s3: S3Client, Bucket: string, Key: string): Promise<boolean> {
+function links(event: ProxyEvent, backupId: string): Record<string, string> {
+  const base = basePath(event);
+  return { self: `${base}/backups/${backupId}`, list: `${base}/backups` };
+}
+
+/** The job as a client sees it: `running` past the worker's deadline is reported as failed. */
+function view(job: BackupJob, now: Date): Record<string, unknown> {
+  const { expiresAt: _expires, kind: _kind, deadline, requestId: _requestId, ...rest } = job;
+  if (job.status !== "running") return rest;
+  const timeoutMs = intEnv("WORKER_TIMEOUT_SECONDS", 900) * 1000;
+  const maxAgeMs = intEnv("WORKER_MAX_EVENT_AGE_SECONDS", 21_600) * 1000;
+  const limit = deadline ?? Date.parse(job.createdAt) + maxAgeMs + timeoutMs;
+  if (now.getTime() <= limit + GRACE_MS) return rest;
+  return {
+    ...rest,
+    status: "failed",
+    error:
+      job.startedAt === undefined
+        ? "The backup worker never started; see the function's failure queue."
+        : `The backup worker did not finish within its ${timeoutMs / 1000}-second timeout; see the function's failure queue.`,
+  };
+}
+
+interface Manifest {
+  count?: unknown;
+  bytes?: unknown;
+  sha256?: unknown;
+  key?: unknown;
+}
+
+async function readManifest(s3: S3Client, bucket: string, key: string): Promise<Manifest | undefined> {
   try {
-    await s3.send(new HeadObjectCommand({ Bucket, Key }));
-    return true;
+    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const text = await out.Body!.transformToString("utf8");
+    if (text.length > 64 * 1024) return undefined;
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null ? (value as Manifest) : undefined;
   } catch (err) {
-    if (isAwsError(err, "NotFound", "NoSuchKey")) return false;
-    if (isAwsError(err, "NoSuchBucket")) return false; // reported by the backup itself
+    if (isAwsError(err, "NoSuchKey", "NotFound", "NoSuchBucket") || err instanceof SyntaxError) return undefined;
     throw err;
   }
 }
 
 /** Builds the handler; `handler` below is the one Lambda runs, with the real clock and clients. */
 export function createBackupHandler(overrides: Partial<BackupDependencies> = {}): ProxyHandler {
-  const dynamodb = overrides.dynamodb ?? dynamoClient();
+  const dynamodb = overrides.dynamodb ?? documentClient();
   const s3 = overrides.s3 ?? s3Client();
-  const ses = overrides.ses ?? sesClient();
+  const lambda = overrides.lambda ?? lambdaClient();
   const now = overrides.now ?? (() => new Date());
-  return withHttp("BackupDynamoDBAndSendEmail", async ({ event, log }) => {
-    if (event.httpMethod !== "POST") throw new MethodNotAllowed(String(event.httpMethod), ["POST"]);
+
+  async function start({ event, requestId, log }: RequestContext) {
     const body = parseJsonBody(event, { optional: true, limit: 1024 });
     if (body !== undefined) validate(BackupRequestSchema, body);
+    const jobs = new JobStore(dynamodb, requireEnv("JOBS_TABLE"));
     const table = requireEnv("TABLE_NAME");
     const bucket = requireEnv("BUCKET_NAME");
-    requireEnv("SENDER_EMAIL");
-    requireEnv("ADMIN_EMAIL");
-    const key = backupKey(now(), `${BACKUP_PREFIX}students-`);
-    // Keys have one-second resolution. This check is only a fast path: the conditional
-    // writes in backupTable are what keep a concurrent backup from overwriting this one.
-    if (await exists(s3, bucket, key)) throw new Conflict(`A backup named ${key} already exists; try again in a second.`, { key });
-    let result: BackupResult;
+    const worker = requireEnv("WORKER_FUNCTION");
+    const at = now();
+    const key = backupKey(at, `${BACKUP_PREFIX}students-`);
+    const backupId = key.slice(BACKUP_PREFIX.length, -".json".length);
+    let job: BackupJob;
     try {
-      result = await backupTable({ dynamodb, s3, table, bucket, key, segments: intEnv("SCAN_SEGMENTS", 2) });
+      job = await jobs.create({ backupId, table, bucket, key, manifestKey: manifestKeyFor(key), createdAt: at.toISOString(), requestId }, at);
     } catch (err) {
-      if (err instanceof BackupConflict) {
-        log.warn("backup lost a race for its key", { key, conflictingKey: err.key });
-        throw new Conflict(
-          `A backup named ${key} was written by another backup started in the same second; nothing was overwritten. Try again in a second.`,
-          { key },
-        );
+      if (!(err instanceof JobExists)) throw err;
+      throw new ConflictError(`A backup was already started this second (${backupId}); try again in a second.`, { details: { backupId, links: links(event, backupId) } });
+    }
+    try {
+      const payload: WorkerEvent = { backupId };
+      await lambda.send(new InvokeCommand({ FunctionName: worker, InvocationType: "Event", Payload: new TextEncoder().encode(JSON.stringify(payload)) }));
+    } catch (err) {
+      log.error("could not invoke the backup worker", { error: err, backupId });
+      const reason = `The backup worker could not be started (${err instanceof Error ? err.name : "error"}).`;
+      await jobs.finish(backupId, { status: "failed", finishedAt: now().toISOString(), error: reason });
+      throw new HttpError(502, `${reason} Nothing was backed up; try again later.`, { details: { backupId, status: "failed" }, cause: err });
+    }
+    const l = links(event, backupId);
+    return json(
+      202,
+      {
+        backupId,
+        status: job.status,
+        message: "Backup started. It runs as a job: GET links.self for its status; an email reports the outcome.",
+        table,
+        bucket,
+        key,
+        createdAt: job.createdAt,
+        links: l,
+      },
+      event,
+      { Location: l.self! },
+    );
+  }
+
+  async function status({ event }: RequestContext) {
+    const backupId = event.pathParameters?.backupId ?? "";
+    if (!ID.test(backupId)) throw new BadRequestError(`backupId must look like students-YYYYMMDD-HHMMSS (got ${JSON.stringify(backupId.slice(0, 60))}).`);
+    const job = await new JobStore(dynamodb, requireEnv("JOBS_TABLE")).get(backupId);
+    if (!job) throw new NotFoundError(`No backup job ${backupId}.`);
+    const shown = view(job, now());
+    if (shown.status === "succeeded") {
+      const manifest = await readManifest(s3, job.bucket, job.manifestKey);
+      if (manifest === undefined) {
+        return json(200, { ...shown, count: undefined, bytes: undefined, sha256: undefined, manifest: "missing", links: links(event, backupId) }, event);
       }
-      if (!(err instanceof BackupFailed)) throw err;
-      log.error("backup failed", { error: err.cause, key });
-      throw new HttpError(502, "Backup failed; no backup object was kept. See the function log for the cause.", { details: { key }, cause: err.cause });
+      return json(200, { ...shown, count: manifest.count, bytes: manifest.bytes, sha256: manifest.sha256, links: links(event, backupId) }, event);
     }
-    log.info("backup written", { ...result });
-    try {
-      await sendReport(ses, result);
-    } catch (err) {
-      log.warn("backup kept but the email failed", { error: err });
-      const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      return json(207, { ...result, emailSent: false, emailError: reason }, event);
-    }
-    return json(200, { ...result, emailSent: true }, event);
-  });
+    return json(200, { ...shown, links: links(event, backupId) }, event);
+  }
+
+  async function list({ event }: RequestContext) {
+    const query = event.queryStringParameters ?? {};
+    const limit = parseLimit(query.limit, 20, 100);
+    const startKey = decodeToken(query.nextToken ?? undefined, { kind: "S", createdAt: "S", backupId: "S" });
+    const { jobs, next } = await new JobStore(dynamodb, requireEnv("JOBS_TABLE")).recent(limit, startKey);
+    const at = now();
+    return json(200, { backups: jobs.map((j) => ({ ...view(j, at), links: links(event, j.backupId) })), nextToken: encodeToken(next) ?? null }, event);
+  }
+
+  const router = new Router().on("POST /backup", start).on("GET /backups", list).on("GET /backups/{backupId}", status);
+  return withHttp("BackupDynamoDBAndSendEmail", router.handle);
 }
 
 export const handler = createBackupHandler();

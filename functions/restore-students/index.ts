@@ -20,7 +20,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { dynamoClient, s3Client } from "../lib/clients.js";
 import { parseJsonBody } from "../lib/body.js";
 import { requireEnv } from "../lib/env.js";
-import { BadRequest, Conflict, isAwsError, MethodNotAllowed, NotFound } from "../lib/errors.js";
+import { BadRequestError, ConflictError, isAwsError, MethodNotAllowedError, NotFoundError } from "../lib/errors.js";
 import { withHttp } from "../lib/handler.js";
 import { json } from "../lib/http.js";
 import { fromJsonItem } from "../lib/dynamodb-json.js";
@@ -58,7 +58,7 @@ async function readManifest(bucket: string, key: string): Promise<Manifest | und
   let size = 0;
   for await (const chunk of body) {
     size += (chunk as Buffer).length;
-    if (size > 64 * 1024) throw new BadRequest(`Manifest of ${key} is too large.`);
+    if (size > 64 * 1024) throw new BadRequestError(`Manifest of ${key} is too large.`);
     chunks.push(chunk as Buffer);
   }
   try {
@@ -66,7 +66,7 @@ async function readManifest(bucket: string, key: string): Promise<Manifest | und
     if (typeof value !== "object" || value === null) throw new Error("not an object");
     return value as Manifest;
   } catch {
-    throw new BadRequest(`Manifest of ${key} is not valid JSON.`);
+    throw new BadRequestError(`Manifest of ${key} is not valid JSON.`);
   }
 }
 
@@ -75,10 +75,10 @@ function checkItem(value: unknown, index: number): Record<string, AttributeValue
   try {
     item = fromJsonItem(value, `items[${index}]`);
   } catch (err) {
-    throw new BadRequest(`Backup item ${index} is invalid: ${(err as Error).message}.`);
+    throw new BadRequestError(`Backup item ${index} is invalid: ${(err as Error).message}.`);
   }
   const id = item[KEY_ATTRIBUTE]?.S;
-  if (id === undefined || !ID.test(id)) throw new BadRequest(`Backup item ${index} has no valid ${KEY_ATTRIBUTE}.`);
+  if (id === undefined || !ID.test(id)) throw new BadRequestError(`Backup item ${index} has no valid ${KEY_ATTRIBUTE}.`);
   return item;
 }
 
@@ -107,11 +107,11 @@ async function scanBackup(
       else if (event.key === "format") format = event.value;
     }
   } catch (err) {
-    if (err instanceof MalformedDocument) throw new BadRequest(`Backup ${key} is not a valid backup: ${err.message}.`);
+    if (err instanceof MalformedDocument) throw new BadRequestError(`Backup ${key} is not a valid backup: ${err.message}.`);
     throw err;
   }
-  if (format !== BACKUP_FORMAT) throw new BadRequest(`Backup ${key} has format ${JSON.stringify(format)}; expected ${BACKUP_FORMAT}.`);
-  if (declared !== count) throw new BadRequest(`Backup ${key} declares ${String(declared)} items but holds ${count}.`);
+  if (format !== BACKUP_FORMAT) throw new BadRequestError(`Backup ${key} has format ${JSON.stringify(format)}; expected ${BACKUP_FORMAT}.`);
+  if (declared !== count) throw new BadRequestError(`Backup ${key} declares ${String(declared)} items but holds ${count}.`);
   return { count, bytes, sha256: hash.digest("hex") };
 }
 
@@ -191,39 +191,39 @@ class ConditionalWriter {
 }
 
 export const handler = withHttp("restoreStudentData", async ({ event, log }) => {
-  if (event.httpMethod !== "POST") throw new MethodNotAllowed(String(event.httpMethod), ["POST"]);
+  if (event.httpMethod !== "POST") throw new MethodNotAllowedError(String(event.httpMethod), ["POST"]);
   const request = validate<RestoreRequest>(RestoreRequestSchema, parseJsonBody(event, { limit: 4096 }));
   const { key } = request;
   const mode = request.mode ?? "skip";
-  if (key.includes("..") || key.endsWith(".manifest.json")) throw new BadRequest(`key must name a backup under backups/ (got ${key}).`);
+  if (key.includes("..") || key.endsWith(".manifest.json")) throw new BadRequestError(`key must name a backup under backups/ (got ${key}).`);
   const table = requireEnv("TABLE_NAME");
   const bucket = requireEnv("BUCKET_NAME");
 
   const manifest = await readManifest(bucket, key);
   const first = await openObject(bucket, key);
-  if (first === undefined) throw new NotFound(`Backup ${key} not found.`);
+  if (first === undefined) throw new NotFoundError(`Backup ${key} not found.`);
   const checked = await scanBackup(first, key, async () => undefined);
   if (manifest !== undefined) {
     if (manifest.sha256 !== checked.sha256 || manifest.count !== checked.count || manifest.bytes !== checked.bytes) {
-      throw new BadRequest(`Backup ${key} does not match its manifest (count, bytes or SHA-256 differ).`);
+      throw new BadRequestError(`Backup ${key} does not match its manifest (count, bytes or SHA-256 differ).`);
     }
   }
 
   const second = await openObject(bucket, key);
-  if (second === undefined) throw new Conflict(`Backup ${key} was removed during the restore.`);
+  if (second === undefined) throw new ConflictError(`Backup ${key} was removed during the restore.`);
   let restored: number;
   let skipped = 0;
   if (mode === "overwrite") {
     const batcher = new Batcher(table);
     const written = await scanBackup(second, key, (item) => batcher.add(item));
     await batcher.drain();
-    if (written.sha256 !== checked.sha256) throw new Conflict(`Backup ${key} changed during the restore.`);
+    if (written.sha256 !== checked.sha256) throw new ConflictError(`Backup ${key} changed during the restore.`);
     restored = batcher.written;
   } else {
     const writer = new ConditionalWriter(table);
     const written = await scanBackup(second, key, (item) => writer.add(item));
     await writer.drain();
-    if (written.sha256 !== checked.sha256) throw new Conflict(`Backup ${key} changed during the restore.`);
+    if (written.sha256 !== checked.sha256) throw new ConflictError(`Backup ${key} changed during the restore.`);
     restored = writer.restored;
     skipped = writer.skipped;
   }

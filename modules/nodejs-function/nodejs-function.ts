@@ -5,6 +5,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaAlias } from "@cdktf/provider-aws/lib/lambda-alias";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AssetType, Lazy, TerraformAsset, TerraformOutput, TerraformStack, Token } from "cdktf";
@@ -88,6 +89,25 @@ export interface NodejsFunctionProps {
    * @default the enclosing ServiceStack's environment, if any
    */
   readonly env?: Environment;
+  /** Retries and on-failure destination of asynchronous invocations. @default Lambda's defaults, no destination */
+  readonly asyncInvoke?: AsyncInvokeProps;
+}
+
+/** Where Lambda sends an asynchronous event whose retries are used up: a queue or a topic. */
+export interface AsyncFailureDestination {
+  readonly arn: string;
+  /** Lets the function's role send to it (Lambda sends with the execution role). */
+  grantSend(grantee: IGrantable): void;
+}
+
+/** How Lambda handles asynchronous invocations (`InvocationType: Event`) of the function. */
+export interface AsyncInvokeProps {
+  /** Retries after a function error, 0..2. @default 2 (Lambda's default) */
+  readonly maximumRetryAttempts?: number;
+  /** How long an event may wait in Lambda's queue, 60..21600 s. @default 21600 (Lambda's default) */
+  readonly maximumEventAgeSeconds?: number;
+  /** Where a failed or expired event goes (an `aws_lambda_function_event_invoke_config` on-failure destination). */
+  readonly onFailure: AsyncFailureDestination;
 }
 
 /** Log retention (days) when neither the props nor an environment say. */
@@ -133,6 +153,8 @@ export class NodejsFunction extends Construct implements LambdaFunctionRef, IGra
   readonly lambda: LambdaFunction;
   /** The artifacts-bucket object, in `s3` upload mode. */
   readonly codeObject?: S3Object;
+  /** Retries and destination of asynchronous invocations, when `asyncInvoke` is given. */
+  readonly eventInvokeConfig?: LambdaFunctionEventInvokeConfig;
 
   private readonly statements: PolicyStatement[] = [];
   private readonly environmentVariables: Record<string, string> = {};
@@ -288,6 +310,25 @@ export class NodejsFunction extends Construct implements LambdaFunctionRef, IGra
     this.qualifiedArn = this.lambda.qualifiedArn;
     this.version = this.lambda.version;
 
+    if (props.asyncInvoke) {
+      const { maximumRetryAttempts = 2, maximumEventAgeSeconds = 21_600, onFailure } = props.asyncInvoke;
+      if (!Number.isInteger(maximumRetryAttempts) || maximumRetryAttempts < 0 || maximumRetryAttempts > 2) {
+        throw new PropError(this, "asyncInvoke.maximumRetryAttempts", maximumRetryAttempts, "use 0, 1 or 2 (Lambda's range).");
+      }
+      if (!Number.isInteger(maximumEventAgeSeconds) || maximumEventAgeSeconds < 60 || maximumEventAgeSeconds > 21_600) {
+        throw new PropError(this, "asyncInvoke.maximumEventAgeSeconds", maximumEventAgeSeconds, "use a whole number of seconds from 60 to 21600 (6 hours).");
+      }
+      onFailure.grantSend(this);
+      this.eventInvokeConfig = new LambdaFunctionEventInvokeConfig(this, "AsyncInvoke", {
+        functionName: this.lambda.functionName,
+        maximumRetryAttempts,
+        maximumEventAgeInSeconds: maximumEventAgeSeconds,
+        destinationConfig: { onFailure: { destination: onFailure.arn } },
+        // Lambda checks that the role may send to the destination when the config is saved.
+        dependsOn: [this.rolePolicy],
+      });
+    }
+
     for (const [name, target] of Object.entries(aliases)) {
       this.aliasResources.set(
         name,
@@ -329,6 +370,14 @@ export class NodejsFunction extends Construct implements LambdaFunctionRef, IGra
     const sids = new Set(this.statements.flatMap((s) => (s.sid ? [s.sid] : [])));
     validateStatement(this, statement, sids);
     this.statements.push(statement);
+  }
+
+  /**
+   * Lets another function invoke this one (synchronously or with `InvocationType: Event`):
+   * `lambda:InvokeFunction` on exactly this function's unqualified ARN, in the grantee's role.
+   */
+  grantInvoke(grantee: IGrantable): void {
+    grantee.addToRolePolicy({ actions: ["lambda:InvokeFunction"], resources: [this.arn] });
   }
 
   /** The statements of the role policy as they stand now (read-only copy). */

@@ -10,14 +10,32 @@
  * | PUT /students/{studentid}      | API key | insertStudentData              | StudentUpdate  |
  * | DELETE /students/{studentid}   | API key | insertStudentData              | -              |
  * | POST /backup                   | API key | BackupDynamoDBAndSendEmail     | - (no body; the handler checks it) |
+ * | GET /backups                   | API key | BackupDynamoDBAndSendEmail     | -              |
+ * | GET /backups/{backupId}        | API key | BackupDynamoDBAndSendEmail     | -              |
  * | POST /restore                  | API key | restoreStudentData             | RestoreRequest |
+ *
+ * Backups are jobs, because a table can take longer to copy than API Gateway's 29-second
+ * integration limit: POST /backup records a job and invokes BackupDynamoDBAndSendEmailWorker
+ * asynchronously (`InvocationType: Event`), answering 202 with the job's links; the worker
+ * (900 s) writes the backup, records the outcome and emails it, success or failure. It is not
+ * retried (a second run of the same job would only collide with its own key); an event that
+ * fails anyway (crash, timeout, too old) goes to the BackupJobFailures queue.
+ *
+ * Job state lives in the `backupJobs` table, not in the backup bucket: a job must be able to
+ * say "failed" when the bucket is the thing that failed (missing, denied), it is updated with
+ * conditions (a duplicate event cannot start a job twice), listing recent jobs is one Query on
+ * the `byKind` index (kind, createdAt), and TTL (`expiresAt`, 90 days) keeps the table small
+ * at no cost. The figures of a finished job are read back from the backup's manifest.
  *
  * Stage `prod`; key `StudentApiKey` in usage plan `StudentUsagePlan` (throttle and quota
  * from env.services.studentRecords); CORS for env.webOrigins.
- * Grants: read on the table for getStudentData and the backup; read/write for
+ * Grants: read on the table for getStudentData and the backup worker; read/write for
  * insertStudentData; write for the restore; the backup bucket only under `backups/`
- * (put and delete for the backup, which removes a partial object on failure; read for
- * the restore); SES send from the sender address only for the backup.
+ * (put, read and delete for the worker, which removes a partial object it wrote on failure;
+ * read for the backup API, which reads manifests, and for the restore); read/write on the
+ * jobs table for the backup API and the worker; `lambda:InvokeFunction` on exactly the
+ * worker's ARN for the backup API; SES send from the sender address only for the worker;
+ * `sqs:SendMessage` on its failure queue only for the worker.
  */
 import type { Construct } from "constructs";
 import { BACKUP_PREFIX } from "../../functions/backup-students/schema";
@@ -30,9 +48,14 @@ import { Email } from "../email";
 import { NodejsFunction } from "../nodejs-function";
 import { lambdaProxy, RestApi } from "../rest-api";
 import { Table } from "../table";
+import { Queue } from "../queue";
 import { platformRefs } from "./platform";
 
 export const STUDENT_RECORDS = "student-records";
+
+/** The backup worker's timeout (Lambda's maximum) and how long its event may wait to start, in seconds. */
+const BACKUP_WORKER_TIMEOUT = 900;
+const BACKUP_EVENT_MAX_AGE = 900;
 
 export class StudentRecordsStack extends ServiceStack {
   readonly table: Table;
@@ -40,7 +63,10 @@ export class StudentRecordsStack extends ServiceStack {
   readonly email: Email;
   readonly getStudentData: NodejsFunction;
   readonly insertStudentData: NodejsFunction;
+  readonly backupJobs: Table;
+  readonly backupFailures: Queue;
   readonly backup: NodejsFunction;
+  readonly backupWorker: NodejsFunction;
   readonly restore: NodejsFunction;
   readonly api: RestApi;
 
@@ -69,23 +95,55 @@ export class StudentRecordsStack extends ServiceStack {
     });
     this.table.grantReadWriteData(this.insertStudentData);
 
-    this.backup = new NodejsFunction(this, "BackupDynamoDBAndSendEmail", {
-      entry: "functions/backup-students/index.ts",
-      description: "POST /backup: table to S3 (backups/), report by SES",
+    this.backupJobs = new Table(this, "backupJobs", {
+      partitionKey: { name: "backupId", type: "S" },
+      globalSecondaryIndexes: [
+        { indexName: "byKind", partitionKey: { name: "kind", type: "S" }, sortKey: { name: "createdAt", type: "S" } },
+      ],
+      timeToLiveAttribute: "expiresAt",
+    });
+    this.backupFailures = new Queue(this, "BackupJobFailures");
+
+    this.backupWorker = new NodejsFunction(this, "BackupDynamoDBAndSendEmailWorker", {
+      entry: "functions/backup-students-worker/index.ts",
+      description: "Backup job: table to S3 (backups/), outcome to the jobs table, report by SES",
       memorySize: 512,
-      timeout: 300,
+      timeout: BACKUP_WORKER_TIMEOUT,
       environment: {
         TABLE_NAME: this.table.tableName,
         BUCKET_NAME: this.backups.bucketName,
+        JOBS_TABLE: this.backupJobs.tableName,
         SENDER_EMAIL: env.senderEmail,
         ADMIN_EMAIL: env.adminEmail,
+      },
+      asyncInvoke: { maximumRetryAttempts: 0, maximumEventAgeSeconds: BACKUP_EVENT_MAX_AGE, onFailure: this.backupFailures },
+    });
+    this.table.grantReadData(this.backupWorker);
+    this.backups.grantPut(this.backupWorker, BACKUP_PREFIX);
+    this.backups.grantRead(this.backupWorker, BACKUP_PREFIX);
+    this.backups.grantDelete(this.backupWorker, BACKUP_PREFIX);
+    this.backupJobs.grantReadWriteData(this.backupWorker);
+    this.email.grantSend(this.backupWorker);
+
+    this.backup = new NodejsFunction(this, "BackupDynamoDBAndSendEmail", {
+      entry: "functions/backup-students/index.ts",
+      description: "POST /backup starts a backup job; GET /backups and /backups/{backupId} report jobs",
+      timeout: 20,
+      environment: {
+        TABLE_NAME: this.table.tableName,
+        BUCKET_NAME: this.backups.bucketName,
+        JOBS_TABLE: this.backupJobs.tableName,
+        WORKER_FUNCTION: this.backupWorker.functionName,
+        WORKER_TIMEOUT_SECONDS: String(BACKUP_WORKER_TIMEOUT),
+        WORKER_MAX_EVENT_AGE_SECONDS: String(BACKUP_EVENT_MAX_AGE),
         ALLOWED_ORIGINS: origins,
       },
     });
-    this.table.grantReadData(this.backup);
-    this.backups.grantPut(this.backup, BACKUP_PREFIX);
-    this.backups.grantDelete(this.backup, BACKUP_PREFIX);
-    this.email.grantSend(this.backup);
+    this.backupJobs.grantReadWriteData(this.backup);
+    this.backups.grantRead(this.backup, BACKUP_PREFIX);
+    // Without ListBucket S3 answers a missing manifest with 403 instead of NoSuchKey.
+    this.backups.grantList(this.backup, BACKUP_PREFIX);
+    this.backupWorker.grantInvoke(this.backup);
 
     this.restore = new NodejsFunction(this, "restoreStudentData", {
       entry: "functions/restore-students/index.ts",
@@ -114,7 +172,10 @@ export class StudentRecordsStack extends ServiceStack {
     api.addRoute("POST /students", { integration: write, apiKey: true, requestModel: "StudentCreate" });
     api.addRoute("PUT /students/{studentid}", { integration: write, apiKey: true, requestModel: "StudentUpdate" });
     api.addRoute("DELETE /students/{studentid}", { integration: write, apiKey: true });
-    api.addRoute("POST /backup", { integration: lambdaProxy(this.backup), apiKey: true });
+    const backups = lambdaProxy(this.backup);
+    api.addRoute("POST /backup", { integration: backups, apiKey: true });
+    api.addRoute("GET /backups", { integration: backups, apiKey: true });
+    api.addRoute("GET /backups/{backupId}", { integration: backups, apiKey: true });
     api.addRoute("POST /restore", { integration: lambdaProxy(this.restore), apiKey: true, requestModel: "RestoreRequest" });
 
     const config = env.services.studentRecords;

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { LocalCognito } from "./authorizers";
 import { startDynalite, startS3rver, startSesMailbox } from "./backends";
+import { startLambdaApi } from "./lambda-api";
 import { buildModel } from "./model/build";
 import type { GatewayModel } from "./model/types";
 import { provision } from "./provision";
@@ -55,6 +56,8 @@ export interface Endpoints {
   dynamodb: string;
   s3: string;
   mailbox: string;
+  /** The local Lambda Invoke API (`AWS_ENDPOINT_URL_LAMBDA` of the functions). */
+  lambda: string;
   /** Service → page URL, when the pages are served. */
   web?: Record<string, string>;
   /** The local user-pool API and its seeded users, when the pages are served. */
@@ -81,7 +84,7 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-async function endpointsFor(model: GatewayModel, gateway: string, cognito: LocalCognito, backends: { dynamodb: string; s3: string; mailbox: string }): Promise<Endpoints> {
+async function endpointsFor(model: GatewayModel, gateway: string, cognito: LocalCognito, backends: { dynamodb: string; s3: string; mailbox: string; lambda: string }): Promise<Endpoints> {
   const apis: ApiEndpoint[] = [];
   for (const api of model.apis) {
     for (const stage of api.stages.values()) {
@@ -144,7 +147,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       startS3rver({ directory: join(stateDir, "s3") }).then((b) => (closers.push(() => b.close()), b)),
       startSesMailbox({ directory: mailboxDir, identities: () => model?.identities ?? [] }).then((b) => (closers.push(() => b.close()), b)),
     ]);
-    const backends = { dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: ses.endpoint };
+    let pool: FunctionPool | undefined;
+    const lambda = await startLambdaApi(
+      {
+        functions: () => model?.functions ?? [],
+        permissions: () => model?.permissions ?? [],
+        runner: (name, version) => pool?.get(name, version),
+      },
+      { failureDir: join(stateDir, "lambda", "failures"), log },
+    );
+    closers.push(() => lambda.close());
+    const backends = { dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: ses.endpoint, lambda };
     await options.outdirReady;
     model = buildModel({ outdir, env: options.env, gatewayUrl: url });
     await provision(model, backends);
@@ -152,8 +165,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const cognito = new LocalCognito();
     await preparePools(model, cognito);
     let generation = 0;
-    let pool = await FunctionPool.create(model.functions, stateDir, backends, generation, options.log);
-    closers.push(() => pool.close());
+    pool = await FunctionPool.create(model.functions, stateDir, backends, generation, options.log);
+    closers.push(() => pool!.close());
     for (const warning of [...model.warnings, ...pool.problems]) log(`warning: ${warning}`);
     if (options.prewarm) await pool.warm();
     runtime = new GatewayRuntime(model, pool, cognito, { logDir: join(stateDir, "logs"), log });
@@ -166,7 +179,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       closers.push(() => web!.close());
     }
     const webInfo = () => (web ? { web: web.pages, cognito: { endpoint: web.cognito.endpoint, users: web.cognito.users.map(({ userPoolId, username, password }) => ({ userPoolId, username, password })) } } : {});
-    const backendInfo = { dynamodb: dynamodb.endpoint, s3: s3.endpoint, mailbox: mailboxDir };
+    const backendInfo = { dynamodb: dynamodb.endpoint, s3: s3.endpoint, mailbox: mailboxDir, lambda: lambda.endpoint };
     let endpoints = { ...(await endpointsFor(model, url, cognito, backendInfo)), ...webInfo() };
     const writeEndpoints = () => writeFileSync(join(stateDir, "endpoints.json"), JSON.stringify(endpoints, null, 2) + "\n");
     writeEndpoints();

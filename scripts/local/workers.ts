@@ -30,6 +30,8 @@ export interface BackendEndpoints {
   dynamodb?: string;
   s3?: string;
   ses?: string;
+  /** The local Lambda Invoke API (lambda-api.ts) and the session token it knows each function by. */
+  lambda?: { endpoint: string; sessionToken(functionName: string): string };
 }
 
 /** Extracts a zip into a folder (replaced). */
@@ -315,6 +317,10 @@ export function lambdaEnvironment(fn: FunctionModel, version: string, backends: 
   if (backends.ses) {
     env.AWS_ENDPOINT_URL_SES = backends.ses;
     env.AWS_ENDPOINT_URL_SESV2 = backends.ses;
+  }
+  if (backends.lambda) {
+    env.AWS_ENDPOINT_URL_LAMBDA = backends.lambda.endpoint;
+    env.AWS_SESSION_TOKEN = backends.lambda.sessionToken(fn.functionName);
   }
   return { ...env, ...fn.environment };
 }

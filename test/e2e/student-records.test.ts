@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { ApiEndpoint } from "../../scripts/local/gateway";
-import { apiKey, body, environment, s3Client, startApp, type RunningApp } from "./support/app";
+import { apiKey, body, environment, eventually, s3Client, startApp, type RunningApp } from "./support/app";
 
 interface Student {
   studentid: string;
@@ -22,6 +22,8 @@ interface Student {
 }
 
 interface BackupResponse {
+  backupId: string;
+  status: string;
   bucket: string;
   key: string;
   manifestKey: string;
@@ -29,6 +31,7 @@ interface BackupResponse {
   bytes: number;
   sha256: string;
   emailSent: boolean;
+  links: { self: string; list: string };
 }
 
 const student = (studentid: string, name = `Student ${studentid}`) => ({
@@ -178,15 +181,28 @@ describe("e2e: student-records (real stack over HTTP)", function () {
     let backup: BackupResponse;
     let before: Student[];
 
-    it("writes the table to the backup bucket and emails the admin a report", async function () {
+    it("starts a backup job (202) that writes the table to the backup bucket and emails the admin a report", async function () {
       before = (await body<{ items: Student[] }>(await call("GET", "/students?limit=100"))).items.sort((a, b) => a.studentid.localeCompare(b.studentid));
       expect(before).to.have.length(4);
 
+      // The document's request, verbatim plus the key: POST /backup without a body.
       const res = await call("POST", "/backup");
-      expect(res.status).to.equal(200);
-      backup = await body<BackupResponse>(res);
-      expect(backup.key).to.match(/^backups\/students-\d{8}-\d{6}\.json$/);
-      expect(backup).to.include({ count: 4, emailSent: true });
+      expect(res.status).to.equal(202);
+      const started = await body<BackupResponse>(res);
+      expect(started).to.include({ status: "running" });
+      expect(started.key).to.match(/^backups\/students-\d{8}-\d{6}\.json$/);
+      const self = new URL(started.links.self, api.url).toString();
+      expect(self).to.equal(`${api.url}/backups/${started.backupId}`);
+      expect(res.headers.get("location")).to.equal(started.links.self);
+      for (let i = 0; i < 500; i += 1) {
+        backup = await body<BackupResponse>(await call("GET", `/backups/${started.backupId}`));
+        if (backup.status !== "running") break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(backup).to.include({ status: "succeeded", count: 4, key: started.key });
+      const listedJobs = await body<{ backups: BackupResponse[] }>(await call("GET", "/backups"));
+      expect(listedJobs.backups.map((j) => j.backupId)).to.include(started.backupId);
+      await eventually(() => readdirSync(app.endpoints.mailbox).some((f) => f.endsWith(".json")));
 
       // The object, read back through the S3 API.
       const s3 = s3Client(app.endpoints);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { BatchWriteItemCommand, DeleteItemCommand, PutItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
-import { CreateMultipartUploadCommand, AbortMultipartUploadCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { BatchWriteItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
+import { CreateMultipartUploadCommand, AbortMultipartUploadCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { backends, bucketKeys, createBucket, createTable, objectText, openUploads, tableItems, uniqueName, isolateEnv } from "../support/backends.js";
@@ -21,8 +21,6 @@ describe("student-records handlers", function () {
 
   let getStudentData: Handler;
   let insertStudentData: Handler;
-  let backup: Handler;
-  let restore: Handler;
   let table: string;
   let bucket: string;
 
@@ -37,10 +35,6 @@ describe("student-records handlers", function () {
     call(getStudentData, proxyEvent({ method: "GET", resource: "/students/{studentid}", pathParameters: { studentid: id }, headers: JSON_HEADERS }));
   const list = (query: Record<string, string> = {}) =>
     call(getStudentData, proxyEvent({ method: "GET", resource: "/students", query, headers: JSON_HEADERS }));
-  const runBackup = (body: string | null = null) =>
-    call(backup, proxyEvent({ method: "POST", resource: "/backup", headers: JSON_HEADERS, body }));
-  const runRestore = (body: unknown) =>
-    call(restore, proxyEvent({ method: "POST", resource: "/restore", headers: JSON_HEADERS, body: JSON.stringify(body) }));
 
   before(async function () {
     const b = await backends();
@@ -48,8 +42,6 @@ describe("student-records handlers", function () {
     process.env.ALLOWED_ORIGINS = ORIGIN;
     getStudentData = (await import("../../functions/get-student-data/index.js")).handler as Handler;
     insertStudentData = (await import("../../functions/insert-student-data/index.js")).handler as Handler;
-    backup = (await import("../../functions/backup-students/index.js")).handler as Handler;
-    restore = (await import("../../functions/restore-students/index.js")).handler as Handler;
   });
 
   beforeEach(async function () {
@@ -230,240 +222,6 @@ describe("student-records handlers", function () {
     it("answers 405 for a method the route does not serve", async function () {
       const res = await call(insertStudentData, proxyEvent({ method: "PATCH", resource: "/students/{studentid}", pathParameters: { studentid: "x" }, headers: JSON_HEADERS }));
       expect(res.statusCode).to.equal(405);
-    });
-  });
-
-  describe("POST /backup and POST /restore", function () {
-    async function seed(n: number): Promise<void> {
-      for (let i = 0; i < n; i += 1) expect((await post(student(`k${String(i).padStart(3, "0")}`))).statusCode).to.equal(201);
-    }
-
-    it("writes the table as one JSON document with a manifest and emails the admin", async function () {
-      await seed(30);
-      const { ses } = await backends();
-      const before = (await ses.messages()).length;
-      const res = await runBackup();
-      expect(res.statusCode).to.equal(200);
-      const body = res.body as { key: string; manifestKey: string; count: number; bytes: number; sha256: string; emailSent: boolean; bucket: string };
-      expect(body.emailSent).to.equal(true);
-      expect(body.count).to.equal(30);
-      expect(body.key).to.match(/^backups\/students-\d{8}-\d{6}\.json$/);
-      expect(await bucketKeys(bucket)).to.deep.equal([body.manifestKey, body.key].sort());
-      const doc = JSON.parse(await objectText(bucket, body.key)) as { items: unknown[]; count: number };
-      expect(doc.items).to.have.length(30);
-      expect(doc.count).to.equal(30);
-      const manifest = JSON.parse(await objectText(bucket, body.manifestKey)) as { sha256: string; bytes: number };
-      expect(manifest).to.include({ sha256: body.sha256, bytes: body.bytes });
-      const text = await objectText(bucket, body.key);
-      expect(createHash("sha256").update(text).digest("hex")).to.equal(body.sha256);
-      expect(Buffer.byteLength(text)).to.equal(body.bytes);
-      const mail = (await ses.messages()).slice(before);
-      expect(mail).to.have.length(1);
-      expect(mail[0]!.source).to.equal(SENDER);
-      expect(mail[0]!.to).to.deep.equal([ADMIN]);
-      for (const needle of [bucket, body.key, "Items: 30", `${body.bytes} bytes`]) expect(mail[0]!.text).to.contain(needle);
-    });
-
-    it("keeps the backup and answers 207 with the reason when the email is rejected", async function () {
-      await seed(3);
-      process.env.SENDER_EMAIL = "unverified@elsewhere.example";
-      const res = await runBackup();
-      expect(res.statusCode).to.equal(207);
-      const body = res.body as { emailSent: boolean; emailError: string; key: string };
-      expect(body.emailSent).to.equal(false);
-      expect(body.emailError).to.match(/MessageRejected: Email address is not verified/);
-      expect(await bucketKeys(bucket)).to.include(body.key);
-    });
-
-    it("refuses a body other than {} with 400 and writes nothing", async function () {
-      expect((await runBackup('{"x":1}')).statusCode).to.equal(400);
-      expect((await runBackup("[]")).statusCode).to.equal(400);
-      expect((await runBackup("{}")).statusCode).to.equal(200);
-      expect(await bucketKeys(bucket)).to.have.length(2);
-    });
-
-    it("never overwrites a backup made in the same second: the second answers 409 and the first is kept", async function () {
-      await seed(2);
-      const { createBackupHandler } = await import("../../functions/backup-students/index.js");
-      const sameSecond = createBackupHandler({ now: () => new Date("2031-03-04T05:06:07.250Z") });
-      const first = await call(sameSecond, proxyEvent({ method: "POST", resource: "/backup", headers: JSON_HEADERS }));
-      expect(first.statusCode).to.equal(200);
-      const firstKey = (first.body as { key: string }).key;
-      expect(firstKey).to.equal("backups/students-20310304-050607.json");
-      const second = await call(sameSecond, proxyEvent({ method: "POST", resource: "/backup", headers: JSON_HEADERS }));
-      expect(second.statusCode).to.equal(409);
-      expect(second.body).to.include({ key: firstKey });
-      expect(await bucketKeys(bucket)).to.deep.equal([firstKey, firstKey.replace(/\.json$/, ".manifest.json")].sort());
-      const manifest = JSON.parse(await objectText(bucket, firstKey.replace(/\.json$/, ".manifest.json"))) as { sha256: string };
-      expect(manifest.sha256).to.equal((first.body as { sha256: string }).sha256);
-    });
-
-    /**
-     * An S3 client for the local S3 that holds every write of `key` (PutObject or
-     * CompleteMultipartUpload) until `writers` of them are waiting, then lets them all go:
-     * each writer has passed the handler's HeadObject check by then, which is the race.
-     */
-    async function racingClient(key: string, writers: number): Promise<S3Client> {
-      const { s3 } = await backends();
-      const client = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
-      const held: Array<() => void> = [];
-      client.middlewareStack.add(
-        (next, context) => async (args) => {
-          const write = context.commandName === "PutObjectCommand" || context.commandName === "CompleteMultipartUploadCommand";
-          if (write && (args.input as { Key?: string }).Key === key) {
-            await new Promise<void>((resolve) => {
-              held.push(resolve);
-              if (held.length === writers) for (const go of held) go();
-            });
-          }
-          return next(args);
-        },
-        { step: "initialize", name: "holdWritesUntilAllArrive" },
-      );
-      return client;
-    }
-
-    /** The object and its manifest agree: same run, same bytes, same SHA-256. */
-    async function expectMatchesManifest(key: string, winner: { sha256: string; bytes: number; backupId: string }): Promise<void> {
-      const { s3c } = await backends();
-      const text = await objectText(bucket, key);
-      const manifest = JSON.parse(await objectText(bucket, key.replace(/\.json$/, ".manifest.json"))) as { sha256: string; bytes: number; backupId: string; key: string };
-      expect(manifest).to.include({ key, sha256: winner.sha256, bytes: winner.bytes, backupId: winner.backupId });
-      expect(createHash("sha256").update(text).digest("hex")).to.equal(manifest.sha256);
-      expect(Buffer.byteLength(text)).to.equal(manifest.bytes);
-      const head = await s3c.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      expect(head.Metadata?.["backup-id"]).to.equal(manifest.backupId);
-    }
-
-    it("of two backups started concurrently in the same second, exactly one writes and the other answers 409 leaving nothing behind", async function () {
-      await seed(5);
-      const key = "backups/students-20310304-050607.json";
-      const manifestKey = "backups/students-20310304-050607.manifest.json";
-      const { createBackupHandler } = await import("../../functions/backup-students/index.js");
-      const s3 = await racingClient(key, 2);
-      const now = () => new Date("2031-03-04T05:06:07.900Z");
-      const { ses } = await backends();
-      const mailBefore = (await ses.messages()).length;
-      const [a, b] = await Promise.all(
-        [createBackupHandler({ s3, now }), createBackupHandler({ s3, now })].map((h) => call(h, proxyEvent({ method: "POST", resource: "/backup", headers: JSON_HEADERS }))),
-      );
-      const results = [a!, b!];
-      expect(results.map((r) => r.statusCode).sort()).to.deep.equal([200, 409]);
-      const winner = results.find((r) => r.statusCode === 200)!.body as { key: string; sha256: string; bytes: number; backupId: string; count: number };
-      const loser = results.find((r) => r.statusCode === 409)!;
-      expect(loser.body).to.deep.equal({
-        message: `A backup named ${key} was written by another backup started in the same second; nothing was overwritten. Try again in a second.`,
-        key,
-      });
-      expect(loser.headers["Content-Type"]).to.match(/^application\/json/);
-      expect(winner).to.include({ key, count: 5 });
-      expect(await bucketKeys(bucket)).to.deep.equal([key, manifestKey].sort());
-      expect(await openUploads(bucket)).to.deep.equal([]);
-      await expectMatchesManifest(key, winner);
-      expect((await ses.messages()).length - mailBefore).to.equal(1);
-    });
-
-    it("a stray manifest under the backup's name makes it answer 409, deleting only its own document", async function () {
-      await seed(2);
-      const { s3c } = await backends();
-      const manifestKey = "backups/students-20310304-050608.manifest.json";
-      await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: manifestKey, Body: "stray" }));
-      const { createBackupHandler } = await import("../../functions/backup-students/index.js");
-      const h = createBackupHandler({ now: () => new Date("2031-03-04T05:06:08Z") });
-      const res = await call(h, proxyEvent({ method: "POST", resource: "/backup", headers: JSON_HEADERS }));
-      expect(res.statusCode).to.equal(409);
-      expect(res.body).to.include({ key: "backups/students-20310304-050608.json" });
-      expect(await bucketKeys(bucket)).to.deep.equal([manifestKey]);
-      expect(await objectText(bucket, manifestKey)).to.equal("stray");
-      expect(await openUploads(bucket)).to.deep.equal([]);
-    });
-
-    it("answers 502 and leaves nothing behind when the bucket does not exist", async function () {
-      await seed(2);
-      process.env.BUCKET_NAME = uniqueName("missing-bucket");
-      const res = await runBackup();
-      expect(res.statusCode).to.equal(502);
-      expect((res.body as { message: string }).message).to.match(/Backup failed/);
-    });
-
-    it("round-trips: restore with overwrite reproduces the table exactly", async function () {
-      await seed(40);
-      const { ddb } = await backends();
-      // Attribute types a student never has, to show the format is exact.
-      await ddb.send(
-        new PutItemCommand({
-          TableName: table,
-          Item: {
-            studentid: { S: "typed" },
-            n: { N: "12345678901234567890.5" },
-            b: { B: new Uint8Array([0, 1, 255]) },
-            ss: { SS: ["a", "b"] },
-            ns: { NS: ["1", "2.5"] },
-            bs: { BS: [new Uint8Array([1]), new Uint8Array([2])] },
-            m: { M: { l: { L: [{ NULL: true }, { BOOL: false }, { S: "ü" }] } } },
-          },
-        }),
-      );
-      const original = await tableItems(table);
-      const made = await runBackup();
-      expect(made.statusCode).to.equal(200);
-      const key = (made.body as { key: string }).key;
-      // Damage the table: delete some, change others, add one.
-      for (let i = 0; i < 10; i += 1) await ddb.send(new DeleteItemCommand({ TableName: table, Key: { studentid: { S: `k${String(i).padStart(3, "0")}` } } }));
-      await put("k020", { name: "Changed", class: "x", birthdate: "2001-01-01", email: "a@b.co", version: 1 });
-      await ddb.send(new DeleteItemCommand({ TableName: table, Key: { studentid: { S: "typed" } } }));
-      const res = await runRestore({ key, mode: "overwrite" });
-      expect(res.statusCode).to.equal(200);
-      expect(res.body).to.include({ count: 41, restored: 41 });
-      expect(await tableItems(table)).to.deep.equal(original);
-    });
-
-    it("restore with skip keeps existing items and restores missing ones", async function () {
-      await seed(5);
-      const key = ((await runBackup()).body as { key: string }).key;
-      await put("k001", { name: "Changed", class: "x", birthdate: "2001-01-01", email: "a@b.co", version: 1 });
-      await del("k002");
-      const res = await runRestore({ key, mode: "skip" });
-      expect(res.statusCode).to.equal(200);
-      expect(res.body).to.include({ count: 5, restored: 1, skipped: 4 });
-      expect(((await getOne("k001")).body as { name: string }).name).to.equal("Changed");
-      expect((await getOne("k002")).statusCode).to.equal(200);
-    });
-
-    it("restores into an empty table after a restore of an empty backup", async function () {
-      const made = await runBackup();
-      expect((made.body as { count: number }).count).to.equal(0);
-      const res = await runRestore({ key: (made.body as { key: string }).key });
-      expect(res.statusCode).to.equal(200);
-      expect(res.body).to.include({ count: 0, restored: 0 });
-    });
-
-    it("refuses keys outside backups/, missing backups and damaged backups without writing", async function () {
-      for (const key of ["../secrets.json", "backups/../x.json", "other/x.json", "backups/x.manifest.json", "backups/x.txt"]) {
-        const res = await runRestore({ key });
-        expect(res.statusCode, key).to.equal(400);
-      }
-      expect((await runRestore({ key: "backups/x.json", mode: "merge" })).statusCode).to.equal(400);
-      expect((await runRestore({ key: "backups/students-19990101-000000.json" })).statusCode).to.equal(404);
-
-      await seed(3);
-      const key = ((await runBackup()).body as { key: string }).key;
-      await del("k000");
-      await del("k001");
-      await del("k002");
-      const { s3c } = await backends();
-      const text = await objectText(bucket, key);
-      // Same length, different content: the manifest's SHA-256 catches it.
-      await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text.replace("k001", "k00X") }));
-      const tampered = await runRestore({ key, mode: "overwrite" });
-      expect(tampered.statusCode).to.equal(400);
-      expect((tampered.body as { message: string }).message).to.match(/manifest/);
-      // Truncated document: invalid even without a manifest.
-      await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: "backups/broken.json", Body: text.slice(0, text.length - 30) }));
-      expect((await runRestore({ key: "backups/broken.json" })).statusCode).to.equal(400);
-      await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: "backups/bad-item.json", Body: text.replace('{"S":"k001"}', '{"Q":"k001"}') }));
-      expect((await runRestore({ key: "backups/bad-item.json" })).statusCode).to.equal(400);
-      expect(await tableItems(table)).to.deep.equal([]);
     });
   });
 

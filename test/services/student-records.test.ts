@@ -12,6 +12,8 @@ const ROUTES: Record<string, string> = {
   "PUT /students/{studentid}": "dev-insertStudentData",
   "DELETE /students/{studentid}": "dev-insertStudentData",
   "POST /backup": "dev-BackupDynamoDBAndSendEmail",
+  "GET /backups": "dev-BackupDynamoDBAndSendEmail",
+  "GET /backups/{backupId}": "dev-BackupDynamoDBAndSendEmail",
   "POST /restore": "dev-restoreStudentData",
 };
 
@@ -28,7 +30,8 @@ describe("student-records service stack", () => {
     dev = new Synth(stack);
   });
 
-  const table = () => dev.ref("aws_dynamodb_table", "arn");
+  const table = () => dev.ref("aws_dynamodb_table", "arn", (t) => t.name === "dev-studentData");
+  const jobsTable = (attr = "arn") => dev.ref("aws_dynamodb_table", attr, (t) => t.name === "dev-backupJobs");
   const bucketArn = () => dev.ref("aws_s3_bucket", "arn");
   const tableRead = () => ({ actions: [...TABLE_READ_ACTIONS].sort(), resources: [table()] });
   const tableWrite = () => ({ actions: [...TABLE_WRITE_ACTIONS].sort(), resources: [table()] });
@@ -36,7 +39,7 @@ describe("student-records service stack", () => {
   it("is the stack student-records-<env> with the API student and the table studentData keyed by studentid", () => {
     expect(stackId).to.equal("student-records-dev");
     expect(dev.one("aws_api_gateway_rest_api").name).to.equal("dev-student");
-    const t = dev.one("aws_dynamodb_table");
+    const t = dev.one("aws_dynamodb_table", (x) => x.name === "dev-studentData");
     expect(t.name).to.equal("dev-studentData");
     expect(t.hash_key).to.equal("studentid");
     expect(t.attribute).to.deep.equal([{ name: "studentid", type: "S" }]);
@@ -59,6 +62,7 @@ describe("student-records service stack", () => {
     const names = dev.find("aws_lambda_function").map((f) => f.function_name).sort();
     expect(names).to.deep.equal([
       "dev-BackupDynamoDBAndSendEmail",
+      "dev-BackupDynamoDBAndSendEmailWorker",
       "dev-getStudentData",
       "dev-insertStudentData",
       "dev-restoreStudentData",
@@ -74,6 +78,8 @@ describe("student-records service stack", () => {
     expect(perms).to.deep.equal(
       [
         `dev-BackupDynamoDBAndSendEmail ${exec}/*/POST/backup`,
+        `dev-BackupDynamoDBAndSendEmail ${exec}/*/GET/backups`,
+        `dev-BackupDynamoDBAndSendEmail ${exec}/*/GET/backups/*`,
         `dev-getStudentData ${exec}/*/GET/students`,
         `dev-getStudentData ${exec}/*/GET/students/*`,
         `dev-insertStudentData ${exec}/*/DELETE/students/*`,
@@ -116,7 +122,7 @@ describe("student-records service stack", () => {
 
   it("allows the configured web origin in CORS preflights on every resource", () => {
     const preflights = dev.routeKeys().filter((k) => k.startsWith("OPTIONS "));
-    expect(preflights).to.deep.equal(["OPTIONS /backup", "OPTIONS /restore", "OPTIONS /students", "OPTIONS /students/{studentid}"]);
+    expect(preflights).to.deep.equal(["OPTIONS /backup", "OPTIONS /backups", "OPTIONS /backups/{backupId}", "OPTIONS /restore", "OPTIONS /students", "OPTIONS /students/{studentid}"]);
     for (const key of preflights) {
       const params = dev.route(key).integrationResponses[0].response_parameters;
       expect(params["method.response.header.Access-Control-Allow-Origin"], key).to.equal("'http://localhost:5173'");
@@ -135,17 +141,46 @@ describe("student-records service stack", () => {
     expect(grants[1]!.actions).to.deep.equal(["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]);
   });
 
-  it("lets the backup read the table, write and delete under backups/ only, and send mail as the sender only", () => {
+  it("lets the backup API read and write its jobs, read and list under backups/ only, and invoke exactly the worker", () => {
+    const jobsRead = { actions: [...TABLE_READ_ACTIONS].sort(), resources: [jobsTable(), `${jobsTable()}/index/*`] };
     expect(dev.grants("BackupDynamoDBAndSendEmail")).to.deep.equal([
+      jobsRead,
+      { actions: ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources: [jobsTable()] },
+      { actions: ["s3:GetObject"], resources: [`${bucketArn()}/backups/*`] },
+      { actions: ["s3:ListBucket"], resources: [bucketArn()], condition: { StringLike: { "s3:prefix": ["backups/*"] } } },
+      { actions: ["lambda:InvokeFunction"], resources: [dev.ref("aws_lambda_function", "arn", (f) => f.function_name === "dev-BackupDynamoDBAndSendEmailWorker")] },
+    ]);
+  });
+
+  it("lets the worker read the table, write, read and delete under backups/ only, record jobs, send mail as the sender only and send to its failure queue", () => {
+    expect(dev.grants("BackupDynamoDBAndSendEmailWorker")).to.deep.equal([
+      { actions: ["sqs:SendMessage"], resources: [dev.ref("aws_sqs_queue", "arn")] },
       tableRead(),
       { actions: ["s3:AbortMultipartUpload", "s3:PutObject"], resources: [`${bucketArn()}/backups/*`] },
+      { actions: ["s3:GetObject"], resources: [`${bucketArn()}/backups/*`] },
       { actions: ["s3:DeleteObject"], resources: [`${bucketArn()}/backups/*`] },
+      { actions: [...TABLE_READ_ACTIONS].sort(), resources: [jobsTable(), `${jobsTable()}/index/*`] },
+      { actions: ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources: [jobsTable()] },
       {
         actions: ["ses:SendEmail", "ses:SendRawEmail"],
         resources: [dev.ref("aws_ses_email_identity", "arn", (i) => i.email === "no-reply@dev.example.com")],
         condition: { StringEquals: { "ses:FromAddress": ["no-reply@dev.example.com"] } },
       },
     ]);
+  });
+
+  it("runs backups as asynchronous jobs: no retries, failed events to an encrypted queue, jobs in a table with TTL and a by-kind index", () => {
+    const config = dev.one("aws_lambda_function_event_invoke_config");
+    expect(config.function_name).to.equal(`\${aws_lambda_function.${dev.fnId("dev-BackupDynamoDBAndSendEmailWorker")}.function_name}`);
+    expect(config).to.include({ maximum_retry_attempts: 0, maximum_event_age_in_seconds: 900 });
+    expect(config.destination_config).to.deep.equal({ on_failure: { destination: dev.ref("aws_sqs_queue", "arn") } });
+    const queue = dev.one("aws_sqs_queue");
+    expect(queue).to.include({ name: "dev-BackupJobFailures", sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+    expect(dev.fn("dev-BackupDynamoDBAndSendEmailWorker")).to.include({ timeout: 900, memory_size: 512 });
+    const jobs = dev.one("aws_dynamodb_table", (t) => t.name === "dev-backupJobs");
+    expect(jobs.hash_key).to.equal("backupId");
+    expect(jobs.ttl).to.deep.equal({ attribute_name: "expiresAt", enabled: true });
+    expect(jobs.global_secondary_index[0]).to.include({ name: "byKind", hash_key: "kind", range_key: "createdAt" });
   });
 
   it("lets the restore write the table and read under backups/ only", () => {
@@ -161,15 +196,24 @@ describe("student-records service stack", () => {
   });
 
   it("passes each function the environment variables its handler reads", () => {
-    const tableName = dev.ref("aws_dynamodb_table", "name");
+    const tableName = dev.ref("aws_dynamodb_table", "name", (t) => t.name === "dev-studentData");
     const bucket = dev.ref("aws_s3_bucket", "bucket");
     const origins = "http://localhost:5173";
     expect(dev.fn("dev-getStudentData").environment.variables).to.deep.equal({ ALLOWED_ORIGINS: origins, TABLE_NAME: tableName });
     expect(dev.fn("dev-insertStudentData").environment.variables).to.deep.equal({ ALLOWED_ORIGINS: origins, TABLE_NAME: tableName });
     expect(dev.fn("dev-BackupDynamoDBAndSendEmail").environment.variables).to.deep.equal({
-      ADMIN_EMAIL: "admin@dev.example.com",
       ALLOWED_ORIGINS: origins,
       BUCKET_NAME: bucket,
+      JOBS_TABLE: jobsTable("name"),
+      TABLE_NAME: tableName,
+      WORKER_FUNCTION: "dev-BackupDynamoDBAndSendEmailWorker",
+      WORKER_MAX_EVENT_AGE_SECONDS: "900",
+      WORKER_TIMEOUT_SECONDS: "900",
+    });
+    expect(dev.fn("dev-BackupDynamoDBAndSendEmailWorker").environment.variables).to.deep.equal({
+      ADMIN_EMAIL: "admin@dev.example.com",
+      BUCKET_NAME: bucket,
+      JOBS_TABLE: jobsTable("name"),
       SENDER_EMAIL: "no-reply@dev.example.com",
       TABLE_NAME: tableName,
     });

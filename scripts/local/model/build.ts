@@ -282,6 +282,12 @@ export function buildModel(options: BuildOptions): GatewayModel {
 
   // Functions and aliases
   const s3Objects = byType(stacks, "aws_s3_object").map((r) => ({ r, c: cfg(r) }));
+  // Inline role policies by the ARN of their role (`role` names the role by id, name or ARN).
+  const rolePolicies = byType(stacks, "aws_iam_role_policy").map((r) => {
+    const ref = /^\$\{aws_iam_role\.([^.]+)\.(?:id|name|arn)\}$/.exec(String(r.config.role ?? ""));
+    const role = ref ? resolver.stack(r.stack).resources.get(`aws_iam_role.${ref[1]}`) : undefined;
+    return { role: role ? resolver.str(role, "arn") : resolver.str(r, "role"), policy: resolver.str(r, "policy") };
+  });
   const functions: FunctionModel[] = byType(served, "aws_lambda_function").flatMap((r): FunctionModel[] => {
     const c = cfg(r);
     const stack = resolver.stack(r.stack);
@@ -297,6 +303,8 @@ export function buildModel(options: BuildOptions): GatewayModel {
       return [];
     }
     const env = block(c.environment);
+    const roleArn = resolver.str(r, "role");
+    const roleName = roleArn?.replace(/^arn:aws[\w-]*:iam::\d+:role\/(?:.*\/)?/, "");
     const model: FunctionModel = {
       stack: r.stack,
       resourceName: r.name,
@@ -311,9 +319,26 @@ export function buildModel(options: BuildOptions): GatewayModel {
       environment: strMap(env?.variables),
       version: resolver.str(r, "version")!,
       aliases: new Map(),
+      roleArn,
+      rolePolicies: rolePolicies.filter((p) => p.policy !== undefined && (p.role === roleName || p.role === roleArn)).map((p) => p.policy!),
     };
     return [model];
   });
+  for (const r of byType(served, "aws_lambda_function_event_invoke_config")) {
+    const c = cfg(r);
+    const ref = resolver.str(r, "function_name") ?? "";
+    const fn = functions.find((f) => f.functionName === ref || f.arn === ref);
+    const onFailure = block(block(c.destination_config)?.on_failure);
+    if (fn) {
+      Object.assign(fn, {
+        asyncInvoke: {
+          maximumRetryAttempts: num(c.maximum_retry_attempts) ?? 2,
+          maximumEventAgeSeconds: num(c.maximum_event_age_in_seconds) ?? 21_600,
+          onFailure: onFailure ? resolver.value(resolver.stack(r.stack), onFailure.destination) : undefined,
+        },
+      });
+    }
+  }
   for (const r of byType(served, "aws_lambda_alias")) {
     const c = cfg(r);
     const ref = str(c.function_name) ?? "";

@@ -154,6 +154,12 @@ export interface FunctionModel {
   readonly version: string;
   /** Alias name → function version. */
   readonly aliases: Map<string, string>;
+  /** The execution role's ARN. */
+  readonly roleArn?: string;
+  /** Asynchronous invocation settings (`aws_lambda_function_event_invoke_config`); Lambda's defaults when absent. */
+  readonly asyncInvoke?: { readonly maximumRetryAttempts: number; readonly maximumEventAgeSeconds: number; readonly onFailure?: string };
+  /** The execution role's identity policies (inline `aws_iam_role_policy` documents, resolved JSON). */
+  readonly rolePolicies?: readonly string[];
 }
 
 export interface TableModel {

@@ -1,0 +1,201 @@
+/**
+ * Backups as jobs through the local gateway, on the real synthesized student-records stack:
+ * a backup that takes longer than the route's integration limit (lowered for the test from
+ * API Gateway's 29 s to 1 s, in an edited copy of the synthesized stack) still answers at
+ * once and finishes as a job; a job whose bucket is missing ends failed with an email; and a
+ * backup API whose role lost `lambda:InvokeFunction` on the worker is refused by the local
+ * Lambda API as Lambda would refuse it.
+ */
+import { BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from "@aws-sdk/client-dynamodb";
+import { expect } from "chai";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { ApiEndpoint } from "../../scripts/local/gateway";
+import { apiKey, body, environment, eventually, startApp, type RunningApp, type StackDocument } from "./support/app";
+
+const STACK = `student-records-${environment.name}`;
+const WORKER = `${environment.prefix}BackupDynamoDBAndSendEmailWorker`;
+const API_FUNCTION = `${environment.prefix}BackupDynamoDBAndSendEmail`;
+/** The integration limit the edited stack gives the backup routes (API Gateway's default and maximum: 29,000 ms). */
+const LIMIT_MS = 1000;
+
+interface Job {
+  backupId: string;
+  status: string;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  key: string;
+  count?: number;
+  bytes?: number;
+  sha256?: string;
+  error?: string;
+  links: { self: string; list: string };
+}
+
+type Resources = Record<string, Record<string, unknown>>;
+const resources = (doc: StackDocument, type: string): Resources => (doc.resource[type] ?? {}) as Resources;
+const fnResource = (doc: StackDocument, name: string) => Object.values(resources(doc, "aws_lambda_function")).find((f) => f.function_name === name)!;
+const logicalId = (doc: StackDocument, name: string) => Object.entries(resources(doc, "aws_lambda_function")).find(([, f]) => f.function_name === name)![0];
+
+async function start(app: RunningApp): Promise<{ api: ApiEndpoint; key: string }> {
+  const api = app.api("student-records", "prod");
+  return { api, key: apiKey(api, "StudentApiKey") };
+}
+
+async function post(api: ApiEndpoint, key: string): Promise<Response> {
+  return fetch(`${api.url}/backup`, { method: "POST", headers: { "x-api-key": key } });
+}
+
+async function waitForJob(api: ApiEndpoint, key: string, backupId: string, timeoutMs = 120_000): Promise<Job> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${api.url}/backups/${backupId}`, { headers: { "x-api-key": key } });
+    if (res.status === 200) {
+      const job = await body<Job>(res);
+      if (job.status !== "running" || Date.now() > until) return job;
+    } else if (res.status !== 429) throw new Error(`GET /backups/${backupId}: ${res.status} ${await res.text()}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function mails(app: RunningApp): { subject: string; text: string; to: string[] }[] {
+  return readdirSync(app.endpoints.mailbox)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => JSON.parse(readFileSync(path.join(app.endpoints.mailbox, f), "utf8")) as { subject: string; text: string; to: string[] });
+}
+
+describe("e2e: student-records backups as jobs", function () {
+  this.timeout(300_000);
+
+  describe("a backup longer than the integration limit", function () {
+    let app: RunningApp;
+
+    before(async function () {
+      app = await startApp({
+        [STACK]: (doc) => {
+          const target = logicalId(doc, API_FUNCTION);
+          for (const integration of Object.values(resources(doc, "aws_api_gateway_integration"))) {
+            if (String(integration.uri).includes(`aws_lambda_function.${target}.`)) integration.timeout_milliseconds = LIMIT_MS;
+          }
+        },
+      });
+    });
+
+    after(async function () {
+      await app?.close();
+    });
+
+    it("answers 202 within the limit, and the job finishes after it with the manifest's figures and an email", async function () {
+      const { api, key } = await start(app);
+      // Enough students that copying them takes longer than the 1-second limit.
+      const ddb = new DynamoDBClient({ endpoint: app.endpoints.dynamodb, region: environment.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
+      const table = `${environment.prefix}studentData`;
+      const count = 10_000;
+      const pad = "x".repeat(400);
+      const batches: WriteRequest[][] = [];
+      for (let i = 0; i < count; i += 25) {
+        batches.push(
+          Array.from({ length: 25 }, (_, j) => ({
+            PutRequest: { Item: { studentid: { S: `S${String(i + j).padStart(6, "0")}` }, name: { S: `Student ${i + j}` }, class: { S: "10A" }, birthdate: { S: "2009-01-01" }, email: { S: `s${i + j}@school.example` }, note: { S: pad } } },
+          })),
+        );
+      }
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          while (next < batches.length) {
+            let pending = batches[next++]!;
+            while (pending.length > 0) pending = (await ddb.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }))).UnprocessedItems?.[table] ?? [];
+          }
+        }),
+      );
+
+      // A warm function, as a deployed one usually is: a cold start counts against the limit too.
+      let warm = 0;
+      for (let i = 0; i < 10 && warm !== 200; i += 1) warm = (await fetch(`${api.url}/backups`, { headers: { "x-api-key": key } })).status;
+      expect(warm).to.equal(200);
+      // Answered by the function within the limit (past it the gateway answers 504), while the job runs on.
+      const res = await post(api, key);
+      expect(res.status, await res.clone().text()).to.equal(202);
+      const started = await body<Job>(res);
+      const done = await waitForJob(api, key, started.backupId);
+      expect(done.status, done.error).to.equal("succeeded");
+      expect(done.count).to.equal(count);
+      expect(done.bytes).to.be.above(count * 400);
+      expect(done.sha256).to.match(/^[0-9a-f]{64}$/);
+      // The job outlived the integration limit: a synchronous backup would have been a 504.
+      console.log(`      [e2e] backup job of ${count} items: ${Date.parse(done.finishedAt!) - Date.parse(done.createdAt)} ms behind a ${LIMIT_MS} ms integration limit`);
+      expect(Date.parse(done.finishedAt!) - Date.parse(done.createdAt)).to.be.above(LIMIT_MS);
+      expect(await eventually(() => mails(app).some((m) => m.text.includes(done.backupId)), 500)).to.equal(true);
+      const mail = mails(app).find((m) => m.text.includes(done.backupId))!;
+      expect(mail.subject).to.equal(`Backup of ${table}: ${count} items`);
+      expect(mail.to).to.deep.equal([environment.adminEmail]);
+    });
+  });
+
+  describe("a job whose bucket is missing", function () {
+    let app: RunningApp;
+
+    before(async function () {
+      app = await startApp({
+        [STACK]: (doc) => {
+          for (const name of [API_FUNCTION, WORKER]) {
+            const env = (fnResource(doc, name).environment as { variables: Record<string, string> }).variables;
+            env.BUCKET_NAME = `${environment.prefix}no-such-backup-bucket`;
+          }
+        },
+      });
+    });
+
+    after(async function () {
+      await app?.close();
+    });
+
+    it("ends in status failed with the reason, and the admin gets a failure email", async function () {
+      const { api, key } = await start(app);
+      const res = await post(api, key);
+      expect(res.status).to.equal(202);
+      const done = await waitForJob(api, key, (await body<Job>(res)).backupId);
+      expect(done.status).to.equal("failed");
+      expect(done.error).to.match(/^NoSuchBucket: /);
+      expect(await eventually(() => mails(app).some((m) => m.text.includes(done.backupId)), 500)).to.equal(true);
+      const mail = mails(app).find((m) => m.text.includes(done.backupId))!;
+      expect(mail.subject).to.match(/FAILED/);
+      expect(mail.text).to.include("NoSuchBucket");
+      const listed = await body<{ backups: Job[] }>(await fetch(`${api.url}/backups`, { headers: { "x-api-key": key } }));
+      expect(listed.backups.find((j) => j.backupId === done.backupId)).to.include({ status: "failed" });
+    });
+  });
+
+  describe("a backup API without lambda:InvokeFunction on the worker", function () {
+    let app: RunningApp;
+
+    before(async function () {
+      app = await startApp({
+        [STACK]: (doc) => {
+          const roleOf = String(fnResource(doc, API_FUNCTION).role).replace(/\.arn\}$/, ".id}");
+          const policy = Object.values(resources(doc, "aws_iam_role_policy")).find((p) => p.role === roleOf)!;
+          const parsed = JSON.parse(String(policy.policy)) as { Statement: { Action: string[] }[] };
+          parsed.Statement = parsed.Statement.filter((s) => !s.Action.includes("lambda:InvokeFunction"));
+          policy.policy = JSON.stringify(parsed);
+        },
+      });
+    });
+
+    after(async function () {
+      await app?.close();
+    });
+
+    it("is refused by the local Lambda API with AccessDeniedException: 502, job failed, nothing started", async function () {
+      const { api, key } = await start(app);
+      const res = await post(api, key);
+      expect(res.status).to.equal(502);
+      const answer = await body<{ backupId: string; status: string; message: string }>(res);
+      expect(answer.status).to.equal("failed");
+      expect(answer.message).to.include("AccessDeniedException");
+      const job = await waitForJob(api, key, answer.backupId);
+      expect(job.status).to.equal("failed");
+    });
+  });
+});

@@ -1,0 +1,365 @@
+/**
+ * Backups as jobs and restores, against dynalite, s3rver and the SES mailbox: POST /backup
+ * (BackupDynamoDBAndSendEmail) records a job and invokes the worker through the local Lambda
+ * Invoke API with `InvocationType: Event`; the worker (run in this process) writes the
+ * backup, records the outcome and sends the email; GET /backups[/{id}] report it.
+ */
+import { expect } from "chai";
+import { CreateTableCommand, DeleteItemCommand, PutItemCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { createHash } from "node:crypto";
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import { backends, bucketKeys, createBucket, createTable, isolateEnv, objectText, openUploads, tableItems, uniqueName } from "../support/backends.js";
+import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
+import { startInProcessLambda, type InProcessLambda } from "../support/lambda.js";
+
+type Handler = (event: APIGatewayProxyEvent) => Promise<unknown>;
+type Worker = (event: unknown, context?: { awsRequestId?: string; getRemainingTimeInMillis?: () => number }) => Promise<{ status: string; reason?: string }>;
+
+const SENDER = "no-reply@system.edu.vn";
+const ADMIN = "admin@system.edu.vn";
+const WORKER = "test-BackupDynamoDBAndSendEmailWorker";
+/** A function that takes the event and does nothing: a job whose worker never ran. */
+const IDLE = "test-idle";
+
+interface JobView {
+  backupId: string;
+  status: string;
+  key: string;
+  manifestKey: string;
+  count?: number;
+  bytes?: number;
+  sha256?: string;
+  error?: string;
+  emailSent?: boolean;
+  emailError?: string;
+  links: { self: string; list: string };
+}
+
+describe("student-records backup jobs and restore", function () {
+  this.timeout(60_000);
+  isolateEnv();
+
+  let lambda: InProcessLambda;
+  let worker: Worker;
+  let createBackupHandler: typeof import("../../functions/backup-students/index.js").createBackupHandler;
+  let createWorker: typeof import("../../functions/backup-students-worker/index.js").createWorker;
+  let backup: Handler;
+  let insert: Handler;
+  let restore: Handler;
+  let table: string;
+  let bucket: string;
+  let jobsTable: string;
+
+  const call = async (h: Handler, e: APIGatewayProxyEvent) => parseResponse(await h(e));
+  const startBackup = (h: Handler = backup, body: string | null = null) => call(h, proxyEvent({ method: "POST", resource: "/backup", headers: JSON_HEADERS, body }));
+  const job = (id: string, h: Handler = backup) => call(h, proxyEvent({ method: "GET", resource: "/backups/{backupId}", pathParameters: { backupId: id }, headers: JSON_HEADERS }));
+  const jobs = (query: Record<string, string> = {}) => call(backup, proxyEvent({ method: "GET", resource: "/backups", query, headers: JSON_HEADERS }));
+  const runRestore = (body: unknown) => call(restore, proxyEvent({ method: "POST", resource: "/restore", headers: JSON_HEADERS, body: JSON.stringify(body) }));
+  const seed = async (n: number) => {
+    for (let i = 0; i < n; i += 1) {
+      const id = `k${String(i).padStart(3, "0")}`;
+      const body = JSON.stringify({ studentid: id, name: `Student ${id}`, class: "12A1", birthdate: "2007-05-14", email: `${id}@school.example` });
+      expect((await call(insert, proxyEvent({ method: "POST", resource: "/students", headers: JSON_HEADERS, body }))).statusCode).to.equal(201);
+    }
+  };
+
+  /** POST /backup, wait for the asynchronous worker, then GET the job. */
+  async function backupNow(h: Handler = backup): Promise<JobView> {
+    const started = await startBackup(h);
+    expect(started.statusCode, JSON.stringify(started.body)).to.equal(202);
+    await lambda.api.idle();
+    const res = await job((started.body as JobView).backupId, h);
+    expect(res.statusCode).to.equal(200);
+    return res.body as JobView;
+  }
+
+  before(async function () {
+    const b = await backends();
+    b.identities.add(SENDER);
+    ({ createBackupHandler } = await import("../../functions/backup-students/index.js"));
+    ({ createWorker } = await import("../../functions/backup-students-worker/index.js"));
+    worker = createWorker() as Worker;
+    lambda = await startInProcessLambda({
+      [WORKER]: { handler: (e, ctx) => worker(e, ctx), asyncInvoke: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 900 } },
+      [IDLE]: { handler: async () => null },
+    });
+    process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.api.endpoint;
+    insert = (await import("../../functions/insert-student-data/index.js")).handler as Handler;
+    restore = (await import("../../functions/restore-students/index.js")).handler as Handler;
+    jobsTable = uniqueName("backupJobs");
+    await b.ddb.send(
+      new CreateTableCommand({
+        TableName: jobsTable,
+        BillingMode: "PAY_PER_REQUEST",
+        KeySchema: [{ AttributeName: "backupId", KeyType: "HASH" }],
+        AttributeDefinitions: [
+          { AttributeName: "backupId", AttributeType: "S" },
+          { AttributeName: "kind", AttributeType: "S" },
+          { AttributeName: "createdAt", AttributeType: "S" },
+        ],
+        GlobalSecondaryIndexes: [
+          { IndexName: "byKind", KeySchema: [{ AttributeName: "kind", KeyType: "HASH" }, { AttributeName: "createdAt", KeyType: "RANGE" }], Projection: { ProjectionType: "ALL" } },
+        ],
+      }),
+    );
+    await waitUntilTableExists({ client: b.ddb, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: jobsTable });
+  });
+
+  after(async function () {
+    await lambda?.api.close();
+  });
+
+  beforeEach(async function () {
+    table = await createTable(uniqueName("studentData"), ["studentid", "S"]);
+    bucket = await createBucket(uniqueName("student-backup"));
+    Object.assign(process.env, {
+      TABLE_NAME: table,
+      BUCKET_NAME: bucket,
+      JOBS_TABLE: jobsTable,
+      WORKER_FUNCTION: WORKER,
+      SENDER_EMAIL: SENDER,
+      ADMIN_EMAIL: ADMIN,
+      ALLOWED_ORIGINS: "https://app.example.com",
+    });
+    // A new clock second per test: backup ids have one-second resolution.
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+    backup = createBackupHandler();
+  });
+
+  describe("POST /backup starts a job", function () {
+    it("answers 202 with the job's links at once; the worker writes document and manifest, GET reports them from the manifest, one email", async function () {
+      await seed(30);
+      const { ses } = await backends();
+      const mailBefore = (await ses.messages()).length;
+      const started = await startBackup();
+      expect(started.statusCode).to.equal(202);
+      const body = started.body as JobView & { message: string };
+      expect(body.status).to.equal("running");
+      expect(body.backupId).to.match(/^students-\d{8}-\d{6}$/);
+      expect(body.key).to.equal(`backups/${body.backupId}.json`);
+      expect(body.links).to.deep.equal({ self: `/backups/${body.backupId}`, list: "/backups" });
+      expect(started.headers.Location).to.equal(body.links.self);
+      expect(started.headers["Access-Control-Allow-Origin"]).to.equal("https://app.example.com");
+
+      await lambda.api.idle();
+      const done = (await job(body.backupId)).body as JobView;
+      expect(done).to.include({ backupId: body.backupId, status: "succeeded", key: body.key, count: 30, emailSent: true });
+      const text = await objectText(bucket, done.key);
+      expect(createHash("sha256").update(text).digest("hex")).to.equal(done.sha256);
+      expect(Buffer.byteLength(text)).to.equal(done.bytes);
+      expect(await bucketKeys(bucket)).to.deep.equal([done.manifestKey, done.key].sort());
+      const manifest = JSON.parse(await objectText(bucket, done.manifestKey)) as { backupId: string; count: number };
+      expect(manifest).to.include({ backupId: body.backupId, count: 30 });
+      const mail = (await ses.messages()).slice(mailBefore);
+      expect(mail).to.have.length(1);
+      expect(mail[0]!.to).to.deep.equal([ADMIN]);
+      for (const needle of [body.backupId, done.key, "Items: 30", `${done.bytes} bytes`]) expect(mail[0]!.text).to.contain(needle);
+    });
+
+    it("refuses a body other than {} with 400 and starts nothing; accepts {}", async function () {
+      expect((await startBackup(backup, '{"x":1}')).statusCode).to.equal(400);
+      expect((await startBackup(backup, "[]")).statusCode).to.equal(400);
+      const before = lambda.invocations.get(WORKER) ?? 0;
+      expect((await startBackup(backup, "{}")).statusCode).to.equal(202);
+      await lambda.api.idle();
+      expect(lambda.invocations.get(WORKER)).to.equal(before + 1);
+    });
+
+    it("of two backups started in the same second, one job runs and the other answers 409 naming it", async function () {
+      await seed(2);
+      const now = () => new Date("2031-03-04T05:06:07.250Z");
+      const [a, b] = await Promise.all([startBackup(createBackupHandler({ now })), startBackup(createBackupHandler({ now }))]);
+      expect([a!.statusCode, b!.statusCode].sort()).to.deep.equal([202, 409]);
+      const loser = [a!, b!].find((r) => r.statusCode === 409)!;
+      expect(loser.body).to.deep.include({ backupId: "students-20310304-050607" });
+      await lambda.api.idle();
+      const done = (await job("students-20310304-050607")).body as JobView;
+      expect(done).to.include({ status: "succeeded", count: 2 });
+      expect(await bucketKeys(bucket)).to.deep.equal(["backups/students-20310304-050607.json", "backups/students-20310304-050607.manifest.json"]);
+    });
+
+    it("ends in status failed and a failure email when the bucket does not exist", async function () {
+      await seed(2);
+      process.env.BUCKET_NAME = uniqueName("missing-bucket");
+      const { ses } = await backends();
+      const mailBefore = (await ses.messages()).length;
+      const done = await backupNow();
+      expect(done.status).to.equal("failed");
+      expect(done.error).to.match(/^NoSuchBucket: /);
+      expect(done).to.not.have.property("sha256");
+      const mail = (await ses.messages()).slice(mailBefore);
+      expect(mail).to.have.length(1);
+      expect(mail[0]!.subject).to.match(/FAILED/);
+      expect(mail[0]!.text).to.contain(done.backupId).and.to.contain("NoSuchBucket");
+      expect(done.emailSent).to.equal(true);
+    });
+
+    it("a stray manifest under the backup's name fails the job, deleting only its own document", async function () {
+      await seed(2);
+      const { s3c } = await backends();
+      const at = new Date(Date.now() + 3_600_000);
+      const id = `students-${at.toISOString().slice(0, 10).replace(/-/g, "")}-${at.toISOString().slice(11, 19).replace(/:/g, "")}`;
+      await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: `backups/${id}.manifest.json`, Body: "stray" }));
+      const done = await backupNow(createBackupHandler({ now: () => at }));
+      expect(done).to.include({ backupId: id, status: "failed" });
+      expect(done.error).to.match(/another backup wrote .* first; nothing was overwritten/);
+      expect(await bucketKeys(bucket)).to.deep.equal([`backups/${id}.manifest.json`]);
+      expect(await objectText(bucket, `backups/${id}.manifest.json`)).to.equal("stray");
+      expect(await openUploads(bucket)).to.deep.equal([]);
+    });
+
+    it("keeps the backup when the email is rejected: succeeded, emailSent false with the reason", async function () {
+      await seed(3);
+      process.env.SENDER_EMAIL = "unverified@elsewhere.example";
+      const done = await backupNow();
+      expect(done).to.include({ status: "succeeded", emailSent: false, count: 3 });
+      expect(done.emailError).to.match(/MessageRejected: Email address is not verified/);
+      expect(await bucketKeys(bucket)).to.include(done.key);
+    });
+
+    it("answers 502 and records the job failed when the worker cannot be invoked (Lambda's 404)", async function () {
+      process.env.WORKER_FUNCTION = "no-such-worker";
+      const res = await startBackup();
+      expect(res.statusCode).to.equal(502);
+      const body = res.body as { backupId: string; status: string; message: string };
+      expect(body.status).to.equal("failed");
+      expect(body.message).to.contain("ResourceNotFoundException");
+      const shown = (await job(body.backupId)).body as JobView;
+      expect(shown).to.include({ status: "failed" });
+      expect(await bucketKeys(bucket)).to.deep.equal([]);
+    });
+
+    it("a duplicate event does not run the job twice", async function () {
+      await seed(1);
+      const done = await backupNow();
+      expect(done.status).to.equal("succeeded");
+      const again = await worker({ backupId: done.backupId });
+      expect(again.status).to.equal("skipped");
+      expect(await bucketKeys(bucket)).to.have.length(2);
+    });
+
+    it("a backup still running near the worker's timeout is cut short: failed, nothing kept, email sent", async function () {
+      await seed(2);
+      process.env.WORKER_FUNCTION = IDLE;
+      const started = await startBackup();
+      await lambda.api.idle();
+      const id = (started.body as JobView).backupId;
+      const { s3 } = await backends();
+      // Every PutObject waits 3 s; the worker is told it has 21 s left, 1 s more than its reserve.
+      const slow = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
+      slow.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === "PutObjectCommand") await new Promise((r) => setTimeout(r, 3000));
+          return next(args);
+        },
+        { step: "initialize", name: "slowWrites" },
+      );
+      const result = await (createWorker({ s3: slow }) as Worker)({ backupId: id }, { getRemainingTimeInMillis: () => 21_000 });
+      expect(result.status).to.equal("failed");
+      expect(result.reason).to.match(/did not finish within the function's timeout/);
+      const shown = (await job(id)).body as JobView;
+      expect(shown).to.include({ status: "failed", emailSent: true });
+      expect(await bucketKeys(bucket)).to.deep.equal([]);
+      expect(await openUploads(bucket)).to.deep.equal([]);
+    });
+
+    it("a job whose worker never ran is reported failed once its deadline has passed", async function () {
+      process.env.WORKER_FUNCTION = IDLE;
+      const started = await startBackup();
+      await lambda.api.idle();
+      const id = (started.body as JobView).backupId;
+      expect(((await job(id)).body as JobView).status).to.equal("running");
+      const later = createBackupHandler({ now: () => new Date(Date.now() + 7 * 3_600_000) });
+      const shown = (await job(id, later)).body as JobView;
+      expect(shown.status).to.equal("failed");
+      expect(shown.error).to.match(/never started/);
+    });
+  });
+
+  describe("GET /backups and GET /backups/{backupId}", function () {
+    it("lists recent jobs newest first, pages with nextToken, and refuses bad input with 400", async function () {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const at = new Date(Date.UTC(2032, 0, 1, 0, 0, i));
+        const res = await startBackup(createBackupHandler({ now: () => at }));
+        ids.push((res.body as JobView).backupId);
+      }
+      await lambda.api.idle();
+      const first = await jobs({ limit: "2" });
+      expect(first.statusCode).to.equal(200);
+      const page = first.body as { backups: JobView[]; nextToken: string | null };
+      expect(page.backups.map((j) => j.backupId)).to.deep.equal([ids[2], ids[1]]);
+      expect(page.backups[0]!.links.self).to.equal(`/backups/${ids[2]}`);
+      expect(page.nextToken).to.be.a("string");
+      const second = (await jobs({ limit: "2", nextToken: page.nextToken! })).body as { backups: JobView[] };
+      expect(second.backups[0]!.backupId).to.equal(ids[0]);
+      expect((await jobs({ limit: "0" })).statusCode).to.equal(400);
+      expect((await jobs({ nextToken: "garbage!" })).statusCode).to.equal(400);
+      expect((await job("../etc/passwd")).statusCode).to.equal(400);
+      expect((await job("students-19990101-000000")).statusCode).to.equal(404);
+      const wrongMethod = await call(backup, proxyEvent({ method: "DELETE", resource: "/backups/{backupId}", pathParameters: { backupId: ids[0]! }, headers: JSON_HEADERS }));
+      expect(wrongMethod.statusCode).to.equal(405);
+    });
+  });
+
+  describe("POST /restore from a job's backup", function () {
+    it("round-trips: restore with overwrite reproduces the table exactly", async function () {
+      await seed(40);
+      const { ddb } = await backends();
+      await ddb.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: {
+            studentid: { S: "typed" },
+            n: { N: "12345678901234567890.5" },
+            b: { B: new Uint8Array([0, 1, 255]) },
+            ss: { SS: ["a", "b"] },
+            ns: { NS: ["1", "2.5"] },
+            bs: { BS: [new Uint8Array([1]), new Uint8Array([2])] },
+            m: { M: { l: { L: [{ NULL: true }, { BOOL: false }, { S: "ü" }] } } },
+          },
+        }),
+      );
+      const original = await tableItems(table);
+      const made = await backupNow();
+      expect(made.status).to.equal("succeeded");
+      for (let i = 0; i < 10; i += 1) await ddb.send(new DeleteItemCommand({ TableName: table, Key: { studentid: { S: `k${String(i).padStart(3, "0")}` } } }));
+      await ddb.send(new DeleteItemCommand({ TableName: table, Key: { studentid: { S: "typed" } } }));
+      const res = await runRestore({ key: made.key, mode: "overwrite" });
+      expect(res.statusCode).to.equal(200);
+      expect(res.body).to.include({ count: 41, restored: 41 });
+      expect(await tableItems(table)).to.deep.equal(original);
+    });
+
+    it("restore with skip keeps existing items and restores missing ones", async function () {
+      await seed(5);
+      const { key } = await backupNow();
+      const { ddb } = await backends();
+      await ddb.send(new DeleteItemCommand({ TableName: table, Key: { studentid: { S: "k002" } } }));
+      const res = await runRestore({ key, mode: "skip" });
+      expect(res.statusCode).to.equal(200);
+      expect(res.body).to.include({ count: 5, restored: 1, skipped: 4 });
+    });
+
+    it("refuses keys outside backups/, missing backups and damaged backups without writing", async function () {
+      for (const key of ["../secrets.json", "backups/../x.json", "other/x.json", "backups/x.manifest.json", "backups/x.txt"]) {
+        expect((await runRestore({ key })).statusCode, key).to.equal(400);
+      }
+      expect((await runRestore({ key: "backups/x.json", mode: "merge" })).statusCode).to.equal(400);
+      expect((await runRestore({ key: "backups/students-19990101-000000.json" })).statusCode).to.equal(404);
+      await seed(3);
+      const { key } = await backupNow();
+      const { ddb, s3c } = await backends();
+      for (const id of ["k000", "k001", "k002"]) await ddb.send(new DeleteItemCommand({ TableName: table, Key: { studentid: { S: id } } }));
+      const text = await objectText(bucket, key);
+      await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text.replace("k001", "k00X") }));
+      const tampered = await runRestore({ key, mode: "overwrite" });
+      expect(tampered.statusCode).to.equal(400);
+      expect((tampered.body as { message: string }).message).to.match(/manifest/);
+      await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: "backups/broken.json", Body: text.slice(0, text.length - 30) }));
+      expect((await runRestore({ key: "backups/broken.json" })).statusCode).to.equal(400);
+      expect(await tableItems(table)).to.deep.equal([]);
+    });
+  });
+});
