@@ -19,7 +19,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { resolveTarget, type LambdaTarget } from "./lambda";
 import { assumedRoleArn, identityDecision, resourcePolicyAllows } from "./lambda-iam";
-import { ACCOUNT_ID } from "./model/terraform";
+import { ACCOUNT_ID } from "./model/computed";
 import type { FunctionModel, PermissionModel } from "./model/types";
 import type { FunctionRunner, InvokeResult } from "./workers";
 

@@ -5,7 +5,7 @@
  * (`aws_lambda_permission`) names the caller's role or account as principal.
  */
 import { globMatch } from "./authorizers";
-import { ACCOUNT_ID } from "./model/terraform";
+import { ACCOUNT_ID } from "./model/computed";
 import type { FunctionModel, PermissionModel } from "./model/types";
 
 interface Statement {

@@ -284,7 +284,7 @@ export function buildModel(options: BuildOptions): GatewayModel {
   const s3Objects = byType(stacks, "aws_s3_object").map((r) => ({ r, c: cfg(r) }));
   // Inline role policies by the ARN of their role (`role` names the role by id, name or ARN).
   const rolePolicies = byType(stacks, "aws_iam_role_policy").map((r) => {
-    const ref = /^\$\{aws_iam_role\.([^.]+)\.(?:id|name|arn)\}$/.exec(String(r.config.role ?? ""));
+    const ref = /^\$\{aws_iam_role\.([^.]+)\.(?:id|name|arn)\}$/.exec(String(r.attrs.role ?? ""));
     const role = ref ? resolver.stack(r.stack).resources.get(`aws_iam_role.${ref[1]}`) : undefined;
     return { role: role ? resolver.str(role, "arn") : resolver.str(r, "role"), policy: resolver.str(r, "policy") };
   });
