@@ -40,6 +40,17 @@ export interface Environment {
   /** Short name: `dev`, `prod`. Used in stack ids (`todos-dev`) and resource name prefixes. */
   readonly name: string;
   readonly region: string;
+  /**
+   * The AWS account the environment deploys to (`<ENV>_ACCOUNT_ID`): the provider's
+   * `allowed_account_ids`, so credentials for another account fail the plan.
+   */
+  readonly accountId: string;
+  /**
+   * Whether this environment's platform stack manages the account's API Gateway setting
+   * (`aws_api_gateway_account`, one per account and region). Exactly one environment per
+   * account and region may: `<ENV>_MANAGE_API_GATEWAY_ACCOUNT=false` on the others.
+   */
+  readonly manageApiGatewayAccount: boolean;
   /** Prefix for every named resource, for example `dev-` gives `dev-studentData`. */
   readonly prefix: string;
   readonly backend: BackendConfig;
@@ -152,6 +163,8 @@ class Reader {
 
 interface Defaults {
   readonly region: string;
+  /** Placeholders (the AWS documentation's example accounts): set `<ENV>_ACCOUNT_ID` to deploy. */
+  readonly accountId: string;
   readonly webOrigins: readonly string[];
   readonly logRetentionDays: number;
   readonly deletionProtection: boolean;
@@ -162,6 +175,7 @@ interface Defaults {
 const DEFAULTS: Readonly<Record<string, Defaults>> = {
   dev: {
     region: "us-east-1",
+    accountId: "111122223333",
     webOrigins: ["http://localhost:5173"],
     logRetentionDays: 14,
     deletionProtection: false,
@@ -170,6 +184,7 @@ const DEFAULTS: Readonly<Record<string, Defaults>> = {
   },
   prod: {
     region: "us-east-1",
+    accountId: "444455556666",
     webOrigins: ["https://www.example.com"],
     logRetentionDays: 90,
     deletionProtection: true,
@@ -213,9 +228,15 @@ export function loadEnvironment(name: string, vars: Env = process.env): Environm
   const r = new Reader(name, vars);
   const region = r.str("REGION", d.region);
   const prefix = r.str("PREFIX", `${name}-`);
+  const accountId = r.str("ACCOUNT_ID", d.accountId);
+  if (!/^\d{12}$/.test(accountId)) {
+    throw new Error(`Environment variable ${name.toUpperCase()}_ACCOUNT_ID is "${accountId}": expected a 12-digit AWS account id.`);
+  }
   return {
     name,
     region,
+    accountId,
+    manageApiGatewayAccount: r.bool("MANAGE_API_GATEWAY_ACCOUNT", true),
     prefix,
     backend: backendFor(name, r, vars, region),
     webOrigins: r.list("WEB_ORIGINS", d.webOrigins),

@@ -4,6 +4,13 @@
  */
 export interface LambdaAliasRef {
   readonly name: string;
+  /**
+   * The alias's `name` as a Terraform reference to the alias resource: a permission whose
+   * qualifier is this is created after the alias.
+   */
+  readonly nameRef: string;
+  /** The version the alias points to: a literal, or a reference to the function's published version. */
+  readonly functionVersion: string;
   /** Alias ARN (`<function arn>:<alias>`). */
   readonly arn: string;
   /** The API Gateway integration URI for this alias. */
@@ -13,7 +20,13 @@ export interface LambdaAliasRef {
 export interface LambdaFunctionRef {
   /** Construct id of the function, stable; used in permission statement ids. */
   readonly id: string;
+  /** The physical name, known at synth (`dev-ItemsFunction`). */
   readonly functionName: string;
+  /**
+   * The function's `function_name` as a Terraform reference to the function resource: what
+   * names the function through it (a Lambda permission) is created after the function.
+   */
+  readonly functionNameRef: string;
   /** Unqualified function ARN. */
   readonly arn: string;
   /** The API Gateway integration URI for the unqualified function ($LATEST). */

@@ -10,7 +10,8 @@ export interface ServiceStackProps {
 }
 
 /**
- * Base of every stack: one AWS provider for the environment's region with default tags,
+ * Base of every stack: one AWS provider for the environment's region and account (any
+ * other account's credentials fail the plan) with default tags,
  * and the environment's remote state. Stack ids are `<service>-<env>` (`todos-dev`).
  */
 export class ServiceStack extends TerraformStack {
@@ -22,6 +23,7 @@ export class ServiceStack extends TerraformStack {
     this.env = env;
     this.provider = new AwsProvider(this, "aws", {
       region: env.region,
+      allowedAccountIds: [env.accountId],
       defaultTags: [{ tags: { ...env.tags, Stack: id } }],
     });
     configureBackend(this, id, props.backend ?? env.backend);

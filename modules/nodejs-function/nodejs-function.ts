@@ -134,6 +134,7 @@ export const DEFAULT_TIMEOUT = 10;
 export class NodejsFunction extends Construct implements LambdaFunctionRef, IGrantable {
   readonly id: string;
   readonly functionName: string;
+  readonly functionNameRef: string;
   readonly arn: string;
   readonly invokeArn: string;
   /** `<arn>:<version>`: the version this deployment published. */
@@ -305,6 +306,7 @@ export class NodejsFunction extends Construct implements LambdaFunctionRef, IGra
       dependsOn: [this.logGroup, this.rolePolicy],
     });
 
+    this.functionNameRef = this.lambda.functionName;
     this.arn = this.lambda.arn;
     this.invokeArn = this.lambda.invokeArn;
     this.qualifiedArn = this.lambda.qualifiedArn;
@@ -397,7 +399,7 @@ export class NodejsFunction extends Construct implements LambdaFunctionRef, IGra
           : `use one of the declared aliases: ${this.aliasNames.join(", ")}.`,
       );
     }
-    return { name, arn: resource.arn, invokeArn: resource.invokeArn };
+    return { name, nameRef: resource.name, functionVersion: resource.functionVersionInput ?? resource.functionVersion, arn: resource.arn, invokeArn: resource.invokeArn };
   }
 
   /** An integration target whose alias each API stage picks with a stage variable. */

@@ -87,6 +87,7 @@ export class Authorizers {
         identitySource,
         resultTtlSeconds: ttl,
         target: qualifier ? `${fn.id}:${qualifier}` : fn.id,
+        invokes: stableText(scope, qualifier ? `${fn.functionName}:${qualifier}` : fn.functionName),
         ...(options.type === "TOKEN" && options.validationExpression ? { validationExpression: options.validationExpression } : {}),
       };
     }

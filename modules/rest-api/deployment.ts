@@ -15,7 +15,7 @@ import type { GatewayResponseDefinition } from "./gateway-response";
 import { deploymentHash } from "./hash";
 import { integrationHashInput } from "./integrations/registry";
 import { stableDeep, stableText } from "./terraform-text";
-import type { AuthorizerDefinition, RouteDefinition } from "./types";
+import type { AuthorizerDefinition, ResolvedStage, RouteDefinition } from "./types";
 
 export function renderDeployment(scope: Construct, api: ApiGatewayRestApi, description: string | undefined): ApiGatewayDeployment {
   return new ApiGatewayDeployment(scope, "Deployment", {
@@ -28,6 +28,8 @@ export function renderDeployment(scope: Construct, api: ApiGatewayRestApi, descr
 /** What the deployment snapshots, as the API knows it at synth. */
 export interface RedeploymentSources {
   readonly routes: Iterable<RouteDefinition>;
+  /** The stages: which alias a stage-variable target reaches in each. */
+  readonly stages: readonly ResolvedStage[];
   readonly cors: ResolvedCors | undefined;
   readonly models: Record<string, unknown>;
   readonly authorizers: readonly AuthorizerDefinition[];
@@ -49,7 +51,7 @@ export function redeploymentInputs(scope: Construct, x: RedeploymentSources): un
   return stableDeep(scope, {
     routes: [...x.routes]
       // method settings (cache, throttle) apply without a redeployment: left out
-      .map(({ cache: _cache, throttle: _throttle, ...r }) => ({ ...r, integration: integrationHashInput(r.integration, stable) }))
+      .map(({ cache: _cache, throttle: _throttle, ...r }) => ({ ...r, integration: integrationHashInput(r.integration, { stable, stages: x.stages }) }))
       .sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`)),
     cors: x.cors ?? null,
     models: x.models,

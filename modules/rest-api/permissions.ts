@@ -54,12 +54,21 @@ export function renderRoutePermissions(
     new LambdaPermission(scope, `Permission ${def.method} ${def.path} ${g.qualifier ?? "$LATEST"} ${g.stage}`, {
       statementId: statementId(parts, `${scope.node.path}\u0000${g.stage}`),
       action: "lambda:InvokeFunction",
-      functionName: fn.functionName,
-      qualifier: g.qualifier,
+      functionName: fn.functionNameRef,
+      qualifier: qualifierRef(fn, g.qualifier),
       principal: "apigateway.amazonaws.com",
       sourceArn: `${api.executionArn}/${g.stage}/${tail}`,
     });
   }
+}
+
+/**
+ * The alias name as a reference to the alias resource (so Terraform creates the permission
+ * after the alias); a name the function does not declare (a token) stays as it is.
+ */
+function qualifierRef(fn: LambdaFunctionRef, qualifier: string | undefined): string | undefined {
+  if (qualifier === undefined || !fn.aliasNames.includes(qualifier)) return qualifier;
+  return fn.alias(qualifier).nameRef;
 }
 
 /** API Gateway may invoke a Lambda authorizer's function (or alias) for this authorizer only. */
@@ -74,8 +83,8 @@ export function renderAuthorizerPermission(
   new LambdaPermission(scope, `Permission-Authorizer-${name}`, {
     statementId: statementId([scope.node.id, "authorizer", name, qualifier ?? ""], scope.node.path),
     action: "lambda:InvokeFunction",
-    functionName: fn.functionName,
-    qualifier,
+    functionName: fn.functionNameRef,
+    qualifier: qualifierRef(fn, qualifier),
     principal: "apigateway.amazonaws.com",
     sourceArn: `${api.executionArn}/authorizers/${authorizerId}`,
   });

@@ -275,6 +275,7 @@ export class RestApi extends Construct {
   redeploymentInputs(): unknown {
     return redeploymentInputs(this, {
       routes: this.routes.values(),
+      stages: [...this.stageDefs.values()],
       cors: this.cors,
       models: this.models.schemas(),
       authorizers: this.authorizers.definitions(),

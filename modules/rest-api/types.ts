@@ -143,6 +143,8 @@ export interface AuthorizerDefinition {
   readonly resultTtlSeconds: number;
   /** Function id (and alias) for Lambda authorizers. */
   readonly target?: string;
+  /** The physical function name (and alias) a Lambda authorizer's URI resolves to. */
+  readonly invokes?: string;
   readonly providerArns?: readonly string[];
   readonly validationExpression?: string;
 }

@@ -5,12 +5,12 @@ import { ImageGalleryStack } from "./image-gallery";
 import { ItemsCatalogStack } from "./items-catalog";
 import { MusicLibraryStack } from "./music-library";
 import { applyPolicyToAll } from "../policy";
-import { PlatformStack } from "./platform";
+import { checkApiGatewayAccountOwners, PlatformStack } from "./platform";
 import { StateBootstrapStack } from "./state-bootstrap";
 import { StudentRecordsStack } from "./student-records";
 import { TodosStack } from "./todos";
 
-export { PlatformStack, alarmTopic, alarmTopicArn, platformRefs, type PlatformRefs } from "./platform";
+export { PlatformStack, alarmTopic, checkApiGatewayAccountOwners, alarmTopicArn, platformRefs, type PlatformRefs } from "./platform";
 export { StateBootstrapStack, stateBootstrapStackId } from "./state-bootstrap";
 export { ImageGalleryStack } from "./image-gallery";
 export { ItemsCatalogStack } from "./items-catalog";
@@ -57,6 +57,7 @@ export function defineApp(
   environments: readonly Environment[],
   services: readonly ServiceFactory[] = SERVICES,
 ): EnvironmentStacks[] {
+  checkApiGatewayAccountOwners(environments);
   const stacks = environments.map((env) => {
     const stateBootstrap = env.backend.kind === "s3" ? new StateBootstrapStack(app, env) : undefined;
     const platform = new PlatformStack(app, env);

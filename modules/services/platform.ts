@@ -69,16 +69,43 @@ export const API_GATEWAY_LOG_ACTIONS: readonly string[] = [
 export const ARTIFACT_NONCURRENT_DAYS = 30;
 
 /**
- * One per environment: the artifacts bucket (and the bucket its access logs go to), the API Gateway account's CloudWatch role and
- * its `aws_api_gateway_account` (a per-account-and-region setting: exactly one here, none in
- * any service stack), and the SNS topic alarms notify, with an email subscription.
+ * The API Gateway account setting (`aws_api_gateway_account`: the CloudWatch role every API
+ * of an account and region logs with) is one value per account and region. Two environments
+ * managing it in the same account would overwrite each other, and destroying one would break
+ * the other's logging: exactly one environment per account and region may manage it.
+ */
+export function checkApiGatewayAccountOwners(environments: readonly Environment[]): void {
+  const owners = new Map<string, Environment>();
+  for (const env of environments) {
+    if (!env.manageApiGatewayAccount) continue;
+    const key = `${env.accountId}/${env.region}`;
+    const other = owners.get(key);
+    if (other) {
+      throw new PropError(
+        "defineApp",
+        "manageApiGatewayAccount",
+        [other.name, env.name],
+        `environments "${other.name}" and "${env.name}" both manage the API Gateway account setting of account ${env.accountId} in ${env.region}: set ${env.name.toUpperCase()}_MANAGE_API_GATEWAY_ACCOUNT=false (or ${other.name.toUpperCase()}_...) so that one of them does.`,
+      );
+    }
+    owners.set(key, env);
+  }
+}
+
+/**
+ * One per environment: the artifacts bucket (and the bucket its access logs go to), the API
+ * Gateway account's CloudWatch role and its `aws_api_gateway_account` (when the environment
+ * manages its account's setting, see {@link checkApiGatewayAccountOwners}; never in a service
+ * stack), and the SNS topic alarms notify, with an email subscription.
  */
 export class PlatformStack extends ServiceStack {
   readonly refs: PlatformRefs;
   readonly artifacts: Bucket;
   readonly accessLogs: Bucket;
-  readonly apiGatewayCloudWatchRole: IamRole;
-  readonly apiGatewayAccount: ApiGatewayAccount;
+  /** Only when the environment manages its account's API Gateway setting. */
+  readonly apiGatewayCloudWatchRole?: IamRole;
+  /** Only when the environment manages its account's API Gateway setting. */
+  readonly apiGatewayAccount?: ApiGatewayAccount;
   readonly alarmTopic: SnsTopic;
 
   constructor(scope: Construct, env: Environment, props: ServiceStackProps = {}) {
@@ -106,31 +133,33 @@ export class PlatformStack extends ServiceStack {
       serverAccessLogs: { bucket: this.accessLogs, prefix: "artifacts/" },
     });
 
-    const partition = new DataAwsPartition(this, "Partition");
-    const caller = new DataAwsCallerIdentity(this, "Caller");
-    this.apiGatewayCloudWatchRole = new IamRole(this, "ApiGatewayCloudWatchRole", {
-      name: refs.apiGatewayCloudWatchRoleName,
-      description: "Lets API Gateway write execution and access logs to CloudWatch Logs in this account and region.",
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
-    });
-    const logs = new IamRolePolicy(this, "ApiGatewayCloudWatchPolicy", {
-      name: "push-to-cloudwatch-logs",
-      role: this.apiGatewayCloudWatchRole.id,
-      policy: policyDocument([
-        {
-          sid: "PushToCloudWatchLogs",
-          actions: API_GATEWAY_LOG_ACTIONS,
-          resources: [`arn:${partition.partition}:logs:${env.region}:${caller.accountId}:*`],
-        },
-      ]),
-    });
-    this.apiGatewayAccount = new ApiGatewayAccount(this, "ApiGatewayAccount", {
-      cloudwatchRoleArn: this.apiGatewayCloudWatchRole.arn,
-      dependsOn: [logs],
-    });
+    if (env.manageApiGatewayAccount) {
+      const partition = new DataAwsPartition(this, "Partition");
+      const caller = new DataAwsCallerIdentity(this, "Caller");
+      this.apiGatewayCloudWatchRole = new IamRole(this, "ApiGatewayCloudWatchRole", {
+        name: refs.apiGatewayCloudWatchRoleName,
+        description: "Lets API Gateway write execution and access logs to CloudWatch Logs in this account and region.",
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        }),
+      });
+      const logs = new IamRolePolicy(this, "ApiGatewayCloudWatchPolicy", {
+        name: "push-to-cloudwatch-logs",
+        role: this.apiGatewayCloudWatchRole.id,
+        policy: policyDocument([
+          {
+            sid: "PushToCloudWatchLogs",
+            actions: API_GATEWAY_LOG_ACTIONS,
+            resources: [`arn:${partition.partition}:logs:${env.region}:${caller.accountId}:*`],
+          },
+        ]),
+      });
+      this.apiGatewayAccount = new ApiGatewayAccount(this, "ApiGatewayAccount", {
+        cloudwatchRoleArn: this.apiGatewayCloudWatchRole.arn,
+        dependsOn: [logs],
+      });
+    }
 
     // Not KMS-encrypted: CloudWatch alarms cannot publish to a topic encrypted with the AWS
     // managed key aws/sns, and the topic carries alarm names and states only.
@@ -143,7 +172,9 @@ export class PlatformStack extends ServiceStack {
 
     new TerraformOutput(this, "artifacts_bucket", { value: this.artifacts.bucketName });
     new TerraformOutput(this, "alarm_topic_arn", { value: this.alarmTopic.arn });
-    new TerraformOutput(this, "api_gateway_cloudwatch_role_arn", { value: this.apiGatewayCloudWatchRole.arn });
+    if (this.apiGatewayCloudWatchRole) {
+      new TerraformOutput(this, "api_gateway_cloudwatch_role_arn", { value: this.apiGatewayCloudWatchRole.arn });
+    }
   }
 }
 

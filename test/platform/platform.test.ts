@@ -276,3 +276,51 @@ describe("defineApp", () => {
     expect(synthStack(demo).data!.aws_sns_topic).to.deep.equal({ PlatformAlarmTopic: { name: "dev-alarms" } });
   });
 });
+
+describe("the API Gateway account setting: one environment per account and region", () => {
+  it("pins every stack's provider to the environment's account (allowed_account_ids)", () => {
+    const app = Testing.app();
+    defineApp(app as App, loadEnvironments({ DEV_ACCOUNT_ID: "123456789012" }));
+    for (const stack of app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack)) {
+      const provider = (synthStack(stack) as unknown as { provider: { aws: { allowed_account_ids: string[] }[] } }).provider.aws[0]!;
+      const expected = stack.node.id.endsWith("-dev") ? "123456789012" : loadEnvironment("prod", {}).accountId;
+      expect(provider.allowed_account_ids, stack.node.id).to.deep.equal([expected]);
+    }
+  });
+
+  it("refuses two environments that both manage the setting of one account and region, naming both and the fix", () => {
+    const app = Testing.app();
+    let error: unknown;
+    try {
+      defineApp(app as App, loadEnvironments({ DEV_ACCOUNT_ID: "123456789012", PROD_ACCOUNT_ID: "123456789012" }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(Error);
+    const message = (error as Error).message;
+    expect(message).to.include('"dev" and "prod" both manage the API Gateway account setting of account 123456789012 in us-east-1');
+    expect(message).to.include("PROD_MANAGE_API_GATEWAY_ACCOUNT=false");
+  });
+
+  it("lets one of two environments in one account leave the setting to the other", () => {
+    const app = Testing.app();
+    const defined = defineApp(
+      app as App,
+      loadEnvironments({ DEV_ACCOUNT_ID: "123456789012", PROD_ACCOUNT_ID: "123456789012", PROD_MANAGE_API_GATEWAY_ACCOUNT: "false" }),
+    );
+    const count = (stack: TerraformStack) => Object.keys(resources(synthStack(stack), "aws_api_gateway_account")).length;
+    expect(defined.map((d) => count(d.platform))).to.deep.equal([1, 0]);
+    expect(defined[1]!.platform.apiGatewayCloudWatchRole).to.equal(undefined);
+    expect(Object.keys(resources(synthStack(defined[1]!.platform), "aws_iam_role"))).to.deep.equal([]);
+  });
+
+  it("accepts two environments managing their own setting in different regions of one account", () => {
+    const app = Testing.app();
+    const vars = { DEV_ACCOUNT_ID: "123456789012", PROD_ACCOUNT_ID: "123456789012", PROD_REGION: "eu-west-1" };
+    expect(defineApp(app as App, loadEnvironments(vars)).map((d) => d.platform.apiGatewayAccount !== undefined)).to.deep.equal([true, true]);
+  });
+
+  it("refuses an account id that is not 12 digits", () => {
+    expect(() => loadEnvironment("dev", { DEV_ACCOUNT_ID: "12345" })).to.throw('DEV_ACCOUNT_ID is "12345": expected a 12-digit AWS account id');
+  });
+});

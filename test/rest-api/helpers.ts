@@ -11,6 +11,7 @@ import { TfStack } from "../../modules/tfjson";
 /** A LambdaFunctionRef over a plain `aws_lambda_function` and its aliases, as the nodejs-function module will offer. */
 export class FakeFunction implements LambdaFunctionRef {
   readonly functionName: string;
+  readonly functionNameRef: string;
   readonly arn: string;
   readonly invokeArn: string;
   readonly region = "us-east-1";
@@ -21,28 +22,31 @@ export class FakeFunction implements LambdaFunctionRef {
     scope: Construct,
     readonly id: string,
     aliasNames: readonly string[] = [],
+    /** Physical name (default: the id) and the version each alias points to (default: the published version). */
+    options: { readonly functionName?: string; readonly aliasVersions?: Readonly<Record<string, string>> } = {},
   ) {
     const fn = new LambdaFunction(scope, id, {
-      functionName: id,
+      functionName: options.functionName ?? id,
       role: "arn:aws:iam::123456789012:role/test",
       runtime: "nodejs22.x",
       handler: "index.handler",
       filename: "fn.zip",
       publish: aliasNames.length > 0,
     });
-    this.functionName = fn.functionName;
+    this.functionName = options.functionName ?? id;
+    this.functionNameRef = fn.functionName;
     this.arn = fn.arn;
     this.invokeArn = fn.invokeArn;
     this.aliasNames = aliasNames;
     for (const a of aliasNames) {
-      this.aliases.set(a, new LambdaAlias(scope, `${id}-${a}`, { name: a, functionName: fn.functionName, functionVersion: fn.version }));
+      this.aliases.set(a, new LambdaAlias(scope, `${id}-${a}`, { name: a, functionName: fn.functionName, functionVersion: options.aliasVersions?.[a] ?? fn.version }));
     }
   }
 
   alias(name: string): LambdaAliasRef {
     const a = this.aliases.get(name);
     if (!a) throw new PropError(this.id, "alias", name, `declare it: ${this.aliasNames.join(", ")}`);
-    return { name, arn: a.arn, invokeArn: lambdaInvokeUri(this.region, a.arn) };
+    return { name, nameRef: a.name, functionVersion: a.functionVersionInput!, arn: a.arn, invokeArn: lambdaInvokeUri(this.region, a.arn) };
   }
 
   aliasFromStageVariable(variable: string): StageVariableTarget {

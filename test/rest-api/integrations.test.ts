@@ -152,7 +152,7 @@ describe("rest-api: integrations", () => {
       },
     });
     api.addModel("Thing", { type: "string", pattern: "^x${1}$" });
-    api.addRoute("GET /x", { integration: mockIntegration({ requestTemplates: { "application/json": `{"statusCode": 200, "fn": "${fn.functionName}"}` } }) });
+    api.addRoute("GET /x", { integration: mockIntegration({ requestTemplates: { "application/json": `{"statusCode": 200, "fn": "${fn.functionNameRef}"}` } }) });
     const s = synth(stack);
     const policy = s.one("aws_api_gateway_rest_api").policy as string;
     expect(policy).to.include('"aws:PrincipalTag/team":"$${aws:PrincipalTag/team}"');

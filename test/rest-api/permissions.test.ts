@@ -10,11 +10,14 @@ describe("rest-api: Lambda permissions", () => {
     const perms = s.find("aws_lambda_permission");
     expect(perms).to.have.length(4);
     const rows = perms.map((p) => [p.qualifier, p.source_arn]).sort();
+    // the qualifier names the alias resource: Terraform creates each permission after its alias
+    const dev = "${aws_lambda_alias.ItemsFunction-dev.name}";
+    const prod = "${aws_lambda_alias.ItemsFunction-prod.name}";
     expect(rows).to.deep.equal([
-      ["dev", `${exec}/dev/GET/items`],
-      ["dev", `${exec}/dev/GET/items/*`],
-      ["prod", `${exec}/prod/GET/items`],
-      ["prod", `${exec}/prod/GET/items/*`],
+      [dev, `${exec}/dev/GET/items`],
+      [dev, `${exec}/dev/GET/items/*`],
+      [prod, `${exec}/prod/GET/items`],
+      [prod, `${exec}/prod/GET/items/*`],
     ]);
     for (const p of perms) {
       expect(p).to.deep.include({
@@ -54,7 +57,7 @@ describe("rest-api: Lambda permissions", () => {
     api.addRoute("GET /x", { integration: lambdaIntegration({ fn, alias: fn.alias("live") }) });
     const s = synth(stack);
     const p = s.one("aws_lambda_permission");
-    expect(p.qualifier).to.equal("live");
+    expect(p.qualifier).to.equal("${aws_lambda_alias.Fn-live.name}");
     expect(p.source_arn).to.equal(`${refTo(s, "aws_api_gateway_rest_api", () => true, "execution_arn")}/*/GET/x`);
   });
 
@@ -90,10 +93,41 @@ describe("rest-api: Lambda permissions", () => {
     const exec = refTo(s, "aws_api_gateway_rest_api", () => true, "execution_arn");
     const perms = s.find("aws_lambda_permission");
     expect(perms.map((p) => [p.qualifier, p.source_arn]).sort()).to.deep.equal([
-      ["dev", `${exec}/dev/GET/x`],
-      ["dev", `${exec}/test/GET/x`],
-      ["prod", `${exec}/prod/GET/x`],
+      ["${aws_lambda_alias.Fn-dev.name}", `${exec}/dev/GET/x`],
+      ["${aws_lambda_alias.Fn-dev.name}", `${exec}/test/GET/x`],
+      ["${aws_lambda_alias.Fn-prod.name}", `${exec}/prod/GET/x`],
     ]);
     expect(new Set(perms.map((p) => p.statement_id)).size).to.equal(3);
+  });
+
+  describe("ordering: Terraform creates every permission after the function and alias it names", () => {
+    /** The resources a Terraform JSON value refers to (`${type.name.attr}` → `type.name`): its edges in Terraform's graph. */
+    const refs = (value: unknown): string[] => [...JSON.stringify(value).matchAll(/\$\{([a-z0-9_]+\.[A-Za-z0-9_-]+)\.[a-z_]+\}/g)].map((m) => m[1]!);
+
+    it("makes each route and authorizer permission depend on its function, and a qualified one on its alias too", () => {
+      const stack = testStack();
+      const fn = new FakeFunction(stack, "Fn", ["dev", "prod"]);
+      const auth = new FakeFunction(stack, "Auth", ["live"]);
+      const api = new RestApi(stack, "Api", { stages: { dev: { variables: { alias: "dev" } }, prod: { variables: { alias: "prod" } } } });
+      const token = api.addAuthorizer("Token", { type: "TOKEN", fn: { fn: auth, alias: "live" } });
+      api.addRoute("GET /staged", { integration: lambdaProxy(fn.aliasFromStageVariable("alias")), authorizer: token });
+      api.addRoute("GET /pinned", { integration: lambdaIntegration({ fn, alias: "prod" }) });
+      api.addRoute("GET /latest", { integration: lambdaProxy(fn) });
+      const s = synth(stack);
+      const edges = s.all("aws_lambda_permission").map(([name, p]) => [name, p.qualifier === undefined ? "" : "q", refs(p)] as const);
+      expect(edges).to.have.length(5);
+      for (const [name, qualified, to] of edges) {
+        const fnRef = name.includes("Authorizer") ? "aws_lambda_function.Auth" : "aws_lambda_function.Fn";
+        expect(to, name).to.include(fnRef);
+        if (qualified) expect(to.some((r) => r.startsWith("aws_lambda_alias.")), `${name} after its alias`).to.equal(true);
+      }
+      const qualifiers = s.find("aws_lambda_permission").map((p) => p.qualifier).filter((q) => q !== undefined).sort();
+      expect(qualifiers).to.deep.equal([
+        "${aws_lambda_alias.Auth-live.name}",
+        "${aws_lambda_alias.Fn-dev.name}",
+        "${aws_lambda_alias.Fn-prod.name}",
+        "${aws_lambda_alias.Fn-prod.name}",
+      ]);
+    });
   });
 });

@@ -76,7 +76,7 @@ export const httpProxyKind: IntegrationKind<HttpProxyIntegration> = {
     });
     return { integration, responses: [] };
   },
-  hashInput(i, stable) {
-    return { ...i, url: stable(i.url) };
+  hashInput(i, ctx) {
+    return { ...i, url: ctx.stable(i.url) };
   },
 };

@@ -45,9 +45,15 @@ export interface RenderedIntegration {
   readonly emptyBody?: boolean;
 }
 
+export interface HashContext {
+  /** A token's Terraform expression (stable across synths), or the plain text. */
+  readonly stable: (text: string) => string;
+  readonly stages: Iterable<ResolvedStage>;
+}
+
 export interface IntegrationKind<I> {
   check(i: I, ctx: CheckContext): void;
   render(i: I, ctx: RenderContext): RenderedIntegration;
-  /** Plain data whose change needs a redeployment; `stable` turns tokens into Terraform expressions. */
-  hashInput(i: I, stable: (text: string) => string): unknown;
+  /** Plain data whose change needs a redeployment: what the integration URI resolves to included. */
+  hashInput(i: I, ctx: HashContext): unknown;
 }

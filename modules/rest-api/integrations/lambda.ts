@@ -7,7 +7,7 @@
 import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
 import { renderRoutePermissions } from "../permissions";
 import { escapeMap } from "../terraform-text";
-import type { IntegrationKind } from "./kind";
+import type { HashContext, IntegrationKind } from "./kind";
 import { checkResponses, withDefaultResponse, type IntegrationResponse, type PassthroughBehavior } from "./responses";
 import { aliasName, checkTarget, isAliasTarget, isStageVariableTarget, lambdaUri, targetFunction, type LambdaTarget } from "./target";
 
@@ -69,14 +69,30 @@ export function lambdaIntegration(target: LambdaTarget, options: LambdaIntegrati
   };
 }
 
-/** The target as the deployment hash sees it. */
-function targetForHash(t: LambdaTarget, stable: (text: string) => string): unknown {
+/**
+ * The target as the deployment hash sees it: what the integration URI resolves to, so a
+ * renamed function (or a new environment prefix), another alias or an alias moved to
+ * another version each give a new deployment. Names and versions known at synth are
+ * literals; the rest are their Terraform expressions.
+ */
+function targetForHash(t: LambdaTarget, ctx: HashContext): unknown {
   const fn = targetFunction(t);
+  const qualifier = (alias: string) => ({
+    alias,
+    ...(fn.aliasNames.includes(alias) ? { version: ctx.stable(fn.alias(alias).functionVersion) } : {}),
+  });
   return {
     fn: fn.id,
-    arn: stable(fn.arn),
-    ...(isAliasTarget(t) ? { alias: aliasName(t) } : {}),
-    ...(isStageVariableTarget(t) ? { stageVariable: t.variable } : {}),
+    arn: ctx.stable(fn.arn),
+    functionName: ctx.stable(fn.functionName),
+    region: ctx.stable(fn.region),
+    ...(isAliasTarget(t) ? { alias: aliasName(t), qualifier: qualifier(aliasName(t)) } : {}),
+    ...(isStageVariableTarget(t)
+      ? {
+          stageVariable: t.variable,
+          qualifierByStage: Object.fromEntries([...ctx.stages].map((s) => [s.name, qualifier(s.variables[t.variable] ?? "")])),
+        }
+      : {}),
   };
 }
 
@@ -95,8 +111,8 @@ export const lambdaProxyKind: IntegrationKind<LambdaProxyIntegration> = {
     renderRoutePermissions(ctx.scope, ctx.api, ctx.def, i.target, ctx.stages);
     return { integration, responses: [] };
   },
-  hashInput(i, stable) {
-    return { ...i, target: targetForHash(i.target, stable) };
+  hashInput(i, ctx) {
+    return { ...i, target: targetForHash(i.target, ctx) };
   },
 };
 
@@ -118,7 +134,7 @@ export const lambdaKind: IntegrationKind<LambdaIntegration> = {
     renderRoutePermissions(ctx.scope, ctx.api, ctx.def, i.target, ctx.stages);
     return { integration, responses: i.integrationResponses };
   },
-  hashInput(i, stable) {
-    return { ...i, target: targetForHash(i.target, stable) };
+  hashInput(i, ctx) {
+    return { ...i, target: targetForHash(i.target, ctx) };
   },
 };

@@ -4,7 +4,7 @@
 import { PropError } from "../../core/errors";
 import { httpProxyKind } from "./http";
 import type { Integration, IntegrationType } from "./index";
-import type { CheckContext, IntegrationKind, RenderContext, RenderedIntegration } from "./kind";
+import type { CheckContext, HashContext, IntegrationKind, RenderContext, RenderedIntegration } from "./kind";
 import { lambdaKind, lambdaProxyKind } from "./lambda";
 import { mockKind } from "./mock";
 
@@ -31,6 +31,6 @@ export function renderIntegration(i: Integration, ctx: RenderContext): RenderedI
   return kindOf(i).render(i, ctx);
 }
 
-export function integrationHashInput(i: Integration, stable: (text: string) => string): unknown {
-  return kindOf(i).hashInput(i, stable);
+export function integrationHashInput(i: Integration, ctx: HashContext): unknown {
+  return kindOf(i).hashInput(i, ctx);
 }
