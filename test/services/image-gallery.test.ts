@@ -56,7 +56,7 @@ describe("image-gallery service stack", () => {
     expect(view.type).to.equal("AWS_PROXY");
     expect(view.uri).to.equal(`\${aws_lambda_function.${dev.fnId("dev-scan_lambda")}.invoke_arn}`);
     const exec = dev.ref("aws_api_gateway_rest_api", "execution_arn");
-    expect(dev.find("aws_lambda_permission").map((p) => `${p.function_name} ${p.source_arn}`).sort()).to.deep.equal([
+    expect(dev.find("aws_lambda_permission").map((p) => `${dev.stack.resolve(p.function_name)} ${p.source_arn}`).sort()).to.deep.equal([
       `dev-savePicture ${exec}/*/POST/upload/*`,
       `dev-scan_lambda ${exec}/*/GET/view-all`,
     ]);

@@ -214,7 +214,7 @@ describe("items-catalog service stack", () => {
     expect(stages).to.deep.equal({ dev: { lambdaAlias: "dev" }, prod: { lambdaAlias: "prod" } });
     const permissions = dev
       .find("aws_lambda_permission")
-      .map((p) => `${p.qualifier} ${p.source_arn}`)
+      .map((p) => `${dev.stack.resolve(p.qualifier)} ${p.source_arn}`)
       .sort();
     expect(permissions).to.deep.equal([
       `dev ${execArn()}/dev/GET/items`,
@@ -223,7 +223,9 @@ describe("items-catalog service stack", () => {
       `prod ${execArn()}/prod/GET/items/*`,
     ]);
     for (const p of dev.find("aws_lambda_permission")) {
-      expect(p.function_name).to.equal("dev-ItemsFunction");
+      // by reference: Terraform creates the permission after the function and the alias
+      expect(p.function_name).to.equal(`\${aws_lambda_function.${dev.fnId("dev-ItemsFunction")}.function_name}`);
+      expect(dev.stack.resolve(p.function_name)).to.equal("dev-ItemsFunction");
       expect(p.principal).to.equal("apigateway.amazonaws.com");
       expect(p.action).to.equal("lambda:InvokeFunction");
     }

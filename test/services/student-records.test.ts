@@ -73,7 +73,7 @@ describe("student-records service stack", () => {
     const exec = dev.ref("aws_api_gateway_rest_api", "execution_arn");
     const perms = dev
       .find("aws_lambda_permission")
-      .map((p) => `${p.function_name} ${p.source_arn}`)
+      .map((p) => `${dev.stack.resolve(p.function_name)} ${p.source_arn}`)
       .sort();
     expect(perms).to.deep.equal(
       [
