@@ -10,3 +10,4 @@ export * from "./stack";
 export * from "./resolver";
 export * from "./iam";
 export * from "./apigateway";
+export * from "./source";

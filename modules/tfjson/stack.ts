@@ -52,12 +52,15 @@ export interface StackOptions {
   readonly name?: string;
   /** Folder holding cdk.tf.json; relative asset paths and `path.module` resolve against it. */
   readonly dir?: string;
+  /** The cdk.tf.json it was read from. */
+  readonly file?: string;
 }
 
 /** A synthesized stack: its resources and data sources by address, its outputs, its region. */
 export class TfStack {
   readonly name: string;
   readonly dir: string | undefined;
+  readonly file: string | undefined;
   /** The provider's literal region, when the stack sets one. */
   readonly region: string | undefined;
   /** Resources and data sources (`data.` prefixed) by address, in document order. */
@@ -73,6 +76,7 @@ export class TfStack {
   ) {
     this.name = options.name ?? "stack";
     this.dir = options.dir;
+    this.file = options.file;
     const resources = new Map<string, TfResource>();
     for (const kind of ["resource", "data"] as const) {
       for (const [type, byName] of Object.entries(json[kind] ?? {})) {
@@ -153,7 +157,7 @@ export function stackFile(outdir: string, name: string): string {
 export function loadStack(outdir: string, name: string): TfStack {
   const file = stackFile(outdir, name);
   const json = JSON.parse(readFileSync(file, "utf8")) as StackJson;
-  return new TfStack(json, { name, dir: join(file, "..") });
+  return new TfStack(json, { name, dir: join(file, ".."), file });
 }
 
 /** Every stack of a cdktf output directory, by name; throws when it holds none. */

@@ -3,7 +3,8 @@
 // Synthesizes the app (or reads an existing cdktf output with --outdir), then writes per stack
 // a Markdown report (.review/<stack>.md), an OpenAPI 3 document per API and stage
 // (.review/openapi/<stack>/<api>.<stage>.json, checked with an OpenAPI validator) and
-// .review/summary.md (the pull request comment). With --base, the base ref is checked out
+// .review/summary.md (the pull request comment) and .review/policy.sarif (the policy findings
+// as SARIF 2.1.0, for code scanning). With --base, the base ref is checked out
 // into a temporary git worktree, synthesized too, and the API diff leads every report.
 // Exit code 1 when a stack has unsuppressed policy errors or an OpenAPI document is invalid.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -72,7 +73,7 @@ try {
     if (errors) failed = true;
   }
   if (result.stacks.length === 0) console.log("no stacks synthesized");
-  console.log(`\nwrote ${written.length} file(s) under ${values.out}/ (summary: ${join(values.out!, "summary.md")})`);
+  console.log(`\nwrote ${written.length} file(s) under ${values.out}/ (summary: ${join(values.out!, "summary.md")}, SARIF: ${join(values.out!, "policy.sarif")})`);
   process.exitCode = failed ? 1 : 0;
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -12,6 +12,8 @@ import { diffApis, renderDiff, type ApiDiff } from "./diff";
 import { buildFunctionModels } from "./functions";
 import { toOpenApi } from "./openapi";
 import { renderReport } from "./report";
+import { toSarif, type SarifStack } from "./sarif";
+import type * as Sarif from "sarif";
 
 export interface StackReview {
   readonly stack: string;
@@ -28,6 +30,8 @@ export interface ReviewResult {
   readonly diff?: ApiDiff;
   /** Markdown for the pull request comment: API diff first, then one line per stack, then the reports. */
   readonly summary: string;
+  /** The policy findings of every stack as a SARIF 2.1.0 log. */
+  readonly sarif: Sarif.Log;
 }
 
 export function allApiModels(stacks: ReadonlyMap<string, StackJson | TfStack>): ApiModel[] {
@@ -39,6 +43,7 @@ const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_");
 export function review(head: ReadonlyMap<string, StackJson | TfStack>, base?: { ref: string; stacks: ReadonlyMap<string, StackJson | TfStack> }): ReviewResult {
   const baseModels = base ? allApiModels(base.stacks) : undefined;
   const reviews: StackReview[] = [];
+  const sarifStacks: SarifStack[] = [];
   for (const [stack, doc] of head) {
     const json = asStack(doc, stack);
     const apis = buildApiModels(stack, json);
@@ -55,6 +60,7 @@ export function review(head: ReadonlyMap<string, StackJson | TfStack>, base?: { 
       ...(diff && base ? { diff: renderDiff(diff, base.ref) } : {}),
     });
     reviews.push({ stack, apis, policy, markdown, openapi, ...(diff ? { diff } : {}) });
+    sarifStacks.push({ name: stack, stack: json, policy });
   }
   const diff = baseModels && base ? diffApis(baseModels, allApiModels(head)) : undefined;
   const lines = ["# Infrastructure review", ""];
@@ -66,7 +72,7 @@ export function review(head: ReadonlyMap<string, StackJson | TfStack>, base?: { 
   }
   lines.push("");
   for (const r of reviews) lines.push(`<details><summary>${r.stack}</summary>`, "", r.markdown, "", "</details>", "");
-  return { stacks: reviews, ...(diff ? { diff } : {}), summary: lines.join("\n") };
+  return { stacks: reviews, ...(diff ? { diff } : {}), summary: lines.join("\n"), sarif: toSarif(sarifStacks) };
 }
 
 /** Validates an OpenAPI document; returns the validator's errors (empty when valid). */
@@ -76,7 +82,7 @@ export async function validateOpenApi(doc: Record<string, unknown>): Promise<str
   return typeof res.errors === "string" ? [res.errors] : (res.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ""}`.trim());
 }
 
-/** Writes `<dir>/<stack>.md`, `<dir>/openapi/<stack>/<api>.<stage>.json`, `<dir>/summary.md`. */
+/** Writes `<dir>/<stack>.md`, `<dir>/openapi/<stack>/<api>.<stage>.json`, `<dir>/summary.md`, `<dir>/policy.sarif`. */
 export function writeReview(result: ReviewResult, dir: string): string[] {
   const written: string[] = [];
   mkdirSync(dir, { recursive: true });
@@ -95,6 +101,9 @@ export function writeReview(result: ReviewResult, dir: string): string[] {
   const summary = join(dir, "summary.md");
   writeFileSync(summary, result.summary);
   written.push(summary);
+  const sarif = join(dir, "policy.sarif");
+  writeFileSync(sarif, `${JSON.stringify(result.sarif, null, 2)}\n`);
+  written.push(sarif);
   if (result.diff) {
     const f = join(dir, "api-diff.json");
     writeFileSync(f, `${JSON.stringify(result.diff, null, 2)}\n`);

@@ -36,7 +36,7 @@ describe("npm run review -- --outdir", () => {
     expect(run.stdout).to.not.include("synthesizing");
     expect(run.stdout).to.include("items-catalog-dev: 5 route(s), 0 policy error(s), 0 warning(s), 3 suppressed");
     expect(run.status, run.stderr).to.equal(0);
-    for (const f of ["items-catalog-dev.md", "items-catalog-prod.md", "summary.md", "openapi/items-catalog-dev/ItemsAPI.prod.json"]) {
+    for (const f of ["items-catalog-dev.md", "items-catalog-prod.md", "summary.md", "policy.sarif", "openapi/items-catalog-dev/ItemsAPI.prod.json"]) {
       expect(existsSync(join(dir, "out", f)), f).to.equal(true);
     }
     const summary = readFileSync(join(dir, "out", "summary.md"), "utf8");

@@ -59,10 +59,10 @@ describe("GitHub workflows", () => {
     expect(commands.indexOf("npm ci")).to.be.lessThan(commands.indexOf("npm test"));
   });
 
-  it("plan runs on pull requests: synth, review with the API diff, cdktf diff per stack with OIDC credentials, a PR comment, cdktf.out uploaded", () => {
+  it("plan runs on pull requests: synth, review with the API diff, cdktf diff per stack with OIDC credentials, a PR comment, SARIF to code scanning, cdktf.out uploaded", () => {
     const plan = load("plan.yml");
     expect(plan.on).to.have.key("pull_request");
-    expect(plan.permissions).to.deep.include({ "id-token": "write", "pull-requests": "write" });
+    expect(plan.permissions).to.deep.include({ "id-token": "write", "pull-requests": "write", "security-events": "write" });
     const all = steps(plan);
     const commands = runs(plan);
     expect(commands).to.include("npm run synth");
@@ -74,6 +74,11 @@ describe("GitHub workflows", () => {
     const comment = all.find((s) => s.uses?.startsWith("actions/github-script@"));
     expect(comment?.if).to.equal("always()");
     expect(String(comment?.with?.script)).to.include(".review/summary.md");
+    const sarif = all.find((s) => s.uses?.startsWith("github/codeql-action/upload-sarif@"));
+    expect(sarif?.with?.sarif_file).to.equal(".review/policy.sarif");
+    expect(String(sarif?.if)).to.include("always()");
+    const order = (s: unknown) => all.indexOf(s as (typeof all)[number]);
+    expect(order(sarif)).to.be.greaterThan(order(all.find((s) => String(s.run ?? "").includes("npm run review"))));
     const upload = all.find((s) => s.uses?.startsWith("actions/upload-artifact@"));
     expect(String(upload?.with?.path)).to.include("cdktf.out");
     expect(all.find((s) => s.uses?.startsWith("actions/checkout@"))?.with?.["fetch-depth"]).to.equal(0);
