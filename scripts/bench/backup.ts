@@ -1,5 +1,6 @@
 /**
- * Bench section `backup`: BackupDynamoDBAndSendEmail's streaming backup against a plain
+ * Bench section `backup`: a backup job (the BackupDynamoDBAndSendEmailWorker handler: take
+ * the job, stream the table to S3, record the outcome, send the email) against a plain
  * paginated Scan of the same table, in the same run, for 10,000 and 100,000 items.
  * dynalite and s3rver run in this process; each measurement runs in a fresh child
  * process so its peak RSS (`process.resourceUsage().maxRSS`) is that of the measured work
@@ -13,12 +14,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, paginateScan, waitUntilTableExists, type WriteRequest } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { startDynalite, startS3rver } from "../local/backends.js";
+import { startDynalite, startS3rver, startSesMailbox } from "../local/backends.js";
 
 const SIZES = [10_000, 100_000];
 const REPEATS = 3;
 const CREDENTIALS = { accessKeyId: "local", secretAccessKey: "local" };
 const REGION = "us-east-1";
+const SENDER = "no-reply@bench.example";
 
 interface WorkerInput {
   readonly mode: "scan" | "backup";
@@ -26,6 +28,10 @@ interface WorkerInput {
   readonly bucket: string;
   readonly dynamodb: string;
   readonly s3: string;
+  readonly ses: string;
+  readonly jobs: string;
+  /** Distinct per measurement: names the job (one-second ids). */
+  readonly run: number;
 }
 
 interface WorkerOutput {
@@ -47,7 +53,10 @@ async function worker(input: WorkerInput): Promise<WorkerOutput> {
     for await (const page of paginateScan({ client: dynamodb }, { TableName: input.table })) items += page.Items?.length ?? 0;
     return { items, ms: performance.now() - start, maxRssKb: process.resourceUsage().maxRSS };
   }
-  const { backupTable } = await import("../../functions/backup-students/backup.js");
+  const { createWorker } = await import("../../functions/backup-students-worker/index.js");
+  const { JobStore } = await import("../../functions/backup-students/jobs.js");
+  const { documentClient } = await import("../../functions/lib/clients.js");
+  const { SESClient } = await import("@aws-sdk/client-ses");
   const s3 = new S3Client({
     endpoint: input.s3,
     region: REGION,
@@ -56,9 +65,23 @@ async function worker(input: WorkerInput): Promise<WorkerOutput> {
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
   });
+  const ses = new SESClient({ endpoint: input.ses, region: REGION, credentials: CREDENTIALS });
+  const documents = documentClient(dynamodb);
+  Object.assign(process.env, { JOBS_TABLE: input.jobs, SENDER_EMAIL: SENDER, ADMIN_EMAIL: "admin@bench.example", LOG_LEVEL: "silent" });
+  const at = new Date(Date.UTC(2030, 0, 1) + input.run * 1000);
+  const backupId = `students-${at.toISOString().slice(0, 10).replace(/-/g, "")}-${at.toISOString().slice(11, 19).replace(/:/g, "")}`;
+  const key = `backups/${backupId}.json`;
+  await new JobStore(documents, input.jobs).create(
+    { backupId: backupId, table: input.table, bucket: input.bucket, key, manifestKey: key.replace(/\.json$/, ".manifest.json"), createdAt: at.toISOString() },
+    at,
+  );
+  const run = createWorker({ dynamodb, documents, s3, ses });
   const start = performance.now();
-  const result = await backupTable({ dynamodb, s3, table: input.table, bucket: input.bucket, key: `backups/bench-${Date.now()}.json` });
-  return { items: result.count, ms: performance.now() - start, maxRssKb: process.resourceUsage().maxRSS, bytes: result.bytes };
+  const outcome = await run({ backupId: backupId }, { getRemainingTimeInMillis: () => 900_000 });
+  const ms = performance.now() - start;
+  const job = await new JobStore(documents, input.jobs).get(backupId);
+  if (outcome.status !== "succeeded" || job?.emailSent !== true) throw new Error(`backup job ended ${outcome.status}: ${outcome.reason ?? "email not sent"}`);
+  return { items: job.count ?? 0, ms, maxRssKb: process.resourceUsage().maxRSS, bytes: job.bytes };
 }
 
 if (process.env.BACKUP_BENCH_S3RVER) {
@@ -190,9 +213,28 @@ export async function run(): Promise<void> {
   const root = mkdtempSync(path.join(os.tmpdir(), "bench-backup-"));
   const dynamo = await startDynalite();
   const s3 = await startS3rverProcess(path.join(root, "s3"));
+  const ses = await startSesMailbox({ directory: path.join(root, "mail"), identities: () => [SENDER] });
   try {
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: CREDENTIALS });
+    const jobs = "bench-backupJobs";
+    await client.send(
+      new CreateTableCommand({
+        TableName: jobs,
+        KeySchema: [{ AttributeName: "backupId", KeyType: "HASH" }],
+        AttributeDefinitions: [
+          { AttributeName: "backupId", AttributeType: "S" },
+          { AttributeName: "kind", AttributeType: "S" },
+          { AttributeName: "createdAt", AttributeType: "S" },
+        ],
+        GlobalSecondaryIndexes: [
+          { IndexName: "byKind", KeySchema: [{ AttributeName: "kind", KeyType: "HASH" }, { AttributeName: "createdAt", KeyType: "RANGE" }], Projection: { ProjectionType: "ALL" } },
+        ],
+        BillingMode: "PAY_PER_REQUEST",
+      }),
+    );
+    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: jobs });
     const bucket = "bench-backups";
+    let runs = 0;
     const rows: Array<{ size: number; scan: WorkerOutput; backup: WorkerOutput; backupRss: number }> = [];
     for (const size of SIZES) {
       const table = `bench-students-${size}`;
@@ -208,17 +250,17 @@ export async function run(): Promise<void> {
       const seedStart = performance.now();
       await seed(client, table, size);
       console.log(`  seeded ${size} items in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
-      const input = { table, bucket, dynamodb: dynamo.endpoint, s3: s3.endpoint };
+      const input = { table, bucket, dynamodb: dynamo.endpoint, s3: s3.endpoint, ses: ses.endpoint, jobs, run: 0 };
       const scans: WorkerOutput[] = [];
       const backups: WorkerOutput[] = [];
       for (let r = 0; r < REPEATS; r += 1) {
         scans.push(await measure({ ...input, mode: "scan" }));
-        backups.push(await measure({ ...input, mode: "backup" }));
+        backups.push(await measure({ ...input, mode: "backup", run: runs++ }));
       }
       for (const o of [...scans, ...backups]) if (o.items !== size) throw new Error(`expected ${size} items, measured ${o.items}`);
       rows.push({ size, scan: best(scans), backup: best(backups), backupRss: Math.max(...backups.map((b) => b.maxRssKb)) });
     }
-    console.log("  items     scan items/s   backup items/s   backup/scan   backup MB   scan peak RSS   backup peak RSS");
+    console.log("  items     scan items/s   backup job items/s   backup/scan   backup MB   scan peak RSS   backup peak RSS");
     for (const row of rows) {
       console.log(
         `  ${String(row.size).padEnd(9)} ${rate(row.scan).toFixed(0).padStart(12)}   ${rate(row.backup).toFixed(0).padStart(14)}   ${(rate(row.backup) / rate(row.scan)).toFixed(2).padStart(10)}x` +
@@ -236,6 +278,7 @@ export async function run(): Promise<void> {
   } finally {
     await dynamo.close();
     await s3.close();
+    await ses.close();
     rmSync(root, { recursive: true, force: true });
   }
 }
