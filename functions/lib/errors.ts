@@ -102,28 +102,3 @@ export class ConfigurationError extends Error {
 export function isAwsError(err: unknown, ...names: string[]): boolean {
   return err instanceof Error && names.includes(err.name);
 }
-
-/*
- * Deprecated names, kept only until functions/backup-students and functions/restore-students
- * move to the …Error names above (their second argument is `details`, not options).
- */
-/** @deprecated use BadRequestError */
-export class BadRequest extends BadRequestError {
-  constructor(message: string, details?: Readonly<Record<string, unknown>>) {
-    super(message, details === undefined ? {} : { details });
-  }
-}
-/** @deprecated use NotFoundError */
-export class NotFound extends NotFoundError {
-  constructor(message: string, details?: Readonly<Record<string, unknown>>) {
-    super(message, details === undefined ? {} : { details });
-  }
-}
-/** @deprecated use ConflictError */
-export class Conflict extends ConflictError {
-  constructor(message: string, details?: Readonly<Record<string, unknown>>) {
-    super(message, details === undefined ? {} : { details });
-  }
-}
-/** @deprecated use MethodNotAllowedError */
-export class MethodNotAllowed extends MethodNotAllowedError {}
