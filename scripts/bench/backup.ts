@@ -2,7 +2,7 @@
  * Bench section `backup`: a backup job (the BackupDynamoDBAndSendEmailWorker handler: take
  * the job, stream the table to S3, record the outcome, send the email) against a plain
  * paginated Scan of the same table, in the same run, for 10,000 and 100,000 items.
- * dynalite and s3rver run in this process; each measurement runs in a fresh child
+ * dynalite and s3rver run in child processes of their own; each measurement runs in a fresh child
  * process so its peak RSS (`process.resourceUsage().maxRSS`) is that of the measured work
  * alone. Goals (printed, never enforced): backup >= 0.8x the Scan rate; backup peak RSS
  * grows < 20% from 10,000 to 100,000 items.
@@ -14,7 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, paginateScan, waitUntilTableExists, type WriteRequest } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
-import { startDynalite, startS3rver, startSesMailbox } from "../local/backends.js";
+import { startDynalite, startS3rver, startSesMailbox } from "../local/backends/index.js";
 
 const SIZES = [10_000, 100_000];
 const REPEATS = 3;
@@ -82,22 +82,6 @@ async function worker(input: WorkerInput): Promise<WorkerOutput> {
   const job = await new JobStore(documents, input.jobs).get(backupId);
   if (outcome.status !== "succeeded" || job?.emailSent !== true) throw new Error(`backup job ended ${outcome.status}: ${outcome.reason ?? "email not sent"}`);
   return { items: job.count ?? 0, ms, maxRssKb: process.resourceUsage().maxRSS, bytes: job.bytes };
-}
-
-if (process.env.BACKUP_BENCH_S3RVER) {
-  // s3rver in a process of its own, as S3 is a service of its own: its CPU must not be
-  // taken from dynalite's, which serves the Scan being compared.
-  startS3rver({ directory: process.env.BACKUP_BENCH_S3RVER, buckets: ["bench-backups"] }).then(
-    (s3) => {
-      process.stdout.write(`${JSON.stringify({ endpoint: s3.endpoint })}\n`);
-      process.stdin.resume();
-      process.stdin.on("end", () => void s3.close().then(() => process.exit(0)));
-    },
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
 }
 
 if (process.env.BACKUP_BENCH_WORKER) {
@@ -179,32 +163,6 @@ async function seed(client: DynamoDBClient, table: string, count: number): Promi
   await Promise.all(lanes);
 }
 
-function startS3rverProcess(directory: string): Promise<{ endpoint: string; close(): Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url)], {
-      env: { ...process.env, BACKUP_BENCH_S3RVER: directory, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-      stdio: ["pipe", "pipe", "inherit"],
-    });
-    let out = "";
-    child.on("error", reject);
-    child.stdout.on("data", (chunk: Buffer) => {
-      out += chunk.toString("utf8");
-      const line = out.split("\n")[0];
-      if (out.includes("\n") && line !== undefined) {
-        const { endpoint } = JSON.parse(line) as { endpoint: string };
-        resolve({
-          endpoint,
-          close: () =>
-            new Promise<void>((done) => {
-              child.once("close", () => done());
-              child.stdin.end();
-            }),
-        });
-      }
-    });
-  });
-}
-
 const rate = (o: WorkerOutput): number => o.items / (o.ms / 1000);
 const mb = (kb: number): string => `${(kb / 1024).toFixed(1)} MB`;
 const best = (runs: WorkerOutput[]): WorkerOutput => runs.reduce((a, b) => (rate(b) > rate(a) ? b : a));
@@ -212,7 +170,9 @@ const best = (runs: WorkerOutput[]): WorkerOutput => runs.reduce((a, b) => (rate
 export async function run(): Promise<void> {
   const root = mkdtempSync(path.join(os.tmpdir(), "bench-backup-"));
   const dynamo = await startDynalite();
-  const s3 = await startS3rverProcess(path.join(root, "s3"));
+  // s3rver runs in a process of its own (as every local S3 does), so its CPU is not
+  // taken from dynalite's, which serves the Scan being compared.
+  const s3 = await startS3rver({ directory: path.join(root, "s3"), buckets: ["bench-backups"] });
   const ses = await startSesMailbox({ directory: path.join(root, "mail"), identities: () => [SENDER] });
   try {
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: CREDENTIALS });

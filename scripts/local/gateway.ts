@@ -7,7 +7,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { LocalCognito } from "./authorizers";
-import { startDynalite, startS3rver, startSesMailbox } from "./backends";
+import { startDynalite, startS3rver, startSesMailbox, type SupervisedBackend } from "./backends/index";
 import { startLambdaApi } from "./lambda-api";
 import { buildModel } from "./model/build";
 import type { GatewayModel } from "./model/types";
@@ -79,6 +79,8 @@ export interface Gateway {
   token(stack: string, authorizerName: string, options?: { claims?: Record<string, unknown>; ttlSeconds?: number; audience?: string }): Promise<string>;
   /** The pages and the local user-pool API, when `web` was asked for. */
   readonly web?: LocalWeb;
+  /** The supervised back-end processes (their current pid, restarts). */
+  readonly backends: { readonly dynamodb: SupervisedBackend; readonly s3: SupervisedBackend };
   /** Re-reads the outdir and swaps model and functions without a restart. */
   reload(): Promise<void>;
   close(): Promise<void>;
@@ -141,12 +143,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   try {
     let model: GatewayModel | undefined;
+    const started: { s3?: string } = {};
     const mailboxDir = join(stateDir, "mailbox");
     const [dynamodb, s3, ses] = await Promise.all([
-      startDynalite(options.persist ? { path: join(stateDir, "dynamodb") } : {}).then((b) => (closers.push(() => b.close()), b)),
-      startS3rver({ directory: join(stateDir, "s3") }).then((b) => (closers.push(() => b.close()), b)),
+      // A restarted in-memory dynalite comes back empty: the model's tables are made again
+      // (and seeded) before it takes traffic; persisted data and S3 objects survive on disk.
+      startDynalite({
+        ...(options.persist ? { path: join(stateDir, "dynamodb") } : {}),
+        log,
+        onRestart: async (childEndpoint) => (model ? provision(model, { dynamodb: childEndpoint, s3: started.s3! }) : undefined),
+      }).then((b) => (closers.push(() => b.close()), b)),
+      startS3rver({ directory: join(stateDir, "s3"), log }).then((b) => (closers.push(() => b.close()), b)),
       startSesMailbox({ directory: mailboxDir, identities: () => model?.identities ?? [] }).then((b) => (closers.push(() => b.close()), b)),
     ]);
+    started.s3 = s3.endpoint;
     let pool: FunctionPool | undefined;
     const lambda = await startLambdaApi(
       {
@@ -191,6 +201,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       },
       model: () => model!,
       web,
+      backends: { dynamodb, s3 },
       api(stack, stage) {
         const found = endpoints.apis.find((a) => a.stack === stack && a.stage === stage);
         if (!found) throw new Error(`no API stage ${stack}/${stage}; serving ${endpoints.apis.map((a) => `${a.stack}/${a.stage}`).join(", ")}`);

@@ -5,9 +5,10 @@
  */
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand, waitUntilTableExists, type AttributeValue, type CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { WORKER_CREDENTIALS } from "./backends/credentials";
 import type { GatewayModel, TableModel } from "./model/types";
 
-const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+const credentials = WORKER_CREDENTIALS;
 
 function projection(type: string, nonKey?: string[]) {
   return { ProjectionType: type as "ALL" | "KEYS_ONLY" | "INCLUDE", ...(type === "INCLUDE" && nonKey ? { NonKeyAttributes: nonKey } : {}) };

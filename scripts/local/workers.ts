@@ -10,6 +10,7 @@ import { dirname, join, resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import yauzl from "yauzl";
+import { WORKER_CREDENTIALS } from "./backends/credentials";
 import type { FunctionModel } from "./model/types";
 
 const RUNTIME = join(dirname(fileURLToPath(import.meta.url)), "lambda-runtime.mjs");
@@ -302,8 +303,9 @@ export function lambdaEnvironment(fn: FunctionModel, version: string, backends: 
     LANG: "en_US.UTF-8",
     AWS_REGION: fn.region,
     AWS_DEFAULT_REGION: fn.region,
-    AWS_ACCESS_KEY_ID: "S3RVER",
-    AWS_SECRET_ACCESS_KEY: "S3RVER",
+    // Keys the local S3 verifies signatures with (presigned URLs included).
+    AWS_ACCESS_KEY_ID: WORKER_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: WORKER_CREDENTIALS.secretAccessKey,
     AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
     AWS_LAMBDA_FUNCTION_VERSION: version,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),

@@ -20,7 +20,7 @@ import {
   paginateScan,
 } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, GetObjectCommand, ListMultipartUploadsCommand, S3Client, paginateListObjectsV2 } from "@aws-sdk/client-s3";
-import { startDynalite, startS3rver, startSesMailbox, type LocalBackend, type SesMailbox } from "../../scripts/local/backends.js";
+import { startDynalite, startS3rver, startSesMailbox, type LocalBackend, type SesMailbox } from "../../scripts/local/backends/index.js";
 
 export interface Backends {
   readonly dynamodb: LocalBackend;

@@ -118,7 +118,8 @@ export async function checkHandler(
   const histogram: Histogram = {};
   await fc.assert(
     fc.asyncProperty(events, async (event) => {
-      const before = dynamodb.stats().writes + s3.stats().writes;
+      const writes = async () => (await dynamodb.stats()).writes + (await s3.stats()).writes;
+      const before = await writes();
       const res = parseResponse(await handler(event));
       histogram[res.statusCode] = (histogram[res.statusCode] ?? 0) + 1;
       if (res.statusCode >= 500 || res.statusCode < 200) {
@@ -126,7 +127,7 @@ export async function checkHandler(
       }
       if (res.statusCode >= 400) {
         if (typeof (res.body as { message?: unknown }).message !== "string") throw new Error("error response without a message");
-        const after = dynamodb.stats().writes + s3.stats().writes;
+        const after = await writes();
         if (after !== before) throw new Error(`status ${res.statusCode} but ${after - before} write(s) happened`);
       }
     }),
