@@ -40,7 +40,7 @@ load().then(
 );
 
 parentPort.on("message", async (msg) => {
-  const { id, event, ctx, deadline } = msg;
+  const { id, payload, ctx, deadline } = msg;
   const context = {
     callbackWaitsForEmptyEventLoop: true,
     functionName: ctx.functionName,
@@ -56,6 +56,8 @@ parentPort.on("message", async (msg) => {
     fail: () => {},
   };
   try {
+    // The event arrives as JSON text, as a Lambda payload does.
+    const event = JSON.parse(payload);
     const fn = await load();
     let result;
     if (fn.length >= 3) {

@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import yauzl from "yauzl";
 import { WORKER_CREDENTIALS } from "./backends/credentials";
+import { JsonPayload } from "./json-text";
 import type { FunctionModel } from "./model/types";
 
 const RUNTIME = join(dirname(fileURLToPath(import.meta.url)), "lambda-runtime.mjs");
@@ -24,8 +25,12 @@ export interface LambdaError {
 
 export type InvokeResult =
   | { ok: true; payload: string }
-  /** `handled`: the handler threw or rejected; `crash`: the worker died; `timeout`: past the function timeout. */
-  | { ok: false; kind: "handled" | "crash" | "timeout"; error: LambdaError };
+  /**
+   * `handled`: the handler threw or rejected; `crash`: the worker died; `timeout`: past the
+   * function timeout; `payload`: the payload could not be sent, nothing ran (Lambda's
+   * `InvalidRequestContentException`).
+   */
+  | { ok: false; kind: "handled" | "crash" | "timeout" | "payload"; error: LambdaError };
 
 export interface BackendEndpoints {
   dynamodb?: string;
@@ -140,7 +145,7 @@ class LambdaWorker {
     this.worker.on("exit", (code) => die({ errorType: "Runtime.ExitError", errorMessage: `RequestId: exited before completing request (status ${code})` }));
   }
 
-  async run(message: Record<string, unknown>, timeoutMs: number): Promise<InvokeResult> {
+  async run(message: { id: string; payload: string; ctx: Record<string, unknown> }, timeoutMs: number): Promise<InvokeResult> {
     const initError = await this.ready;
     if (initError) {
       this.dead = true;
@@ -149,22 +154,23 @@ class LambdaWorker {
     }
     if (this.dead) return { ok: false, kind: "crash", error: { errorType: "Runtime.ExitError", errorMessage: "worker exited" } };
     return new Promise((resolve) => {
-      this.pending = { resolve };
-      this.pending.timer = setTimeout(() => {
-        const p = this.pending;
-        this.pending = undefined;
-        this.dead = true;
-        void this.worker.terminate();
-        p?.resolve({ ok: false, kind: "timeout", error: { errorType: "Sandbox.Timedout", errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` } });
-      }, timeoutMs);
       try {
         this.worker.postMessage({ ...message, deadline: Date.now() + timeoutMs });
       } catch (error) {
-        // The event could not be posted (too deeply nested to clone): nothing runs, so no timer may outlive this call.
-        clearTimeout(this.pending.timer);
-        this.pending = undefined;
-        throw error;
+        // Nothing was sent, so nothing runs: no timer, and the worker stays usable.
+        resolve({ ok: false, kind: "payload", error: { errorType: "InvalidRequestContentException", errorMessage: `Could not send the payload to the function: ${(error as Error).message}` } });
+        return;
       }
+      const pending: Pending = { resolve };
+      pending.timer = setTimeout(() => {
+        // Only this invocation's own timer may end it: never a later one's.
+        if (this.pending !== pending) return;
+        this.pending = undefined;
+        this.dead = true;
+        void this.worker.terminate();
+        resolve({ ok: false, kind: "timeout", error: { errorType: "Sandbox.Timedout", errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` } });
+      }, timeoutMs);
+      this.pending = pending;
     });
   }
 
@@ -255,8 +261,15 @@ export class FunctionRunner {
     }
   }
 
+  /**
+   * Runs one invocation. `event` is sent as JSON text, as Lambda receives a payload: pass a
+   * `jsonPayload(text)` when the JSON text is at hand (it is sent as is).
+   */
   async invoke(event: unknown, options: InvokeOptions): Promise<InvokeResult> {
     if (this.closed) return { ok: false, kind: "crash", error: { errorType: "Runtime.Closed", errorMessage: "the gateway is shutting down" } };
+    // Serialized before a worker is taken or a timer set: an event with no JSON text (too
+    // deeply nested: RangeError, which the gateway answers 400; circular: TypeError) throws here.
+    const payload = event instanceof JsonPayload ? event.text : (JSON.stringify(event) ?? "null");
     const w = await this.acquire();
     const timeoutMs = this.fn.timeoutSeconds * 1000;
     const awsRequestId = randomUUID();
@@ -264,7 +277,7 @@ export class FunctionRunner {
       return await w.run(
         {
           id: awsRequestId,
-          event,
+          payload,
           ctx: {
             awsRequestId,
             functionName: this.fn.functionName,
@@ -372,6 +385,26 @@ export class FunctionPool {
     // A pool already closed (a reload swapped it out) refuses new invocations.
     if (this.closed) void runner.close(true);
     return runner;
+  }
+
+  /**
+   * Swaps one function's code for the bundle in `codeDir` (the dev loop): the function's
+   * runners stop taking invocations (in-flight ones finish on the old code), and the next
+   * invocation of each version starts on the new code; versions that were warm are warmed
+   * again at once. Returns the previous code folder; undefined for an unknown function.
+   */
+  replaceCode(functionName: string, codeDir: string): string | undefined {
+    const code = this.code.get(functionName);
+    if (!code) return undefined;
+    this.code.set(functionName, { fn: code.fn, codeDir });
+    const prefix = `${functionName}\u0000`;
+    for (const [key, runner] of [...this.runners]) {
+      if (!key.startsWith(prefix)) continue;
+      this.runners.delete(key);
+      void runner.close(false);
+      if (!this.closed) void this.get(functionName, runner.version)!.warm();
+    }
+    return code.codeDir;
   }
 
   /** Loads every handler ahead of the first request, in `$LATEST` and each version an alias points to. */
