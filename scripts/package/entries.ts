@@ -28,6 +28,9 @@ export const ENTRIES: readonly PackageEntry[] = [
   { name: "review", source: "scripts/review/review.ts", export: "./review" },
   { name: "gateway-cli", source: "scripts/local/main.ts", bin: "cdktf-rest-gateway" },
   { name: "review-cli", source: "scripts/review/main.ts", bin: "cdktf-rest-review" },
+  // The local back ends' child processes, forked by path from beside the gateway's bundle.
+  { name: "backend-dynamodb", source: "scripts/local/backends/dynamodb/child.ts" },
+  { name: "backend-s3", source: "scripts/local/backends/s3/child.ts" },
 ];
 
 /** Plain-JavaScript files loaded at run time by path (worker threads), copied beside the bundles. */

@@ -4,8 +4,9 @@
  * restarted, and until it serves again every request is answered with the error an AWS SDK
  * client sees when the service is unavailable (a 503 it retries, by default).
  *
- * The child is a TypeScript entry (see child.ts) bundled once per content by esbuild, so
- * a start costs neither a TypeScript loader nor a compile when nothing changed.
+ * The child is a TypeScript entry (see child.ts), bundled once per content by esbuild in a
+ * source checkout (so a start costs neither a TypeScript loader nor a compile when nothing
+ * changed), and shipped bundled in the npm package (scripts/package/entries.ts).
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -24,8 +25,13 @@ const CACHE = join(ROOT, "node_modules", ".cache", "local-backends");
 export interface ChildSpec {
   /** Short name for messages: `dynamodb`, `s3`. */
   readonly name: string;
-  /** The child's entry module (TypeScript), which calls `serveChild`. */
+  /** The child's entry module (TypeScript, which calls `serveChild`) in a source checkout. */
   readonly entry: string;
+  /**
+   * The same entry already bundled, as the npm package ships it (dist/, beside the gateway's
+   * bundle): forked as it is when it exists.
+   */
+  readonly bundled: string;
   /** Passed to the child as JSON. */
   readonly options: unknown;
   /** Answers one request while no child serves: the service's own "unavailable" error. */
@@ -77,7 +83,7 @@ const STABLE_MS = 5000;
 
 export async function supervise(spec: ChildSpec): Promise<SupervisedBackend> {
   const log = spec.log ?? ((line: string) => console.error(line));
-  const script = await bundle(spec.name, spec.entry);
+  const script = existsSync(spec.bundled) ? spec.bundled : await bundle(spec.name, spec.entry);
   let child: ChildProcess | undefined;
   let upstream: number | undefined;
   let closing = false;

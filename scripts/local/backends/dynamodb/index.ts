@@ -25,6 +25,7 @@ export function startDynalite(options: StartDynaliteOptions = {}): Promise<Super
   return supervise({
     name: "dynamodb",
     entry: fileURLToPath(new URL("./child.ts", import.meta.url)),
+    bundled: fileURLToPath(new URL("./backend-dynamodb.js", import.meta.url)),
     options: options.path === undefined ? {} : { path: options.path },
     onRestart: options.onRestart,
     log: options.log,

@@ -26,6 +26,7 @@ export function startS3rver(options: S3rverOptions): Promise<SupervisedBackend> 
   return supervise({
     name: "s3",
     entry: fileURLToPath(new URL("./child.ts", import.meta.url)),
+    bundled: fileURLToPath(new URL("./backend-s3.js", import.meta.url)),
     options: { directory: options.directory, buckets: options.buckets ?? [], credentials: options.credentials ?? LOCAL_CREDENTIALS },
     onRestart: options.onRestart,
     log: options.log,
