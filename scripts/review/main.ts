@@ -63,8 +63,10 @@ try {
   }
   console.log("");
   if (result.diff) {
-    console.log(`API diff against ${values.base}: ${result.diff.risky.length} risky, ${result.diff.changes.length} other change(s)`);
-    for (const c of result.diff.risky) console.log(`  RISKY ${c.api} ${c.subject}: ${c.detail}`);
+    const d = result.diff;
+    console.log(`API diff against ${values.base}: ${d.breaking.length} breaking, ${d.risky.length} risky, ${d.safe.length} safe change(s)`);
+    for (const c of d.breaking) console.log(`  BREAKING ${c.api} ${c.subject}: ${c.detail}`);
+    for (const c of d.risky) console.log(`  RISKY ${c.api} ${c.subject}: ${c.detail}`);
   }
   for (const s of result.stacks) {
     const errors = s.policy.findings.filter((f) => f.severity === "error").length;

@@ -182,6 +182,15 @@ export function toOpenApi(api: ApiModel, stageName: string): Json {
   for (const r of api.routes) {
     if (r.validation.validator) validators[r.validation.validator] = { validateRequestBody: r.validation.body, validateRequestParameters: r.validation.parameters };
   }
+  const plans = api.usagePlans
+    .filter((p) => p.stages.some((s) => s.stage === stageName))
+    .map((p) => ({
+      name: p.name,
+      throttle: p.throttle ?? {},
+      quota: p.quota ?? {},
+      methodThrottles: p.stages.find((s) => s.stage === stageName)?.methodThrottles ?? {},
+      keys: p.keys,
+    }));
   return {
     openapi: "3.0.3",
     info: {
@@ -201,5 +210,6 @@ export function toOpenApi(api: ApiModel, stageName: string): Json {
     ...(api.binaryMediaTypes.length ? { "x-amazon-apigateway-binary-media-types": api.binaryMediaTypes } : {}),
     ...(api.apiKeySource ? { "x-amazon-apigateway-api-key-source": api.apiKeySource } : {}),
     ...(stage ? { "x-stage-variables": stage.variables } : {}),
+    ...(plans.length ? { "x-usage-plans": plans } : {}),
   };
 }

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { evaluate, policyAppliedInJson, suppressionsFromJson, type PolicyResult } from "../../modules/policy";
 import { asStack, type StackJson, type TfStack } from "../../modules/tfjson";
 import { buildApiModels, type ApiModel } from "./api-model";
-import { diffApis, renderDiff, type ApiDiff } from "./diff";
+import { diffApis, renderDiff, type ApiDiff, type ApiDocument } from "./diff";
 import { buildFunctionModels } from "./functions";
 import { toOpenApi } from "./openapi";
 import { renderReport } from "./report";
@@ -38,19 +38,27 @@ export function allApiModels(stacks: ReadonlyMap<string, StackJson | TfStack>): 
   return [...stacks].flatMap(([name, json]) => buildApiModels(name, json));
 }
 
+/** The OpenAPI document of every API on every stage: what the API diff compares. */
+export function apiDocuments(apis: readonly ApiModel[]): ApiDocument[] {
+  return apis.flatMap((api) => api.stages.map((s) => ({ api: `${api.stack}/${api.name}`, stage: s.name, doc: toOpenApi(api, s.name) })));
+}
+
 const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, "_");
 
 export function review(head: ReadonlyMap<string, StackJson | TfStack>, base?: { ref: string; stacks: ReadonlyMap<string, StackJson | TfStack> }): ReviewResult {
-  const baseModels = base ? allApiModels(base.stacks) : undefined;
+  const baseDocs = base ? apiDocuments(allApiModels(base.stacks)) : undefined;
+  const headDocs: ApiDocument[] = [];
   const reviews: StackReview[] = [];
   const sarifStacks: SarifStack[] = [];
   for (const [stack, doc] of head) {
     const json = asStack(doc, stack);
     const apis = buildApiModels(stack, json);
     const policy = evaluate(json, suppressionsFromJson(json));
-    const diff = baseModels ? diffApis(baseModels.filter((a) => a.stack === stack), apis) : undefined;
+    const docs = apiDocuments(apis);
+    headDocs.push(...docs);
+    const diff = baseDocs ? diffApis(baseDocs.filter((d) => d.api.startsWith(`${stack}/`)), docs) : undefined;
     const openapi = new Map<string, Record<string, unknown>>();
-    for (const api of apis) for (const s of api.stages) openapi.set(`${fileSafe(api.name)}.${fileSafe(s.name)}`, toOpenApi(api, s.name));
+    for (const d of docs) openapi.set(`${fileSafe(d.api.slice(stack.length + 1))}.${fileSafe(d.stage)}`, d.doc);
     const markdown = renderReport({
       stack,
       apis,
@@ -62,7 +70,7 @@ export function review(head: ReadonlyMap<string, StackJson | TfStack>, base?: { 
     reviews.push({ stack, apis, policy, markdown, openapi, ...(diff ? { diff } : {}) });
     sarifStacks.push({ name: stack, stack: json, policy });
   }
-  const diff = baseModels && base ? diffApis(baseModels, allApiModels(head)) : undefined;
+  const diff = baseDocs && base ? diffApis(baseDocs, headDocs) : undefined;
   const lines = ["# Infrastructure review", ""];
   if (diff && base) lines.push(renderDiff(diff, base.ref), "");
   lines.push("| Stack | APIs | Routes | Errors | Warnings | Suppressed |", "|---|---|---|---|---|---|");

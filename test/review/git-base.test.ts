@@ -68,7 +68,7 @@ describe("npm run review -- --base <ref>", function () {
       env: { ...process.env, CHECKPOINT_DISABLE: "1" },
     });
     const out = `${run.stdout}\n${run.stderr}`;
-    expect(out).to.include("API diff against HEAD: 1 risky, 1 other change(s)");
+    expect(out).to.include("API diff against HEAD: 0 breaking, 1 risky, 1 safe change(s)");
     expect(out).to.include("RISKY demo-dev/demo GET /hello: API key no longer required");
     // this throwaway app does not follow the policy (no access logs, no throttle, ...): the review says so and fails
     expect(out).to.match(/demo-dev: 2 route\(s\), [1-9]\d* policy error\(s\)/);
@@ -78,8 +78,8 @@ describe("npm run review -- --base <ref>", function () {
     const diffAt = md.indexOf("## API changes against `HEAD`");
     expect(diffAt).to.be.greaterThan(-1);
     expect(diffAt).to.be.lessThan(md.indexOf("## API `demo`"));
-    expect(md).to.include("| demo-dev/demo | GET /hello | api-key-removed | API key no longer required |");
-    expect(md).to.include("| demo-dev/demo | POST /hello | route-added |");
+    expect(md).to.include("| demo-dev/demo | GET /hello | dev | api-key-removed | API key no longer required |");
+    expect(md).to.include("| demo-dev/demo | POST /hello | dev | endpoint-added | route added |");
     expect(md).to.include("The stack does not call `applyPolicy`");
     expect(existsSync(join(repo, ".review", "openapi", "demo-dev", "demo.dev.json"))).to.equal(true);
     expect(readFileSync(join(repo, ".review", "summary.md"), "utf8")).to.match(/^# Infrastructure review\n\n## API changes against `HEAD`/);

@@ -4,9 +4,9 @@ import { Testing, type App } from "cdktf";
 import { loadEnvironment } from "../../modules/config/environments";
 import type { StackJson } from "../../modules/policy";
 import { ItemsCatalogStack } from "../../modules/services/items-catalog";
-import { buildApiModels, type ApiModel, type Route } from "../../scripts/review/api-model";
+import { buildApiModels, type ApiModel } from "../../scripts/review/api-model";
 import { diffApis } from "../../scripts/review/diff";
-import { review, validateOpenApi } from "../../scripts/review/review";
+import { apiDocuments, review, validateOpenApi } from "../../scripts/review/review";
 
 describe("review of the items-catalog service", () => {
   let json: StackJson;
@@ -32,13 +32,12 @@ describe("review of the items-catalog service", () => {
     for (const doc of stacks[0]!.openapi.values()) expect(await validateOpenApi(doc)).to.deep.equal([]);
   });
 
-  it("the API diff reports an added route, and removing the API key of GET /items as risky", () => {
+  it("the API diff reports a removed route as breaking, and removing the API key of GET /items as risky", () => {
     const list = api.routes.find((r) => r.method === "GET" && r.path === "/items")!;
     expect(list.apiKeyRequired).to.equal(true);
-    const added: Route = { ...list, method: "DELETE", path: "/items/{ID}" };
-    const head: ApiModel = { ...api, routes: [...api.routes.map((r) => (r === list ? { ...r, apiKeyRequired: false } : r)), added] };
-    const diff = diffApis([api], [head]);
-    expect(diff.risky.map((c) => `${c.kind} ${c.subject}`)).to.deep.equal(["api-key-removed GET /items"]);
-    expect(diff.changes.map((c) => `${c.kind} ${c.subject}`)).to.deep.equal(["route-added DELETE /items/{ID}"]);
+    const head: ApiModel = { ...api, routes: api.routes.filter((r) => !(r.method === "GET" && r.path === "/items/{ID}")).map((r) => (r === list ? { ...r, apiKeyRequired: false } : r)) };
+    const diff = diffApis(apiDocuments([api]), apiDocuments([head]));
+    expect(diff.breaking.map((c) => `${c.id} ${c.subject}`)).to.deep.equal(["api-removed-without-deprecation GET /items/{ID}"]);
+    expect(diff.risky.map((c) => `${c.id} ${c.subject}`)).to.deep.equal(["api-key-removed GET /items"]);
   });
 });

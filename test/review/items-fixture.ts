@@ -33,6 +33,14 @@ export interface ItemsVariant {
   readonly dropListApiKey?: boolean;
   /** Change the usage plan quota. */
   readonly quota?: number;
+  /** Remove `GET /items/{ID}`. */
+  readonly removeGetItem?: boolean;
+  /** The Item model (POST /items body) gains a required `sku`. */
+  readonly requireSku?: boolean;
+  /** The Item model's `price` becomes a string. */
+  readonly priceAsString?: boolean;
+  /** The Item model's `category` enum. */
+  readonly categories?: readonly string[];
 }
 
 export function itemsStack(app: App, id = "items-catalog-dev", variant: ItemsVariant = {}): TerraformStack {
@@ -82,8 +90,14 @@ export function itemsStack(app: App, id = "items-catalog-dev", variant: ItemsVar
       $schema: "http://json-schema.org/draft-04/schema#",
       title: "Item",
       type: "object",
-      required: ["ID", "name"],
-      properties: { ID: { type: "number" }, name: { type: "string", minLength: 1 }, price: { type: ["number", "null"], minimum: 0 } },
+      required: ["ID", "name", ...(variant.requireSku ? ["sku"] : [])],
+      properties: {
+        ID: { type: "number" },
+        name: { type: "string", minLength: 1 },
+        price: variant.priceAsString ? { type: "string" } : { type: ["number", "null"], minimum: 0 },
+        category: { type: "string", enum: variant.categories ?? ["pens", "paper", "ink"] },
+        ...(variant.requireSku ? { sku: { type: "string" } } : {}),
+      },
       additionalProperties: false,
     }),
   });
@@ -127,7 +141,7 @@ export function itemsStack(app: App, id = "items-catalog-dev", variant: ItemsVar
   };
   addLambda("ListItems", items.id, "GET", { apiKeyRequired: !variant.dropListApiKey });
   addLambda("PostItem", items.id, "POST", { apiKeyRequired: true, requestModels: { "application/json": model.name }, requestValidatorId: validator.id });
-  addLambda("GetItem", item.id, "GET", { apiKeyRequired: true, requestParameters: { "method.request.path.ID": true } });
+  if (!variant.removeGetItem) addLambda("GetItem", item.id, "GET", { apiKeyRequired: true, requestParameters: { "method.request.path.ID": true } });
   addLambda("PutItem", item.id, "PUT", { authorization: "COGNITO_USER_POOLS", authorizerId: authorizer.id });
   if (variant.addDelete) addLambda("DeleteItem", item.id, "DELETE", { apiKeyRequired: true });
   const options = new ApiGatewayMethod(stack, "ItemsOptions", { restApiId: api.id, resourceId: items.id, httpMethod: "OPTIONS", authorization: "NONE" });
