@@ -141,12 +141,10 @@ describe("e2e: music-library (real stack over HTTP)", function () {
   });
 
   it("throttles the Test stage past its burst with 429 Too Many Requests", async function () {
-    const results = await Promise.all(
-      Array.from({ length: 80 }, async () => {
-        const res = await call("GET", itemRoute, { query: { table, artist: "A" } });
-        return { status: res.status, body: await res.text() };
-      }),
-    );
+    // rate 20, burst 40: 240 requests sent at once cannot all pass unless they take more than
+    // (240 - 40) / 20 = 10 s to arrive (a loaded machine spreads them over a second or two).
+    const responses = await Promise.all(Array.from({ length: 240 }, () => call("GET", itemRoute, { query: { table, artist: "A" } })));
+    const results = await Promise.all(responses.map(async (res) => ({ status: res.status, body: await res.text() })));
     const limited = results.filter((r) => r.status === 429);
     expect(limited.length, results.map((r) => r.status).join(",")).to.be.greaterThan(0);
     for (const r of limited) expect(JSON.parse(r.body)).to.deep.equal({ message: "Too Many Requests" });
