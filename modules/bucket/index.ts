@@ -56,6 +56,12 @@ export interface BucketProps {
    */
   readonly serverAccessLogsTarget?: boolean;
   /**
+   * More bucket policy statements, after the TLS-only deny (for example the read grant of a
+   * CloudFront distribution's origin access control). Resources may reference the bucket.
+   * @default none
+   */
+  readonly policyStatements?: readonly Record<string, unknown>[];
+  /**
    * Region of the bucket and its settings (AWS provider 6 per-resource region).
    * @default the stack provider's region
    */
@@ -152,13 +158,29 @@ export function logDeliveryStatement(bucketArn: string, accountId: string): Reco
   };
 }
 
-/** The bucket policy: TLS only, plus log delivery when the bucket receives server access logs. */
-export function bucketPolicy(bucketArn: string, logDeliveryAccountId?: string): string {
+/**
+ * Lets CloudWatch Logs' vended-log delivery (CloudFront standard logging v2, among others)
+ * write into the bucket, for sources in one account only.
+ */
+export function vendedLogDeliveryStatement(bucketArn: string, accountId: string): Record<string, unknown> {
+  return {
+    Sid: "AllowVendedLogDelivery",
+    Effect: "Allow",
+    Principal: { Service: "delivery.logs.amazonaws.com" },
+    Action: "s3:PutObject",
+    Resource: `${bucketArn}/*`,
+    Condition: { StringEquals: { "aws:SourceAccount": accountId, "s3:x-amz-acl": "bucket-owner-full-control" } },
+  };
+}
+
+/** The bucket policy: TLS only, plus log delivery when the bucket receives server access logs, plus any extra statements. */
+export function bucketPolicy(bucketArn: string, logDeliveryAccountId?: string, extra: readonly Record<string, unknown>[] = []): string {
   return JSON.stringify({
     Version: "2012-10-17",
     Statement: [
       tlsOnlyStatement(bucketArn),
-      ...(logDeliveryAccountId !== undefined ? [logDeliveryStatement(bucketArn, logDeliveryAccountId)] : []),
+      ...(logDeliveryAccountId !== undefined ? [logDeliveryStatement(bucketArn, logDeliveryAccountId), vendedLogDeliveryStatement(bucketArn, logDeliveryAccountId)] : []),
+      ...extra,
     ],
   });
 }
@@ -284,7 +306,7 @@ export class Bucket extends Construct {
     const accountId = props.serverAccessLogsTarget ? new DataAwsCallerIdentity(this, "Account").accountId : undefined;
     this.policy = new S3BucketPolicy(this, "TlsOnlyPolicy", {
       bucket,
-      policy: bucketPolicy(this.resource.arn, accountId),
+      policy: bucketPolicy(this.resource.arn, accountId, props.policyStatements),
       dependsOn: [this.publicAccessBlock],
       ...region,
     });

@@ -73,6 +73,11 @@ export interface Environment {
   /** Default tags applied by the AWS provider to every resource. */
   readonly tags: Readonly<Record<string, string>>;
   readonly services: ServicesConfig;
+  /**
+   * The site's custom domain (`<ENV>_SITE_DOMAINS`, `<ENV>_SITE_CERTIFICATE_ARN`, an ACM
+   * certificate in us-east-1). @default none: the distribution's `*.cloudfront.net` name
+   */
+  readonly siteDomain?: { readonly names: readonly string[]; readonly certificateArn: string };
 }
 
 export interface ServicesConfig {
@@ -232,12 +237,18 @@ export function loadEnvironment(name: string, vars: Env = process.env): Environm
   if (!/^\d{12}$/.test(accountId)) {
     throw new Error(`Environment variable ${name.toUpperCase()}_ACCOUNT_ID is "${accountId}": expected a 12-digit AWS account id.`);
   }
+  const siteNames = r.list("SITE_DOMAINS", []);
+  const siteCertificate = r.str("SITE_CERTIFICATE_ARN", "");
+  if ((siteNames.length > 0) !== (siteCertificate !== "")) {
+    throw new Error(`Set both ${name.toUpperCase()}_SITE_DOMAINS and ${name.toUpperCase()}_SITE_CERTIFICATE_ARN (an ACM certificate in us-east-1), or neither.`);
+  }
   return {
     name,
     region,
     accountId,
     manageApiGatewayAccount: r.bool("MANAGE_API_GATEWAY_ACCOUNT", true),
     prefix,
+    ...(siteNames.length > 0 ? { siteDomain: { names: siteNames, certificateArn: siteCertificate } } : {}),
     backend: backendFor(name, r, vars, region),
     webOrigins: r.list("WEB_ORIGINS", d.webOrigins),
     senderEmail: r.str("SENDER_EMAIL", `no-reply@${name}.example.com`),

@@ -9,6 +9,7 @@ import { checkApiGatewayAccountOwners, PlatformStack } from "./platform";
 import { StateBootstrapStack } from "./state-bootstrap";
 import { StudentRecordsStack } from "./student-records";
 import { TodosStack } from "./todos";
+import { WebSiteStack } from "./web-site";
 
 export { PlatformStack, alarmTopic, checkApiGatewayAccountOwners, alarmTopicArn, platformRefs, type PlatformRefs } from "./platform";
 export { StateBootstrapStack, stateBootstrapStackId } from "./state-bootstrap";
@@ -17,6 +18,7 @@ export { ItemsCatalogStack } from "./items-catalog";
 export { MusicLibraryStack } from "./music-library";
 export { StudentRecordsStack } from "./student-records";
 export { TodosStack } from "./todos";
+export { WebSiteStack } from "./web-site";
 
 /**
  * Builds one service's stack for one environment, id `<service>-<env>`. The platform stack
@@ -44,6 +46,8 @@ export interface EnvironmentStacks {
   readonly stateBootstrap?: StateBootstrapStack;
   readonly platform: PlatformStack;
   readonly services: readonly ServiceStack[];
+  /** The environment's site (web/), after every service stack. */
+  readonly web?: WebSiteStack;
 }
 
 /**
@@ -66,7 +70,9 @@ export function defineApp(
       stack.addDependency(platform);
       return stack;
     });
-    return { env, ...(stateBootstrap ? { stateBootstrap } : {}), platform, services: stacks };
+    const web = services === SERVICES ? new WebSiteStack(app, env, stacks) : undefined;
+    web?.addDependency(platform);
+    return { env, ...(stateBootstrap ? { stateBootstrap } : {}), platform, services: stacks, ...(web ? { web } : {}) };
   });
   // Guardrails on every stack, the platform and state-bootstrap ones included: an
   // unsuppressed policy error fails the synth (modules/policy).

@@ -135,13 +135,21 @@ describe("bucket", () => {
       expect(logging.depends_on).to.deep.equal([`aws_s3_bucket_policy.${policyId}`]);
     });
 
-    it("lets the S3 logging service write into a log target bucket, from this account only", () => {
+    it("lets the S3 logging service and CloudWatch Logs' vended delivery (CloudFront logging v2) write into a log target bucket, from this account only", () => {
       const { out } = bucketIn({ serverAccessLogsTarget: true });
       const arn = ref(out, "aws_s3_bucket", "arn");
       const account = `\${data.aws_caller_identity.${Object.keys(out.data!.aws_caller_identity!)[0]}.account_id}`;
       const statements = JSON.parse(only(out, "aws_s3_bucket_policy").policy as string).Statement;
-      expect(statements).to.have.length(2);
+      expect(statements).to.have.length(3);
       expect(statements[0].Sid).to.equal("DenyInsecureTransport");
+      expect(statements[2]).to.deep.equal({
+        Sid: "AllowVendedLogDelivery",
+        Effect: "Allow",
+        Principal: { Service: "delivery.logs.amazonaws.com" },
+        Action: "s3:PutObject",
+        Resource: `${arn}/*`,
+        Condition: { StringEquals: { "aws:SourceAccount": account, "s3:x-amz-acl": "bucket-owner-full-control" } },
+      });
       expect(statements[1]).to.deep.equal({
         Sid: "AllowServerAccessLogDelivery",
         Effect: "Allow",
@@ -151,6 +159,13 @@ describe("bucket", () => {
         Condition: { StringEquals: { "aws:SourceAccount": account } },
       });
       expect(bucketIn().out.data).to.equal(undefined);
+    });
+
+    it("appends the caller's policy statements after the TLS-only deny", () => {
+      const extra = { Sid: "AllowCloudFront", Effect: "Allow", Principal: { Service: "cloudfront.amazonaws.com" }, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*" };
+      const statements = JSON.parse(only(bucketIn({ policyStatements: [extra] }).out, "aws_s3_bucket_policy").policy as string).Statement;
+      expect(statements.map((s: { Sid: string }) => s.Sid)).to.deep.equal(["DenyInsecureTransport", "AllowCloudFront"]);
+      expect(statements[1]).to.deep.equal(extra);
     });
 
     it("expires current objects only when asked", () => {

@@ -83,7 +83,7 @@ describe("platform stack", () => {
     expect(only(out, "aws_s3_bucket_logging")).to.deep.include({ target_bucket: logsRef, target_prefix: "artifacts/" });
     const logsPolicy = Object.values(resources(out, "aws_s3_bucket_policy")).find((r) => r.bucket === logsRef)!;
     const sids = JSON.parse(logsPolicy.policy as string).Statement.map((st: { Sid: string }) => st.Sid);
-    expect(sids).to.deep.equal(["DenyInsecureTransport", "AllowServerAccessLogDelivery"]);
+    expect(sids).to.deep.equal(["DenyInsecureTransport", "AllowServerAccessLogDelivery", "AllowVendedLogDelivery"]);
     const lifecycle = Object.values(resources(out, "aws_s3_bucket_lifecycle_configuration")).find((r) => r.bucket === logsRef)!;
     expect(lifecycle.rule).to.deep.include({ id: "expire-objects", status: "Enabled", filter: [{ prefix: "" }], expiration: [{ days: 30 }] });
   });
@@ -235,8 +235,8 @@ describe("defineApp", () => {
     const defined = defineApp(app as App, loadEnvironments({}));
     expect(defined.map((d) => d.env.name)).to.deep.equal(["dev", "prod"]);
     const ids = stacksOf(app as App).map((s) => s.node.id);
-    expect(ids).to.include.members(["state-bootstrap-dev", "platform-dev", "state-bootstrap-prod", "platform-prod"]);
-    expect(ids).to.have.length(4 + SERVICES.length * 2);
+    expect(ids).to.include.members(["state-bootstrap-dev", "platform-dev", "state-bootstrap-prod", "platform-prod", "web-dev", "web-prod"]);
+    expect(ids).to.have.length(6 + SERVICES.length * 2);
 
     const accounts: Record<string, number> = { dev: 0, prod: 0 };
     for (const stack of stacksOf(app as App)) {
@@ -248,6 +248,8 @@ describe("defineApp", () => {
     for (const d of defined) {
       expect(d.services).to.have.length(SERVICES.length);
       for (const service of d.services) expect(service.dependencies, service.node.id).to.deep.equal([d.platform]);
+      // the site comes last: it reads every service's invoke URLs, and nothing reads it
+      expect(d.web!.dependencies.map((s) => s.node.id).sort()).to.deep.equal([...d.services.map((s) => s.node.id), d.platform.node.id].sort());
     }
     expect(defined[0]!.platform.node.id).to.equal("platform-dev");
     expect(defined[1]!.stateBootstrap!.node.id).to.equal("state-bootstrap-prod");

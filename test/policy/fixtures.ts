@@ -12,6 +12,12 @@ import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
 import { ApiGatewayUsagePlan } from "@cdktf/provider-aws/lib/api-gateway-usage-plan";
+import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
+import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
+import { CloudfrontResponseHeadersPolicy } from "@cdktf/provider-aws/lib/cloudfront-response-headers-policy";
+import { CloudwatchLogDelivery } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery";
+import { CloudwatchLogDeliveryDestination } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination";
+import { CloudwatchLogDeliverySource } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-source";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
@@ -245,5 +251,47 @@ export class CompliantBucket extends Construct {
       rule: [{ id: "abort-mpu", status: "Enabled", filter: [{}], abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }] }],
     });
     this.logging = new S3BucketLoggingA(this, "Logging", { bucket: this.bucket.id, targetBucket: "access-logs", targetPrefix: `${name}/` });
+  }
+}
+
+/** A private bucket served by one distribution through OAC, with security headers and v2 access logs. */
+export class CompliantSite extends Construct {
+  readonly bucket: CompliantBucket;
+  readonly oac: CloudfrontOriginAccessControl;
+  readonly headers: CloudfrontResponseHeadersPolicy;
+  readonly distribution: CloudfrontDistribution;
+  readonly logSource: CloudwatchLogDeliverySource;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.bucket = new CompliantBucket(this, "Bucket", "site");
+    this.oac = new CloudfrontOriginAccessControl(this, "Oac", { name: "site", originAccessControlOriginType: "s3", signingBehavior: "always", signingProtocol: "sigv4" });
+    this.headers = new CloudfrontResponseHeadersPolicy(this, "Headers", {
+      name: "site",
+      securityHeadersConfig: {
+        contentSecurityPolicy: { contentSecurityPolicy: "default-src 'none'; script-src 'self'; frame-ancestors 'none'", override: true },
+        strictTransportSecurity: { accessControlMaxAgeSec: 63072000, includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true },
+        referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
+      },
+    });
+    this.distribution = new CloudfrontDistribution(this, "Distribution", {
+      enabled: true,
+      defaultRootObject: "index.html",
+      origin: [{ domainName: this.bucket.bucket.bucketRegionalDomainName, originId: "site", originAccessControlId: this.oac.id }],
+      defaultCacheBehavior: {
+        targetOriginId: "site",
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: ["GET", "HEAD"],
+        cachedMethods: ["GET", "HEAD"],
+        cachePolicyId: "658327ea-f89d-4fab-a63d-7e88639e58f6",
+        responseHeadersPolicyId: this.headers.id,
+      },
+      restrictions: { geoRestriction: { restrictionType: "none" } },
+      viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/abc", sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },
+    });
+    this.logSource = new CloudwatchLogDeliverySource(this, "LogSource", { name: "site", logType: "ACCESS_LOGS", resourceArn: this.distribution.arn });
+    const destination = new CloudwatchLogDeliveryDestination(this, "LogDestination", { name: "site", deliveryDestinationConfiguration: [{ destinationResourceArn: "arn:aws:s3:::access-logs/site" }] });
+    new CloudwatchLogDelivery(this, "LogDelivery", { deliverySourceName: this.logSource.name, deliveryDestinationArn: destination.arn });
   }
 }

@@ -2,13 +2,16 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { expect } from "chai";
 import type { TerraformStack } from "cdktf";
 import { evaluate, RULES } from "../../modules/policy";
-import { CompliantApi, CompliantBucket, CompliantFunction, newStack, toJson } from "./fixtures";
+import { CloudfrontOriginAccessIdentity } from "@cdktf/provider-aws/lib/cloudfront-origin-access-identity";
+import { S3BucketWebsiteConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-website-configuration";
+import { CompliantApi, CompliantBucket, CompliantFunction, CompliantSite, newStack, toJson } from "./fixtures";
 
 interface World {
   stack: TerraformStack;
   api: CompliantApi;
   fn: CompliantFunction;
   bucket: CompliantBucket;
+  site: CompliantSite;
 }
 
 function world(): World {
@@ -18,6 +21,7 @@ function world(): World {
     api: new CompliantApi(stack, "Api"),
     fn: new CompliantFunction(stack, "Fn"),
     bucket: new CompliantBucket(stack, "Backups"),
+    site: new CompliantSite(stack, "Site"),
   };
 }
 
@@ -123,6 +127,31 @@ const CASES: Record<string, Case[]> = {
   S3_4: [{ what: "no TLS-only policy", break: (w) => w.bucket.policy.addOverride("bucket", "another-bucket"), names: "aws_s3_bucket.", path: "fixture/Backups/Bucket" }],
   S3_5: [{ what: "a disabled lifecycle rule", break: (w) => w.bucket.lifecycle.addOverride("rule.0.status", "Disabled"), names: "aws_s3_bucket.", path: "fixture/Backups/Bucket" }],
   S3_6: [{ what: "no access logging", break: (w) => w.bucket.logging.addOverride("bucket", "another-bucket"), names: "aws_s3_bucket.", path: "fixture/Backups/Bucket" }],
+  CF1: [{ what: "a default behaviour that allows HTTP", break: (w) => w.site.distribution.addOverride("default_cache_behavior.viewer_protocol_policy", "allow-all"), names: "aws_cloudfront_distribution.", path: "fixture/Site/Distribution" }],
+  CF2: [
+    { what: "an S3 origin without origin access control", break: (w) => w.site.distribution.addOverride("origin.0.origin_access_control_id", undefined), names: "aws_cloudfront_distribution.", path: "fixture/Site/Distribution" },
+    {
+      what: "a legacy origin access identity",
+      break: (w) => new CloudfrontOriginAccessIdentity(w.site, "Oai", { comment: "legacy" }),
+      names: "aws_cloudfront_origin_access_identity.",
+      path: "fixture/Site/Oai",
+    },
+  ],
+  CF3: [
+    { what: "no response headers policy", break: (w) => w.site.distribution.addOverride("default_cache_behavior.response_headers_policy_id", undefined), names: "aws_cloudfront_distribution.", path: "fixture/Site/Distribution" },
+    { what: "a policy without HSTS", break: (w) => w.site.headers.addOverride("security_headers_config.strict_transport_security", undefined), names: "aws_cloudfront_distribution.", path: "fixture/Site/Distribution" },
+  ],
+  CF4: [{ what: "no access logs", break: (w) => w.site.logSource.addOverride("resource_arn", "arn:aws:cloudfront::123456789012:distribution/OTHER"), names: "aws_cloudfront_distribution.", path: "fixture/Site/Distribution" }],
+  CF5: [{ what: "TLS 1.0 accepted", break: (w) => w.site.distribution.addOverride("viewer_certificate.minimum_protocol_version", "TLSv1_2016"), names: "aws_cloudfront_distribution.", path: "fixture/Site/Distribution" }],
+  S3_7: [
+    { what: "website hosting", break: (w) => new S3BucketWebsiteConfiguration(w.site, "Website", { bucket: w.site.bucket.bucket.id, indexDocument: { suffix: "index.html" } }), names: "aws_s3_bucket.", path: "fixture/Site/Bucket/Bucket" },
+    {
+      what: "a public-read bucket policy",
+      break: (w) => w.site.bucket.policy.addOverride("policy", policyJson({ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::site/*" }, { Effect: "Deny", Principal: "*", Action: "s3:*", Resource: ["arn:aws:s3:::site", "arn:aws:s3:::site/*"], Condition: { Bool: { "aws:SecureTransport": "false" } } })),
+      names: "aws_s3_bucket.",
+      path: "fixture/Site/Bucket/Bucket",
+    },
+  ],
   DDB1: [{ what: "PITR off", break: (w) => w.fn.table.addOverride("point_in_time_recovery.enabled", false), names: "aws_dynamodb_table.", path: "fixture/Fn/Table" }],
   DDB2: [{ what: "no SSE", break: (w) => w.fn.table.addOverride("server_side_encryption", undefined), names: "aws_dynamodb_table.", path: "fixture/Fn/Table" }],
   LOG1: [{ what: "no retention", break: (w) => w.fn.logs.addOverride("retention_in_days", undefined), names: "aws_cloudwatch_log_group.", path: "fixture/Fn/Logs" }],

@@ -67,18 +67,20 @@ async function lookUp(): Promise<void> {
 }
 
 interface BackupState {
-  id?: string;
+  backupId?: string;
   status?: string;
   key?: string;
   count?: number;
   emailSent?: boolean;
   progress?: number;
   message?: string;
+  error?: string;
+  startedAt?: string;
 }
 
-const FINISHED = ["SUCCEEDED", "COMPLETED", "DONE", "FAILED"];
+const FINISHED = ["SUCCEEDED", "FAILED"];
 
-/** POST /backup: a finished backup (200), or a job (202) followed at GET /backups/{id}. */
+/** POST /backup: a job (202) followed at GET /backups/{backupId} until it succeeds or fails (a 200 is a finished backup). */
 async function backup(): Promise<void> {
   const progress = byId<HTMLProgressElement>("backup-progress");
   const result = byId("backup-result");
@@ -88,14 +90,15 @@ async function backup(): Promise<void> {
     const started = await call<BackupState>(`${apiUrl}/backup`, { method: "POST", headers: headers() });
     let state = started.data;
     let delay = 200;
-    while (started.status === 202 && state.id && !FINISHED.includes(String(state.status).toUpperCase())) {
-      progress.value = Math.max(progress.value, Math.min(95, state.progress ?? progress.value + 10));
-      result.textContent = `Backup ${state.status?.toLowerCase() ?? "running"}…`;
+    while (started.status === 202 && state.backupId && !FINISHED.includes(String(state.status).toUpperCase())) {
+      // queued, then taken by the worker: the bar shows the steps the job reports
+      progress.value = Math.max(progress.value, state.startedAt ? 50 : 20, Math.min(95, progress.value + 5));
+      result.textContent = `Backup ${state.backupId} ${state.startedAt ? "running" : "queued"}…`;
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 2000);
-      state = (await call<BackupState>(`${apiUrl}/backups/${encodeURIComponent(state.id)}`, { headers: headers() })).data;
+      state = (await call<BackupState>(`${apiUrl}/backups/${encodeURIComponent(state.backupId)}`, { headers: headers() })).data;
     }
-    if (String(state.status).toUpperCase() === "FAILED") throw new Error(`Backup failed: ${state.message ?? "see the logs"}`);
+    if (String(state.status).toUpperCase() === "FAILED") throw new Error(`Backup failed: ${state.error ?? state.message ?? "see the logs"}`);
     progress.value = 100;
     result.textContent = `Backup finished: ${state.count ?? "?"} students in ${state.key ?? "?"}${state.emailSent ? "; the report was emailed" : ""}.`;
     if (state.key) byId<HTMLInputElement>("restore-key").value = state.key;

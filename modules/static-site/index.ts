@@ -1,0 +1,2 @@
+export { StaticSite, type SiteObject, type StaticSiteProps, type CustomDomain } from "./static-site";
+export { securityHeadersConfig, INDEX_REWRITE_CODE, HSTS_SECONDS, REFERRER_POLICY, terraformLiteral, isText } from "./headers";
