@@ -7,7 +7,9 @@
 import { PropError } from "../core/errors";
 import type { Authorizers } from "./authorizer";
 import { resolveCors, type ResolvedCors } from "./cors";
+import type { Integration } from "./integrations/index";
 import { checkIntegration } from "./integrations/registry";
+import { bodyPassesThrough } from "./integrations/responses";
 import { checkTtl, resolveThrottle } from "./limits";
 import type { Models } from "./model";
 import { parseRoute } from "./paths";
@@ -35,7 +37,7 @@ export function defineRoute(ctx: RouteContext, route: string, options: RouteOpti
     throw new PropError(where, "route", route, "CORS already answers OPTIONS on this resource: set cors: false on this route, or drop it.");
   }
   const integration = options.integration;
-  checkIntegration(integration, { where, prop, path: parsed.path, pathParams: parsed.pathParams, stages: ctx.stages.values() });
+  checkIntegration(integration, { where, prop, route: key, path: parsed.path, pathParams: parsed.pathParams, stages: ctx.stages.values() });
 
   // request parameters
   const requestParameters: Record<string, boolean> = {};
@@ -109,6 +111,7 @@ export function defineRoute(ctx: RouteContext, route: string, options: RouteOpti
     for (const s of checkStages(ctx, options.throttle.stages, `${prop}.throttle.stages`)) throttle[s] = t;
   }
   const cors = options.cors === undefined ? undefined : options.cors === false ? false : resolveCors(options.cors, where, `${prop}.cors`);
+  checkCachedBody(ctx, parsed.method, integration, cache, prop);
 
   return {
     method: parsed.method,
@@ -128,6 +131,32 @@ export function defineRoute(ctx: RouteContext, route: string, options: RouteOpti
     ...(cors !== undefined ? { cors } : {}),
     ...(options.operationName !== undefined ? { operationName: options.operationName } : {}),
   };
+}
+
+/**
+ * A cached response may depend only on its cache key: a route cached on some stage whose
+ * request body reaches the function untemplated would let one caller's body decide what
+ * every caller gets until the entry expires.
+ */
+function checkCachedBody(
+  ctx: RouteContext,
+  method: string,
+  integration: Integration,
+  cache: Readonly<Record<string, { ttl?: number } | false | undefined>>,
+  prop: string,
+): void {
+  if (integration.type !== "AWS" || !bodyPassesThrough(integration.requestTemplates, integration.passthroughBehavior)) return;
+  for (const [name, stage] of ctx.stages) {
+    const own = cache[name];
+    const cached = own !== undefined ? own !== false : method === "GET" && stage.cache !== undefined && stage.cache.enabled && stage.cache.allMethods;
+    if (!cached) continue;
+    throw new PropError(
+      ctx.where,
+      `${prop}.integration.passthroughBehavior`,
+      integration.passthroughBehavior,
+      `the route is cached on stage "${name}" and the request body reaches the function untemplated, but the body is not part of the cache key: one caller's body would decide what every caller gets. Give the integration requestTemplates { "application/json": ... } with passthroughBehavior: "NEVER", so only the template's parameters reach the function.`,
+    );
+  }
 }
 
 function checkStages(ctx: RouteContext, stages: readonly string[] | undefined, prop: string): string[] {

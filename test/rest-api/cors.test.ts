@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { lambdaIntegration, lambdaProxy, mockIntegration, preflight, resolveCors, RestApi } from "../../modules/rest-api";
+import { lambdaIntegration, lambdaProxy, mockIntegration, preflight, resolveCors, RestApi, catchAllErrorResponse } from "../../modules/rest-api";
 import { FakeFunction, refTo, synth, testStack, type Synth } from "./helpers";
 
 const onResource = (s: Synth, part: string) => refTo(s, "aws_api_gateway_resource", (r) => r.path_part === part, "id");
@@ -87,13 +87,13 @@ describe("rest-api: CORS", () => {
     const stack = testStack();
     const fn = new FakeFunction(stack, "Fn");
     const api = new RestApi(stack, "Api", { cors: { allowOrigins: ["https://www.example.com"] } });
-    api.addRoute("GET /items", { integration: lambdaIntegration(fn) });
+    api.addRoute("GET /items", { integration: lambdaIntegration(fn, { integrationResponses: [catchAllErrorResponse()] }) });
     const s = synth(stack);
     const items = onResource(s, "items");
-    expect(s.one("aws_api_gateway_integration_response", (r) => r.resource_id === items && !isOptions(r)).response_parameters).to.deep.equal({
+    expect(s.one("aws_api_gateway_integration_response", (r) => r.resource_id === items && !isOptions(r) && r.selection_pattern === undefined).response_parameters).to.deep.equal({
       "method.response.header.Access-Control-Allow-Origin": "'https://www.example.com'",
     });
-    expect(s.one("aws_api_gateway_method_response", (r) => r.resource_id === items && !isOptions(r)).response_parameters).to.deep.equal({
+    expect(s.one("aws_api_gateway_method_response", (r) => r.resource_id === items && !isOptions(r) && r.status_code === "200").response_parameters).to.deep.equal({
       "method.response.header.Access-Control-Allow-Origin": true,
     });
   });
@@ -123,9 +123,9 @@ describe("rest-api: CORS", () => {
     const stack = testStack();
     const fn = new FakeFunction(stack, "Fn");
     const api = new RestApi(stack, "Api", { cors: { allowOrigins: ["https://www.example.com"] } });
-    api.addRoute("GET /a", { integration: lambdaIntegration(fn) });
+    api.addRoute("GET /a", { integration: lambdaIntegration(fn, { integrationResponses: [catchAllErrorResponse()] }) });
     api.addRoute("GET /b", {
-      integration: lambdaIntegration(fn),
+      integration: lambdaIntegration(fn, { integrationResponses: [catchAllErrorResponse()] }),
       cors: { allowOrigins: ["https://partner.example.com"], exposeHeaders: ["X-Total"], allowHeaders: ["Content-Type"] },
     });
     const s = synth(stack);
@@ -136,7 +136,7 @@ describe("rest-api: CORS", () => {
       "method.response.header.Access-Control-Allow-Headers": "'Content-Type'",
     });
     expect(pre).to.not.have.property("method.response.header.Access-Control-Expose-Headers");
-    expect(s.one("aws_api_gateway_integration_response", (r) => r.resource_id === b && !isOptions(r)).response_parameters).to.deep.equal({
+    expect(s.one("aws_api_gateway_integration_response", (r) => r.resource_id === b && !isOptions(r) && r.selection_pattern === undefined).response_parameters).to.deep.equal({
       "method.response.header.Access-Control-Allow-Origin": "'https://partner.example.com'",
       "method.response.header.Access-Control-Expose-Headers": "'X-Total'",
     });

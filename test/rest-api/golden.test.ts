@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import {
+  catchAllErrorResponse,
   httpProxy,
   lambdaIntegration,
   lambdaProxy,
@@ -50,6 +51,7 @@ function everyOption() {
       integrationResponses: [
         { statusCode: "404", selectionPattern: ".*NotFound.*", responseTemplates: { "application/json": '{"message": "not found"}' } },
         { statusCode: "200", responseParameters: { "X-Count": "integration.response.body.count" } },
+        catchAllErrorResponse({ except: [".*NotFound.*"] }),
       ],
     }),
     apiKey: true,

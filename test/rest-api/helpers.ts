@@ -4,7 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { App, TerraformStack, Testing } from "cdktf";
 import type { Construct } from "constructs";
 import { PropError } from "../../modules/core/errors";
-import { lambdaIntegration, lambdaProxy, modelRef, RestApi } from "../../modules/rest-api";
+import { catchAllErrorResponse, lambdaIntegration, lambdaProxy, modelRef, RestApi } from "../../modules/rest-api";
 import { lambdaInvokeUri, type LambdaAliasRef, type LambdaFunctionRef, type StageVariableTarget } from "../../modules/core/function-ref";
 import { TfStack } from "../../modules/tfjson";
 
@@ -149,11 +149,18 @@ export function itemsApi(options: ItemsApiOptions = {}) {
   });
   api.addModel("Items", { id: "Items", title: "Items", type: "array", items: modelRef("Item") });
   const target = fn.aliasFromStageVariable("lambdaAlias");
-  api.addRoute("GET /items", { integration: lambdaIntegration(target), apiKey: true });
+  api.addRoute("GET /items", {
+    integration: lambdaIntegration(target, {
+      requestTemplates: { "application/json": "{}" },
+      passthroughBehavior: "NEVER",
+      integrationResponses: [catchAllErrorResponse()],
+    }),
+    apiKey: true,
+  });
   api.addRoute("GET /items/{ID}", {
     integration: lambdaIntegration(target, {
       requestTemplates: { "application/json": options.getTemplate ?? '{"ID": $input.params("ID")}' },
-      integrationResponses: [{ statusCode: "404", selectionPattern: ".*NotFoundError.*" }],
+      integrationResponses: [{ statusCode: "404", selectionPattern: ".*NotFoundError.*" }, catchAllErrorResponse({ except: [".*NotFoundError.*"] })],
     }),
     apiKey: true,
     cacheKey: ["ID"],

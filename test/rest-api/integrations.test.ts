@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { httpProxy, lambdaIntegration, lambdaProxy, mockIntegration, RestApi, terraformLiteral } from "../../modules/rest-api";
+import { httpProxy, lambdaIntegration, lambdaProxy, mockIntegration, RestApi, terraformLiteral, catchAllErrorResponse } from "../../modules/rest-api";
 import { FakeFunction, itemsApi, nameOf, refTo, synth, testStack } from "./helpers";
 
 const resourceRef = (s: ReturnType<typeof synth>, part: string) => refTo(s, "aws_api_gateway_resource", (r) => r.path_part === part, "id");
@@ -31,7 +31,7 @@ describe("rest-api: integrations", () => {
       passthrough_behavior: "WHEN_NO_TEMPLATES",
     });
     const statuses = s.find("aws_api_gateway_method_response", (m) => m.resource_id === rid && !String(m.http_method).includes("OPTIONS"));
-    expect(statuses.map((m) => m.status_code).sort()).to.deep.equal(["200", "404"]);
+    expect(statuses.map((m) => m.status_code).sort()).to.deep.equal(["200", "404", "500"]);
     const notFound = s.one("aws_api_gateway_integration_response", (r) => r.resource_id === rid && r.selection_pattern === ".*NotFoundError.*");
     expect(notFound.status_code).to.equal(refTo(s, "aws_api_gateway_method_response", (m) => m.resource_id === rid && m.status_code === "404", "status_code"));
     const integrationName = nameOf(s, "aws_api_gateway_integration", (i) => i.resource_id === rid && i.type === "AWS");
@@ -49,6 +49,7 @@ describe("rest-api: integrations", () => {
         integrationResponses: [
           { statusCode: "200", responseParameters: { "X-Count": "integration.response.body.count" }, responseTemplates: { "application/json": "$input.json('$.items')" } },
           { statusCode: "500", selectionPattern: ".*Error.*", responseTemplates: { "application/json": '{"message": "failed"}' } },
+          catchAllErrorResponse({ except: [".*Error.*"] }),
         ],
       }),
     });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { executeApiArnTail, lambdaIntegration, lambdaProxy, mockIntegration, RestApi, statementId } from "../../modules/rest-api";
+import { catchAllErrorResponse, executeApiArnTail, lambdaIntegration, lambdaProxy, mockIntegration, RestApi, statementId } from "../../modules/rest-api";
 import { FakeFunction, itemsApi, refTo, synth, testStack } from "./helpers";
 
 describe("rest-api: Lambda permissions", () => {
@@ -54,7 +54,7 @@ describe("rest-api: Lambda permissions", () => {
     const stack = testStack();
     const fn = new FakeFunction(stack, "Fn", ["live"]);
     const api = new RestApi(stack, "Api");
-    api.addRoute("GET /x", { integration: lambdaIntegration({ fn, alias: fn.alias("live") }) });
+    api.addRoute("GET /x", { integration: lambdaIntegration({ fn, alias: fn.alias("live") }, { integrationResponses: [catchAllErrorResponse()] }) });
     const s = synth(stack);
     const p = s.one("aws_lambda_permission");
     expect(p.qualifier).to.equal("${aws_lambda_alias.Fn-live.name}");
@@ -111,7 +111,7 @@ describe("rest-api: Lambda permissions", () => {
       const api = new RestApi(stack, "Api", { stages: { dev: { variables: { alias: "dev" } }, prod: { variables: { alias: "prod" } } } });
       const token = api.addAuthorizer("Token", { type: "TOKEN", fn: { fn: auth, alias: "live" } });
       api.addRoute("GET /staged", { integration: lambdaProxy(fn.aliasFromStageVariable("alias")), authorizer: token });
-      api.addRoute("GET /pinned", { integration: lambdaIntegration({ fn, alias: "prod" }) });
+      api.addRoute("GET /pinned", { integration: lambdaIntegration({ fn, alias: "prod" }, { integrationResponses: [catchAllErrorResponse()] }) });
       api.addRoute("GET /latest", { integration: lambdaProxy(fn) });
       const s = synth(stack);
       const edges = s.all("aws_lambda_permission").map(([name, p]) => [name, p.qualifier === undefined ? "" : "q", refs(p)] as const);

@@ -4,7 +4,7 @@
 // guide, "Deploy REST APIs in API Gateway"). So a renamed function, another alias or an alias
 // moved to another version each give a new `triggers.redeployment`; an unchanged synth does not.
 import { expect } from "chai";
-import { lambdaIntegration, lambdaProxy, RestApi } from "../../modules/rest-api";
+import { catchAllErrorResponse, lambdaIntegration, lambdaProxy, RestApi } from "../../modules/rest-api";
 import { FakeFunction, synth, testStack } from "./helpers";
 
 interface Variant {
@@ -26,7 +26,7 @@ function trigger(v: Variant = {}): string {
     stages: { dev: { variables: { lambdaAlias: "dev" } }, prod: { variables: { lambdaAlias: v.prodAlias ?? "prod" } } },
   });
   const token = api.addAuthorizer("Token", { type: "TOKEN", fn: auth });
-  api.addRoute("GET /items", { integration: lambdaIntegration(fn.aliasFromStageVariable("lambdaAlias")), authorizer: token });
+  api.addRoute("GET /items", { integration: lambdaIntegration(fn.aliasFromStageVariable("lambdaAlias"), { integrationResponses: [catchAllErrorResponse()] }), authorizer: token });
   api.addRoute("GET /pinned", { integration: lambdaProxy({ fn, alias: v.pinned ?? "prod" }) });
   return synth(stack).one("aws_api_gateway_deployment").triggers.redeployment as string;
 }

@@ -17,7 +17,13 @@ export {
   type LambdaProxyOptions,
 } from "./lambda";
 export { mockIntegration, type MockIntegration, type MockIntegrationOptions } from "./mock";
-export { responseHeaderKey, type IntegrationResponse, type PassthroughBehavior } from "./responses";
+export {
+  catchAllErrorResponse,
+  responseHeaderKey,
+  type CatchAllErrorOptions,
+  type IntegrationResponse,
+  type PassthroughBehavior,
+} from "./responses";
 export {
   aliasName,
   describeTarget,

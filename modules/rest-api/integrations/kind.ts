@@ -15,6 +15,8 @@ export interface CheckContext {
   readonly where: string;
   /** `routes["GET /items"]`, for errors. */
   readonly prop: string;
+  /** `GET /items`, for errors. */
+  readonly route: string;
   readonly path: string;
   readonly pathParams: readonly string[];
   readonly stages: Iterable<ResolvedStage>;

@@ -8,7 +8,7 @@ import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integ
 import { renderRoutePermissions } from "../permissions";
 import { escapeMap } from "../terraform-text";
 import type { HashContext, IntegrationKind } from "./kind";
-import { checkResponses, withDefaultResponse, type IntegrationResponse, type PassthroughBehavior } from "./responses";
+import { checkCatchAll, checkRequestTemplates, checkResponses, withDefaultResponse, type IntegrationResponse, type PassthroughBehavior } from "./responses";
 import { aliasName, checkTarget, isAliasTarget, isStageVariableTarget, lambdaUri, targetFunction, type LambdaTarget } from "./target";
 
 export interface LambdaProxyIntegration {
@@ -57,6 +57,8 @@ export interface LambdaIntegrationOptions {
 /**
  * Lambda non-proxy integration (`AWS`, POST to the invoke API): request templates shape
  * the event, integration responses map the result or the error message to status codes.
+ * The responses must end with a catch-all for unexpected errors (`catchAllErrorResponse`),
+ * or the synth refuses the route.
  */
 export function lambdaIntegration(target: LambdaTarget, options: LambdaIntegrationOptions = {}): LambdaIntegration {
   return {
@@ -119,7 +121,9 @@ export const lambdaProxyKind: IntegrationKind<LambdaProxyIntegration> = {
 export const lambdaKind: IntegrationKind<LambdaIntegration> = {
   check(i, ctx) {
     checkTarget(ctx.where, i.target, ctx.stages, `${ctx.prop}.integration`);
+    checkRequestTemplates(ctx.where, i.requestTemplates, i.passthroughBehavior, ctx.prop);
     checkResponses(ctx.where, i.integrationResponses, ctx.prop);
+    checkCatchAll(ctx.where, i.integrationResponses, ctx.prop, ctx.route);
   },
   render(i, ctx) {
     const integration = new ApiGatewayIntegration(ctx.scope, `Integration ${ctx.label}`, {

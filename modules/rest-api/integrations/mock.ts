@@ -5,7 +5,7 @@
 import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
 import { escapeMap } from "../terraform-text";
 import type { IntegrationKind } from "./kind";
-import { checkResponses, withDefaultResponse, type IntegrationResponse, type PassthroughBehavior } from "./responses";
+import { checkRequestTemplates, checkResponses, withDefaultResponse, type IntegrationResponse, type PassthroughBehavior } from "./responses";
 
 export interface MockIntegration {
   readonly type: "MOCK";
@@ -41,6 +41,7 @@ export function mockIntegration(options: MockIntegrationOptions = {}): MockInteg
 
 export const mockKind: IntegrationKind<MockIntegration> = {
   check(i, ctx) {
+    checkRequestTemplates(ctx.where, i.requestTemplates, i.passthroughBehavior, ctx.prop);
     checkResponses(ctx.where, i.integrationResponses, ctx.prop);
   },
   render(i, ctx) {

@@ -60,6 +60,102 @@ export function responseHeaderKey(name: string): string {
   return name.startsWith("method.response.") ? name : `method.response.header.${name}`;
 }
 
+export interface CatchAllErrorOptions {
+  /**
+   * The selection patterns of the other error responses: the catch-all leaves the messages
+   * they match to them, so the patterns exclude each other and the order in which API
+   * Gateway tries them does not matter.
+   * @default []
+   */
+  readonly except?: readonly string[];
+  /** @default "500" */
+  readonly statusCode?: string;
+  /** @default '{"message": "Internal server error"}' (API Gateway's own 500 body) */
+  readonly body?: string;
+}
+
+/**
+ * The last error response of a non-proxy Lambda integration: every Lambda error no other
+ * pattern claims (a timeout, a missing table, a crash) becomes a 500 with API Gateway's own
+ * body. Without it such an error takes the default response: 200 with the Lambda error
+ * object (errorMessage, errorType and a stackTrace naming file paths).
+ */
+export function catchAllErrorResponse(options: CatchAllErrorOptions = {}): IntegrationResponse {
+  const except = options.except ?? [];
+  const guard = except.length > 0 ? `(?!(?:${except.join("|")})$)` : "";
+  return {
+    statusCode: options.statusCode ?? "500",
+    selectionPattern: `${guard}[\\s\\S]+`,
+    responseTemplates: { "application/json": options.body ?? '{"message": "Internal server error"}' },
+  };
+}
+
+/**
+ * Lambda error messages no application pattern should claim, one of them on several lines
+ * (API Gateway matches a selection pattern against the whole errorMessage, and `.` stops at
+ * a line end): each must select some error response, or it would reach the client as 200.
+ */
+const UNEXPECTED_ERRORS = [
+  "Task timed out after 29.00 seconds",
+  "Requested resource not found",
+  "Cannot read properties of undefined (reading 'Items')",
+  "RequestId: 4f1b2c3d Error: Runtime exited with error: signal: killed",
+  "Error: boom\n    at handler (/var/task/index.mjs:1:2)",
+];
+
+/**
+ * A non-proxy Lambda integration must answer every error it does not expect through an error
+ * response (see {@link catchAllErrorResponse}). Patterns JavaScript cannot compile (Java-only
+ * syntax) cannot be judged and are taken as catching everything.
+ */
+export function checkCatchAll(where: string, responses: readonly IntegrationResponse[], prop: string, route: string): void {
+  const patterns = responses.flatMap((r) => (r.selectionPattern === undefined ? [] : [r.selectionPattern]));
+  const compiled: RegExp[] = [];
+  for (const p of patterns) {
+    try {
+      compiled.push(new RegExp(`^(?:${p})$`));
+    } catch {
+      return;
+    }
+  }
+  const leaked = UNEXPECTED_ERRORS.find((message) => !compiled.some((re) => re.test(message)));
+  if (leaked === undefined) return;
+  throw new PropError(
+    where,
+    `${prop}.integration.integrationResponses`,
+    patterns,
+    `a Lambda error that matches no selectionPattern (such as ${JSON.stringify(leaked)}) takes the default response: ${route} would answer 200 with the error's message, type and stack trace. ` +
+      `Add a catch-all error response last: catchAllErrorResponse({ except: ${JSON.stringify(patterns)} }) gives { statusCode: "500", selectionPattern: "(?!(?:<the other patterns>)$)[\\s\\S]+", body {"message": "Internal server error"} }.`,
+  );
+}
+
+/** With passthrough NEVER a request whose content type has no template gets 415: at least one template, and media types as keys. */
+export function checkRequestTemplates(
+  where: string,
+  templates: Readonly<Record<string, string>>,
+  passthrough: PassthroughBehavior,
+  prop: string,
+): void {
+  for (const ct of Object.keys(templates)) {
+    if (!/^[A-Za-z0-9!#$&^_.+-]+\/[A-Za-z0-9!#$&^_.+*-]+$/.test(ct)) {
+      throw new PropError(where, `${prop}.integration.requestTemplates`, ct, 'key a request template by media type, e.g. "application/json".');
+    }
+  }
+  if (passthrough === "NEVER" && Object.keys(templates).length === 0) {
+    throw new PropError(
+      where,
+      `${prop}.integration.passthroughBehavior`,
+      passthrough,
+      'with "NEVER" API Gateway answers 415 to a request whose content type has no template, so every request would fail: add requestTemplates { "application/json": ... } (a request without Content-Type is taken as application/json).',
+    );
+  }
+}
+
+/** True when a request body can reach the backend untemplated (passed through as it came). */
+export function bodyPassesThrough(templates: Readonly<Record<string, string>>, passthrough: PassthroughBehavior): boolean {
+  return passthrough === "WHEN_NO_MATCH" || (passthrough === "WHEN_NO_TEMPLATES" && Object.keys(templates).length === 0);
+}
+
 /** Status codes, one response per selection pattern, one default at most. */
 export function checkResponses(where: string, responses: readonly IntegrationResponse[], prop: string): void {
   const seen = new Set<string>();
