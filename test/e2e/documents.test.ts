@@ -407,6 +407,16 @@ describe("e2e: the documents' requests, replayed verbatim (plus the key or token
       }
     });
 
+    it("departs from a public bucket: an unsigned read of an uploaded image is refused, its presigned URL serves it", async function () {
+      const list = await body<{ items: { key: string; filename: string; url: string }[] }>(await fetch(`${api.url}/view-all`, { headers: { Authorization: token } }));
+      const picture = list.items.find((i) => i.filename === "doc.png")!;
+      const bucket = app.gateway.model().functions.find((f) => f.functionName.endsWith("savePicture"))!.environment.BUCKET_NAME!;
+      const anonymous = await fetch(`${app.endpoints.s3}/${bucket}/${picture.key}`);
+      expect(anonymous.status, "an unsigned read").to.equal(403);
+      const signed = await fetch(picture.url);
+      expect(signed.status, "the presigned URL").to.equal(200);
+    });
+
     it("refuses the API without the Cognito token (401), as the document's Cognito authentication intends", async function () {
       const res = await fetch(`${api.url}/view-all`);
       expect(res.status).to.equal(401);
