@@ -19,6 +19,7 @@ export const ENTRIES: readonly PackageEntry[] = [
   { name: "table", source: "modules/table/index.ts", export: "./table" },
   { name: "bucket", source: "modules/bucket/index.ts", export: "./bucket" },
   { name: "email", source: "modules/email/index.ts", export: "./email" },
+  { name: "queue", source: "modules/queue/index.ts", export: "./queue" },
   { name: "monitoring", source: "modules/monitoring/index.ts", export: "./monitoring" },
   { name: "backend", source: "modules/backend/index.ts", export: "./backend" },
   { name: "policy", source: "modules/policy/index.ts", export: "./policy" },
