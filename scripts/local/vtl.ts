@@ -4,6 +4,7 @@
  * calls real templates make (`$Integer.parseInt`, `$str.length()`, `.equals`, ...).
  */
 import velocity from "velocityjs";
+import { JAVA_INTEGER, JAVA_STRING, javaEquals, javaMethods, javaPrint, javaString } from "./vtl-java";
 
 type Ast = ReturnType<typeof velocity.parse>;
 const compiled = new Map<string, Ast>();
@@ -46,12 +47,6 @@ export function jsonPath(root: unknown, path: string): unknown {
   return multi ? current : current[0];
 }
 
-function javaString(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
-}
-
 export const util = {
   escapeJavaScript: (s: unknown) =>
     javaString(s)
@@ -64,7 +59,8 @@ export const util = {
       .replace(/\f/g, "\\f")
       .replace(/[\b]/g, "\\b"),
   parseJson: (s: unknown) => JSON.parse(javaString(s)),
-  urlEncode: (s: unknown) => encodeURIComponent(javaString(s)).replace(/%20/g, "+").replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+  // java.net.URLEncoder: letters, digits and .-*_ stay; a space is +.
+  urlEncode: (s: unknown) => encodeURIComponent(javaString(s)).replace(/%20/g, "+").replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
   urlDecode: (s: unknown) => decodeURIComponent(javaString(s).replace(/\+/g, " ")),
   base64Encode: (s: unknown) => Buffer.from(javaString(s), "utf8").toString("base64"),
   base64Decode: (s: unknown) => Buffer.from(javaString(s), "base64").toString("utf8"),
@@ -85,10 +81,13 @@ class InputVariable {
   #parsedOk = false;
   readonly #params: RequestParams;
 
-  constructor(
-    readonly body: string,
-    params: RequestParams,
-  ) {
+  /** The payload as a string; an empty payload reads as `{}` (recorded: `$input.body` of no body prints `{}`). */
+  readonly body: string;
+  readonly #raw: string;
+
+  constructor(raw: string, params: RequestParams) {
+    this.#raw = raw;
+    this.body = raw === "" ? "{}" : raw;
     this.#params = params;
   }
 
@@ -96,7 +95,7 @@ class InputVariable {
     if (!this.#parsedOk) {
       this.#parsedOk = true;
       try {
-        this.#parsed = this.body.trim() === "" ? {} : JSON.parse(this.body);
+        this.#parsed = this.#raw.trim() === "" ? {} : JSON.parse(this.#raw);
       } catch {
         this.#parsed = undefined;
       }
@@ -109,9 +108,9 @@ class InputVariable {
     return v === undefined ? "" : JSON.stringify(v);
   }
 
+  /** The value at a JSONPath; undefined when there is none (it prints as nothing and equals `$null` and `""`). */
   path(path?: string): unknown {
-    const v = jsonPath(this.#json(), path ?? "$");
-    return v === undefined ? "" : v;
+    return jsonPath(this.#json(), path ?? "$");
   }
 
   params(name?: string): unknown {
@@ -129,43 +128,6 @@ class InputVariable {
 export function inputVariable(body: string, params: RequestParams): InputVariable {
   return new InputVariable(body, params);
 }
-
-function parseJavaInt(value: unknown): number {
-  const s = javaString(value).trim();
-  if (!/^[+-]?\d+$/.test(s)) throw new Error(`java.lang.NumberFormatException: For input string: "${s}"`);
-  return Number.parseInt(s, 10);
-}
-
-function parseJavaDouble(value: unknown): number {
-  const n = Number(javaString(value).trim());
-  if (Number.isNaN(n)) throw new Error(`java.lang.NumberFormatException: For input string: "${javaString(value)}"`);
-  return n;
-}
-
-type Payload = { property: string; context: unknown; params: unknown[] };
-const handler = (uid: string, match: (p: Payload) => boolean, resolve: (p: Payload) => unknown) => ({ uid, match, resolve });
-const isStr = (v: unknown): v is string => typeof v === "string";
-
-/** Java-style method calls that velocityjs does not know. */
-const javaMethods = [
-  handler("parseInt", (p) => p.property === "parseInt" || (p.property === "valueOf" && p.context === JAVA_INTEGER), (p) => parseJavaInt(p.params[0])),
-  handler("parseLong", (p) => p.property === "parseLong", (p) => parseJavaInt(p.params[0])),
-  handler("parseDouble", (p) => p.property === "parseDouble" || p.property === "parseFloat", (p) => parseJavaDouble(p.params[0])),
-  handler("parseBoolean", (p) => p.property === "parseBoolean", (p) => javaString(p.params[0]).toLowerCase() === "true"),
-  handler("length", (p) => p.property === "length" && (isStr(p.context) || Array.isArray(p.context)), (p) => (p.context as string).length),
-  handler("isEmpty", (p) => p.property === "isEmpty" && (isStr(p.context) || Array.isArray(p.context)), (p) => (p.context as string).length === 0),
-  handler("equals", (p) => p.property === "equals", (p) => javaString(p.context) === javaString(p.params[0])),
-  handler("equalsIgnoreCase", (p) => p.property === "equalsIgnoreCase", (p) => javaString(p.context).toLowerCase() === javaString(p.params[0]).toLowerCase()),
-  handler("contains", (p) => p.property === "contains" && isStr(p.context), (p) => (p.context as string).includes(javaString(p.params[0]))),
-  handler("matches", (p) => p.property === "matches" && isStr(p.context), (p) => new RegExp(`^(?:${javaString(p.params[0])})$`, "s").test(p.context as string)),
-  handler("replaceAll", (p) => p.property === "replaceAll" && isStr(p.context), (p) => (p.context as string).replace(new RegExp(javaString(p.params[0]), "g"), javaString(p.params[1]).replace(/\$(\d)/g, "$$$1"))),
-  handler("toString", (p) => p.property === "toString" && (typeof p.context !== "object" || p.context === null), (p) => javaString(p.context)),
-  handler("containsKey", (p) => p.property === "containsKey", (p) => typeof p.context === "object" && p.context !== null && javaString(p.params[0]) in (p.context as object)),
-  handler("valueOf", (p) => p.property === "valueOf" && p.context === JAVA_STRING, (p) => javaString(p.params[0])),
-];
-
-const JAVA_INTEGER = Object.freeze({ MAX_VALUE: 2147483647, MIN_VALUE: -2147483648 });
-const JAVA_STRING = Object.freeze({});
 
 function parseTemplate(template: string): Ast {
   let ast = compiled.get(template);
@@ -187,7 +149,10 @@ interface AstNode {
 interface CompileInternals {
   setValue(ast: AstNode): void;
   getReferences(ast: AstNode, isVal?: boolean): unknown;
+  getExpression(ast: AstNode): unknown;
 }
+
+const base = velocity.Compile.prototype as unknown as CompileInternals;
 
 /** True when Java would compute a Double: a decimal literal, or a variable already holding one. */
 function isDoubleExpression(node: AstNode | undefined, doubles: ReadonlySet<string>): boolean {
@@ -199,15 +164,16 @@ function isDoubleExpression(node: AstNode | undefined, doubles: ReadonlySet<stri
 }
 
 /**
- * velocityjs with Java's number printing: a variable set from Double arithmetic prints as
- * `3.0`, not `3`, as API Gateway's Velocity prints `#set($price = $ID * 1.5)` for ID 2.
+ * velocityjs with API Gateway's printing and comparisons: a variable set from Double
+ * arithmetic prints as `3.0`, not `3` (`#set($price = $ID * 1.5)` for ID 2); maps, lists and
+ * undefined references print as `javaPrint` says; `==` and `!=` compare as `javaEquals`.
  */
 class ApiGatewayCompile extends velocity.Compile {
   private readonly doubles = new Set<string>();
 
   protected setValue(set: Parameters<CompileInternals["setValue"]>[0] & object): void {
     const ast = set as unknown as AstNode;
-    (velocity.Compile.prototype as unknown as CompileInternals).setValue.call(this, ast);
+    base.setValue.call(this, ast);
     const [ref, value] = ast.equal ?? [];
     if (!ref || ref.path || ref.id === undefined) return;
     if (isDoubleExpression(value, this.doubles)) this.doubles.add(ref.id);
@@ -216,9 +182,21 @@ class ApiGatewayCompile extends velocity.Compile {
 
   protected getReferences(node: object, isVal?: boolean): string {
     const ast = node as AstNode;
-    const value = (velocity.Compile.prototype as unknown as CompileInternals).getReferences.call(this, ast, isVal);
-    if (isVal && !ast.path && ast.id !== undefined && this.doubles.has(ast.id) && typeof value === "number" && Number.isInteger(value)) return value.toFixed(1);
-    return value as string;
+    // Resolved as a value first: velocityjs would print an undefined reference as its own text.
+    const value = base.getReferences.call(this, ast, false);
+    if (!isVal) return value as string;
+    if (!ast.path && ast.id !== undefined && this.doubles.has(ast.id) && typeof value === "number" && Number.isInteger(value)) return value.toFixed(1);
+    return javaPrint(value);
+  }
+
+  protected getExpression(node: object): string {
+    const ast = node as AstNode & { operator?: string };
+    if (ast.type === "math" && (ast.operator === "==" || ast.operator === "!=")) {
+      const [left, right] = ast.expression!;
+      const equal = javaEquals(this.getExpression(left!), this.getExpression(right!));
+      return (ast.operator === "==" ? equal : !equal) as unknown as string;
+    }
+    return base.getExpression.call(this, ast) as string;
   }
 }
 
@@ -227,9 +205,28 @@ export function isStaticTemplate(template: string): boolean {
   return !template.includes("$") && !template.includes("#");
 }
 
+/** What templates set in `$context.requestOverride` and `$context.responseOverride`. */
+export interface Overrides {
+  readonly requestOverride: { header: Record<string, unknown>; querystring: Record<string, unknown>; path: Record<string, unknown> };
+  readonly responseOverride: { header: Record<string, unknown>; status?: unknown; [key: string]: unknown };
+}
+
+/**
+ * The override maps of a request's `$context`, created on first use. They are not
+ * enumerable: they live through the request and response templates of one request but do
+ * not appear where `$context` is copied (the proxy event, access logs).
+ */
+export function overridesOf(context: object): Overrides {
+  const c = context as Partial<Overrides>;
+  if (!c.requestOverride) Object.defineProperty(context, "requestOverride", { value: { header: {}, querystring: {}, path: {} }, enumerable: false, writable: true });
+  if (!c.responseOverride) Object.defineProperty(context, "responseOverride", { value: { header: {} }, enumerable: false, writable: true });
+  return context as Overrides;
+}
+
 /** Renders a mapping template. Throws on a template error (API Gateway answers 500). */
 export function renderTemplate(template: string, variables: Record<string, unknown>): string {
   if (isStaticTemplate(template)) return template;
+  if (variables.context && typeof variables.context === "object") overridesOf(variables.context);
   const context: Record<string, unknown> = { Integer: JAVA_INTEGER, Long: JAVA_INTEGER, Double: {}, Boolean: {}, String: JAVA_STRING, Math, ...variables };
   const compile = new ApiGatewayCompile(parseTemplate(template), { escape: false, customMethodHandlers: javaMethods });
   return compile.render(context);
