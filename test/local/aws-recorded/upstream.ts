@@ -32,7 +32,7 @@ export async function startUpstream(): Promise<Upstream> {
       }
       const headers: Record<string, string> = {};
       for (let i = 0; i < req.rawHeaders.length; i += 2) headers[req.rawHeaders[i]!] ??= req.rawHeaders[i + 1]!;
-      let json: unknown = null;
+      let json: unknown;
       try {
         json = JSON.parse(data);
       } catch {
