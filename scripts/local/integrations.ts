@@ -1,8 +1,9 @@
 /**
  * Integration request and response mapping, which the integrations in `pipeline/integrations/`
  * share: mapping templates, request template choice by content type and passthrough
- * behaviour, integration response selection, method responses, the Lambda proxy response.
+ * behaviour, integration response selection, method responses.
  */
+import { responseHeaderName } from "./headers";
 import type { ApiModel, IntegrationModel, IntegrationResponseModel, MethodModel, StageModel } from "./model/types";
 import { header, requestParams, type GatewayRequest, type RequestContext } from "./request";
 import { mappingValue, type HttpResponse } from "./responses";
@@ -89,8 +90,8 @@ export function methodResponse(
   const body = template === undefined || template === "" ? integrationBody : render(template, scope, integrationBody);
   const headers: Record<string, string | string[]> = { "Content-Type": key ?? "application/json" };
   let parsedBody: unknown;
-  for (const [name, expr] of Object.entries(chosen.responseParameters)) {
-    const m = /^method\.response\.header\.(.+)$/.exec(name);
+  for (const [target, expr] of Object.entries(chosen.responseParameters)) {
+    const m = /^method\.response\.header\.(.+)$/.exec(target);
     if (!m) continue;
     let value: string | undefined;
     const e = expr.trim();
@@ -110,36 +111,9 @@ export function methodResponse(
     } else {
       value = mappingValue(e, scope.req, scope.pathParameters, scope.stage, scope.ctx);
     }
-    if (value !== undefined) headers[m[1]!] = value;
+    // Restricted names arrive as x-amzn-Remapped-<name> (Transfer-Encoding not at all).
+    const name = responseHeaderName(m[1]!);
+    if (value !== undefined && name !== undefined) headers[name] = value;
   }
   return { status: Number(chosen.statusCode), headers, body: Buffer.from(body) };
-}
-
-/** Lambda proxy response → HTTP response; undefined when malformed (API Gateway answers 502). */
-export function proxyResponse(payload: string): HttpResponse | undefined {
-  let out: unknown;
-  try {
-    out = JSON.parse(payload);
-  } catch {
-    return undefined;
-  }
-  if (!out || typeof out !== "object" || Array.isArray(out)) return undefined;
-  const r = out as Record<string, unknown>;
-  const allowed = new Set(["statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded", "cookies"]);
-  if (Object.keys(r).some((k) => !allowed.has(k))) return undefined;
-  const status = typeof r.statusCode === "number" ? r.statusCode : typeof r.statusCode === "string" && /^\d+$/.test(r.statusCode) ? Number(r.statusCode) : NaN;
-  if (!Number.isInteger(status) || status < 100 || status > 599) return undefined;
-  if (r.body !== undefined && r.body !== null && typeof r.body !== "string") return undefined;
-  if (r.headers !== undefined && r.headers !== null && (typeof r.headers !== "object" || Array.isArray(r.headers))) return undefined;
-  if (r.multiValueHeaders !== undefined && r.multiValueHeaders !== null && (typeof r.multiValueHeaders !== "object" || Array.isArray(r.multiValueHeaders))) return undefined;
-  const headers: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries((r.headers ?? {}) as Record<string, unknown>)) headers[k] = String(v);
-  for (const [k, v] of Object.entries((r.multiValueHeaders ?? {}) as Record<string, unknown>)) {
-    if (!Array.isArray(v)) return undefined;
-    const existing = headers[k];
-    headers[k] = [...(existing === undefined ? [] : Array.isArray(existing) ? existing : [existing]), ...v.map(String)];
-  }
-  if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-type")) headers["Content-Type"] = "application/json";
-  const body = typeof r.body === "string" ? (r.isBase64Encoded === true ? Buffer.from(r.body, "base64") : Buffer.from(r.body)) : Buffer.alloc(0);
-  return { status, headers, body };
 }

@@ -2,16 +2,19 @@
  * One request as API Gateway sees it: headers with their case, query string, path
  * parameters, the `$context` variables, and the Lambda proxy event (v1) built from them.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
+import { DROPPED_REQUEST_HEADERS, requestHeaderName, traceHeader } from "./headers";
 import { ACCOUNT_ID } from "./model/computed";
-import type { ApiModel, MethodModel, ResourceNode, StageModel } from "./model/types";
+import type { ApiModel, ResourceNode, StageModel } from "./model/types";
 import type { RequestParams } from "./vtl";
 
 export interface GatewayRequest {
   readonly httpMethod: string;
-  /** Path below the stage, as sent (`/items/1`). */
+  /** Path below the stage, leading slashes collapsed as API Gateway routes it (`/items/1` for `//items/1`). */
   readonly path: string;
+  /** Path below the stage exactly as sent (`//items/1`); `requestContext.path` is the stage and this. @default path */
+  readonly rawPath?: string;
   readonly headers: Record<string, string>;
   readonly multiValueHeaders: Record<string, string[]>;
   readonly query: Record<string, string>;
@@ -38,8 +41,12 @@ export interface RequestContext {
   protocol: string;
   domainName: string;
   domainPrefix: string;
+  /** A stable id for the stage's deployment (`$context.deploymentId`). */
+  deploymentId: string;
   identity: Record<string, string | null>;
   authorizer?: Record<string, unknown>;
+  /** The X-Ray trace header of this request (to the integration, and back on its answer). */
+  traceId: string;
   error: { message?: string; messageString?: string; responseType?: string };
   status?: number;
   responseLength?: number;
@@ -52,6 +59,11 @@ export interface RequestContext {
   [key: string]: unknown;
 }
 
+/**
+ * The method request from the HTTP request: headers without the ones API Gateway drops
+ * (hop-by-hop, `Content-Length`, ...), `Authorization` and `User-Agent` capitalised, others in
+ * the client's case.
+ */
 export function readRequest(req: IncomingMessage, path: string, rawQuery: string, body: Buffer): GatewayRequest {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -60,9 +72,10 @@ export function readRequest(req: IncomingMessage, path: string, rawQuery: string
   const lowerHeaders = new Map<string, string>();
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
+    const lower = raw[i]!.toLowerCase();
+    if (DROPPED_REQUEST_HEADERS.has(lower)) continue;
+    const name = requestHeaderName(raw[i]!);
     const value = raw[i + 1]!;
-    const lower = name.toLowerCase();
     let existing = spelling.get(lower);
     if (existing === undefined) {
       existing = name;
@@ -83,7 +96,7 @@ export function readRequest(req: IncomingMessage, path: string, rawQuery: string
     }
   }
   const remote = req.socket.remoteAddress;
-  return { httpMethod: (req.method ?? "GET").toUpperCase(), path, headers, multiValueHeaders, query, multiValueQuery, body, sourceIp: remote === undefined ? "127.0.0.1" : remote.startsWith("::ffff:") ? remote.slice(7) : remote, lowerHeaders };
+  return { httpMethod: (req.method ?? "GET").toUpperCase(), path: path.replace(/^\/{2,}/, "/"), rawPath: path, headers, multiValueHeaders, query, multiValueQuery, body, sourceIp: remote === undefined ? "127.0.0.1" : remote.startsWith("::ffff:") ? remote.slice(7) : remote, lowerHeaders };
 }
 
 export function header(req: GatewayRequest, name: string): string | undefined {
@@ -110,7 +123,21 @@ function clf(date: Date): string {
   return `${p(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${p(date.getUTCHours())}:${p(date.getUTCMinutes())}:${p(date.getUTCSeconds())} +0000`;
 }
 
-export function newContext(api: ApiModel, stage: StageModel, req: GatewayRequest, stackName: string): RequestContext {
+const deploymentIds = new Map<string, string>();
+
+/** A deployment id of AWS's shape (10 lower-case letters and digits), stable per API stage. */
+function deploymentIdOf(api: ApiModel, stage: StageModel): string {
+  const key = `${api.id}/${stage.name}`;
+  let id = deploymentIds.get(key);
+  if (id === undefined) {
+    id = createHash("sha256").update(key).digest("base64url").replace(/[^a-z0-9]/g, "").slice(0, 10).padEnd(10, "0");
+    deploymentIds.set(key, id);
+  }
+  return id;
+}
+
+/** `$context` for a request; `path` is the stage and the path as sent, as the client addressed API Gateway. */
+export function newContext(api: ApiModel, stage: StageModel, req: GatewayRequest, _stackName?: string): RequestContext {
   const now = new Date();
   const host = header(req, "host") ?? "127.0.0.1";
   return {
@@ -122,12 +149,15 @@ export function newContext(api: ApiModel, stage: StageModel, req: GatewayRequest
     requestTime: clfCached(now),
     requestTimeEpoch: now.getTime(),
     httpMethod: req.httpMethod,
-    path: `/${stackName}/${stage.name}${req.path}`,
+    path: `/${stage.name}${req.rawPath ?? req.path}`,
     resourcePath: "",
     resourceId: "",
     protocol: "HTTP/1.1",
     domainName: host,
     domainPrefix: host.split(".")[0] ?? host,
+    deploymentId: deploymentIdOf(api, stage),
+    traceId: traceHeader(header(req, "x-amzn-trace-id")),
+    isCanaryRequest: false,
     identity: {
       cognitoIdentityPoolId: null,
       accountId: null,
@@ -141,8 +171,6 @@ export function newContext(api: ApiModel, stage: StageModel, req: GatewayRequest
       userArn: null,
       userAgent: header(req, "user-agent") ?? null,
       user: null,
-      apiKey: null,
-      apiKeyId: null,
     },
     error: {},
   };
@@ -169,23 +197,17 @@ export function isBinary(api: ApiModel, contentType: string | undefined): boolea
   return api.binaryMediaTypes.some((p) => mediaTypeMatches(p.replace(/~1/g, "/"), contentType));
 }
 
-/** The Lambda proxy integration event, version 1.0. */
-export function proxyEvent(api: ApiModel, stage: StageModel, method: MethodModel, req: GatewayRequest, ctx: RequestContext, pathParameters: Record<string, string>) {
-  const binary = isBinary(api, header(req, "content-type"));
-  const hasQuery = Object.keys(req.query).length > 0;
-  const { error: _error, status: _status, responseLength: _len, responseLatency: _lat, integrationLatency: _il, integrationStatus: _is, integrationErrorMessage: _iem, integration: _i, ...requestContext } = ctx;
-  return {
-    resource: method.resource.path,
-    path: req.path,
-    httpMethod: req.httpMethod,
-    headers: Object.keys(req.headers).length > 0 ? req.headers : null,
-    multiValueHeaders: Object.keys(req.multiValueHeaders).length > 0 ? req.multiValueHeaders : null,
-    queryStringParameters: hasQuery ? req.query : null,
-    multiValueQueryStringParameters: hasQuery ? req.multiValueQuery : null,
-    pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
-    stageVariables: Object.keys(stage.variables).length > 0 ? stage.variables : null,
-    requestContext: { ...requestContext, authorizer: ctx.authorizer ?? null },
-    body: req.body.length === 0 ? null : binary ? req.body.toString("base64") : req.body.toString("utf8"),
-    isBase64Encoded: binary && req.body.length > 0,
-  };
+/**
+ * True when the answer goes out as binary: the first media type of `Accept` names one of the
+ * API's binary media types, exactly or under a `type/*` one (recorded: `image/*`, `*\/*` and a
+ * later `image/png` in the list do not match `image/png`; a `*\/test` type matches nothing).
+ */
+export function acceptsBinary(api: ApiModel, accept: string | undefined): boolean {
+  const first = accept?.split(",")[0]!.split(";")[0]!.trim().toLowerCase();
+  if (!first || !/^[^/]+\/[^/]+$/.test(first)) return false;
+  return api.binaryMediaTypes.some((raw) => {
+    const type = raw.replace(/~1/g, "/").toLowerCase();
+    if (type === first) return true;
+    return type.endsWith("/*") && !type.startsWith("*") && first.startsWith(type.slice(0, -1));
+  });
 }

@@ -90,18 +90,26 @@ export interface GatewayErrorInput {
   message?: string;
   /** The default body's key: `Message` for resource policy denials, as API Gateway writes it. @default "message" */
   messageKey?: string;
+  /** The status of this failure when no gateway response sets one. @default the type's default */
+  status?: number;
 }
 
-/** The response API Gateway sends for a gateway error of this type. */
+/**
+ * The response API Gateway sends for a gateway error of this type. A type customised with an
+ * `aws_api_gateway_gateway_response` is that response alone: its status code (else the type's
+ * default), parameters and templates (else `{"message":$context.error.messageString}`); a
+ * type not customised takes DEFAULT_4XX's or DEFAULT_5XX's, status code included (recorded:
+ * LocalStack's AWS-validated `test_gateway_response_put`, "get-gateway-responses").
+ */
 export function gatewayError(type: GatewayResponseType, input: GatewayErrorInput = {}): HttpResponse {
   const [defaultStatus, defaultMessage, errorType] = DEFAULTS[type];
   const message = input.message ?? defaultMessage;
-  const status0 = defaultStatus;
-  const fallback = input.api?.gatewayResponses.get(status0 >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX");
+  const status0 = input.status ?? defaultStatus;
   const specific = input.api?.gatewayResponses.get(type);
-  const status = Number(specific?.statusCode ?? (type === "DEFAULT_5XX" ? fallback?.statusCode : undefined) ?? status0);
-  const parameters = { ...(fallback?.responseParameters ?? {}), ...(specific?.responseParameters ?? {}) };
-  const templates = { ...(fallback?.responseTemplates ?? {}), ...(specific?.responseTemplates ?? {}) };
+  const chosen = specific ?? input.api?.gatewayResponses.get(status0 >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX");
+  const status = Number(chosen?.statusCode ?? status0);
+  const parameters = chosen?.responseParameters ?? {};
+  const templates = chosen?.responseTemplates ?? {};
   const ctx = input.ctx;
   if (ctx) {
     ctx.error = { message, messageString: JSON.stringify(message), responseType: type };

@@ -23,12 +23,18 @@ function paramName(part: string): string {
   return part.slice(1, part.endsWith("+}") ? -2 : -1);
 }
 
+/** Percent-decoded, except `%2B`, which API Gateway leaves as sent (recorded: `test%2Balias@gmail.com`). */
 function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
+  return s
+    .split(/%2B/i)
+    .map((part) => {
+      try {
+        return decodeURIComponent(part);
+      } catch {
+        return part;
+      }
+    })
+    .join("%2B");
 }
 
 function hasMethod(match: RouteMatch, httpMethod: string): boolean {
@@ -56,9 +62,16 @@ function childIndex(node: ResourceNode): ChildIndex {
   return index;
 }
 
-function matchNode(node: ResourceNode, segments: string[], index: number, params: Record<string, string>, httpMethod: string): RouteMatch | undefined {
-  if (index === segments.length) return { resource: node, pathParameters: params };
-  const segment = segments[index]!;
+interface Segments {
+  readonly parts: readonly string[];
+  /** Where each part starts in the path. */
+  readonly offsets: readonly number[];
+  readonly path: string;
+}
+
+function matchNode(node: ResourceNode, segments: Segments, index: number, params: Record<string, string>, httpMethod: string): RouteMatch | undefined {
+  if (index === segments.parts.length) return { resource: node, pathParameters: params };
+  const segment = segments.parts[index]!;
   const children = childIndex(node);
   let fallback: RouteMatch | undefined;
   for (const list of [children.literal.get(segment), children.params]) {
@@ -72,7 +85,9 @@ function matchNode(node: ResourceNode, segments: string[], index: number, params
   }
   const greedy = children.greedy;
   if (greedy) {
-    const match = { resource: greedy, pathParameters: { ...params, [paramName(greedy.pathPart)]: segments.slice(index).map(safeDecode).join("/") } };
+    // The rest of the path as sent, inner double slashes kept, a trailing slash not (recorded).
+    const rest = segments.path.slice(segments.offsets[index]).replace(/\/+$/, "");
+    const match = { resource: greedy, pathParameters: { ...params, [paramName(greedy.pathPart)]: safeDecode(rest) } };
     if (hasMethod(match, httpMethod) || !fallback) return match;
   }
   return fallback;
@@ -80,8 +95,13 @@ function matchNode(node: ResourceNode, segments: string[], index: number, params
 
 /** Finds the resource and method for a path relative to the stage (`/items/1`). */
 export function route(root: ResourceNode, path: string, httpMethod: string): RouteMatch | undefined {
-  const segments = path.split("/").filter((s) => s.length > 0);
-  const found = matchNode(root, segments, 0, {}, httpMethod);
+  const parts: string[] = [];
+  const offsets: number[] = [];
+  for (const m of path.matchAll(/[^/]+/g)) {
+    parts.push(m[0]);
+    offsets.push(m.index);
+  }
+  const found = matchNode(root, { parts, offsets, path }, 0, {}, httpMethod);
   if (!found) return undefined;
   const method = found.resource.methods.get(httpMethod) ?? found.resource.methods.get("ANY");
   return { ...found, method };

@@ -315,7 +315,7 @@ describe("local gateway (end to end over HTTP)", function () {
       expect(e.multiValueQueryStringParameters).to.deep.equal({ x: ["1", "2"], y: ["3"] });
       expect(e.pathParameters).to.deep.equal({ proxy: "a/b c" });
       const rc = e.requestContext;
-      expect(rc).to.include({ accountId: "123456789012", apiId: gateway.model().apis[0]!.id, resourcePath: "/echo/{proxy+}", httpMethod: "GET", path: "/items-dev/dev/echo/a/b%20c", stage: "dev", protocol: "HTTP/1.1" });
+      expect(rc).to.include({ accountId: "123456789012", apiId: gateway.model().apis[0]!.id, resourcePath: "/echo/{proxy+}", httpMethod: "GET", path: "/dev/echo/a/b%20c", stage: "dev", protocol: "HTTP/1.1" });
       expect(rc.requestId).to.match(/^[0-9a-f-]{36}$/);
       expect(rc.requestTimeEpoch).to.be.a("number");
       expect(rc.requestTime).to.match(/^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);

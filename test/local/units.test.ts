@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { globMatch, policyAllows } from "../../scripts/local/authorizers";
-import { proxyResponse, selectResponse } from "../../scripts/local/integrations";
+import { selectResponse } from "../../scripts/local/integrations";
+import { proxyResponse } from "../../scripts/local/proxy-response";
 import { permitted, resolveTarget } from "../../scripts/local/lambda";
 import { startGateway } from "../../scripts/local/gateway";
 import { buildModel, environmentsOf } from "../../scripts/local/model/build";
@@ -319,12 +320,16 @@ describe("local gateway units", function () {
     });
 
     it("accepts well-formed proxy responses and rejects malformed ones", function () {
-      const ok = proxyResponse(JSON.stringify({ statusCode: 201, headers: { a: "1" }, multiValueHeaders: { b: ["1", "2"] }, body: "aGk=", isBase64Encoded: true }))!;
-      expect(ok.status).to.equal(201);
-      expect(ok.body.toString()).to.equal("hi");
-      expect(ok.headers).to.deep.include({ a: "1", b: ["1", "2"], "Content-Type": "application/json" });
-      for (const bad of ['"text"', "[]", '{"body":"x"}', '{"statusCode":200,"body":{}}', '{"statusCode":200,"extra":1}', "not json"]) {
-        expect(proxyResponse(bad), bad).to.equal(undefined);
+      const answer = proxyResponse(JSON.stringify({ statusCode: 201, headers: { a: "1" }, multiValueHeaders: { b: ["1", "2"] }, body: "aGk=", isBase64Encoded: true }), true);
+      if (!answer.ok) expect.fail(answer.reason);
+      expect(answer.response.status).to.equal(201);
+      expect(answer.response.body.toString()).to.equal("hi");
+      expect(answer.response.headers).to.deep.include({ a: "1", b: "1, 2", "Content-Type": "application/json" });
+      const text = proxyResponse(JSON.stringify({ body: "aGk=", isBase64Encoded: true }), false);
+      expect(text.ok && text.response.status, "no statusCode: 200").to.equal(200);
+      expect(text.ok && text.response.body.toString(), "not sent as binary: the base64 text").to.equal("aGk=");
+      for (const bad of ['"text"', "[]", '{"statusCode":200,"body":{}}', '{"statusCode":200,"extra":1}', "not json"]) {
+        expect(proxyResponse(bad, false), bad).to.deep.equal({ ok: false, reason: "malformed" });
       }
     });
   });

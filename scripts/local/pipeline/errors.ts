@@ -17,10 +17,12 @@ export class GatewayError extends Error {
     readonly detail?: string,
     /** The default body's key: `Message` for resource policy denials. */
     readonly messageKey?: string,
+    /** This failure's status when it differs from the type's default (and no gateway response sets one). */
+    status?: number,
   ) {
     super(detail ?? type);
     this.name = "GatewayError";
-    this.status = defaultStatus(type);
+    this.status = status ?? defaultStatus(type);
   }
 }
 
@@ -35,5 +37,5 @@ export interface FailureScope {
 
 /** The response API Gateway sends for a gateway error in this scope. */
 export function renderError(error: GatewayError, scope: FailureScope): HttpResponse {
-  return gatewayError(error.type, { ...scope, message: error.detail, messageKey: error.messageKey });
+  return gatewayError(error.type, { ...scope, message: error.detail, messageKey: error.messageKey, status: error.status });
 }

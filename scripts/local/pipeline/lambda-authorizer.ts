@@ -6,7 +6,7 @@
 import { policyAllows, type PolicyDocument } from "../authorizers";
 import { functionArnOf, permitted, resolveTarget, substituteStageVariables } from "../lambda";
 import type { AuthorizerModel } from "../model/types";
-import { proxyEvent } from "../request";
+import { proxyEvent } from "../proxy-event";
 import { authorizerArnOf, methodArnOf } from "./arn";
 import { GatewayError } from "./errors";
 import type { Invocation } from "./invocation";

@@ -79,6 +79,8 @@ export class GatewayRuntime {
     Object.assign(response.headers, inv.extraHeaders);
     response.headers["x-amzn-RequestId"] = ctx.requestId;
     response.headers["x-amz-apigw-id"] = ctx.extendedRequestId;
+    // An answer that came through a back end carries the trace header (recorded: not MOCK's, not a gateway error's).
+    if (inv.integration && inv.method?.integration?.type !== "MOCK") response.headers["X-Amzn-Trace-Id"] = ctx.traceId;
     if (inv.integrationStarted !== undefined) {
       ctx.integrationLatency = Math.round(performance.now() - inv.integrationStarted);
       ctx.integration = { latency: ctx.integrationLatency, status: response.status, integrationStatus: response.status, error: ctx.integrationErrorMessage };

@@ -39,7 +39,7 @@ export async function startUpstream(): Promise<Upstream> {
         json = null;
       }
       const body = JSON.stringify({ args: Object.fromEntries(url.searchParams), data, headers, json, url: req.url });
-      res.writeHead(200, { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Credentials": "true", "Content-Type": "application/json", Server: "upstream/1.0", Connection: "keep-alive" });
+      res.writeHead(200, { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Credentials": "true", "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(body)), Server: "upstream/1.0", Connection: "keep-alive" });
       res.end(body);
     });
   });

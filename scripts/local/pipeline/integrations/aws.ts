@@ -7,10 +7,12 @@ import { chooseRequestTemplate, render } from "../../integrations";
 import { GatewayError } from "../errors";
 import { scopeOf, type Invocation, type IntegrationOutput } from "../invocation";
 import { invokeIntegration, lambdaTarget } from "./lambda";
+import { refuseMappedHeaders } from "./request-parameters";
 
 export async function aws(inv: Invocation): Promise<IntegrationOutput> {
   const { req, ctx } = inv;
   const integration = inv.method!.integration!;
+  refuseMappedHeaders(inv);
   const target = lambdaTarget(inv);
   const choice = chooseRequestTemplate(integration, req);
   if (choice.kind === "unsupported") throw new GatewayError("UNSUPPORTED_MEDIA_TYPE");

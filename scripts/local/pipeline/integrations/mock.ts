@@ -1,4 +1,8 @@
-/** MOCK: the request template's `statusCode` selects the integration response; there is no back end. */
+/**
+ * MOCK: the request template's `statusCode` selects the integration response; there is no
+ * back end. The rendered template need not be strict JSON: API Gateway reads `{statusCode: 200}`
+ * (recorded: LocalStack's AWS-validated `test_integration_mock_with_path_param`).
+ */
 import { chooseRequestTemplate, render } from "../../integrations";
 import { isStaticTemplate } from "../../vtl";
 import { GatewayError } from "../errors";
@@ -17,13 +21,24 @@ export function mock(inv: Invocation): IntegrationOutput {
     if (known !== undefined) statusCode = known;
     else {
       const rendered = render(template, scopeOf(inv), inv.req.body.toString("utf8"));
-      if (rendered.trim() !== "") {
-        const parsed = JSON.parse(rendered) as { statusCode?: unknown };
-        if (parsed.statusCode !== undefined) statusCode = Number(parsed.statusCode);
-      }
+      const found = mockStatusCode(rendered);
+      if (found !== undefined) statusCode = found;
       // A template without references always renders the same: remember its status code.
       if (isStaticTemplate(template)) staticMockStatus.set(template, statusCode);
     }
   }
   return { kind: "mapped", selector: String(statusCode), body: "", headers: {} };
+}
+
+/** The `statusCode` of a rendered MOCK template: JSON, else a `statusCode` key, quoted or not; undefined when there is none. */
+export function mockStatusCode(rendered: string): number | undefined {
+  if (rendered.trim() === "") return undefined;
+  try {
+    const parsed = JSON.parse(rendered) as { statusCode?: unknown };
+    return parsed !== null && typeof parsed === "object" && parsed.statusCode !== undefined ? Number(parsed.statusCode) : undefined;
+  } catch {
+    const m = /["']?statusCode["']?\s*:\s*["']?(\d{3})\b/.exec(rendered);
+    if (!m) throw new GatewayError("API_CONFIGURATION_ERROR");
+    return Number(m[1]);
+  }
 }

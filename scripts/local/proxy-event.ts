@@ -1,0 +1,87 @@
+/**
+ * The Lambda proxy integration event (v1.0) as API Gateway sends it (recorded: LocalStack's
+ * AWS-validated `test_lambda_aws_proxy_integration` snapshots): `path` with leading slashes
+ * collapsed, `requestContext.path` the stage and the path as sent, the requestContext's key
+ * set (`deploymentId`; `authorizer` only behind an authorizer; `apiKey` fields only with a key),
+ * and the trace and forwarding headers API Gateway adds.
+ */
+import type { ApiModel, MethodModel, StageModel } from "./model/types";
+import { header, isBinary, type GatewayRequest, type RequestContext } from "./request";
+
+const IDENTITY_KEYS = ["accessKey", "accountId", "caller", "cognitoAuthenticationProvider", "cognitoAuthenticationType", "cognitoIdentityId", "cognitoIdentityPoolId", "principalOrgId", "sourceIp", "user", "userAgent", "userArn"] as const;
+
+function identityOf(ctx: RequestContext): Record<string, string | null> {
+  const identity: Record<string, string | null> = {};
+  for (const key of IDENTITY_KEYS) identity[key] = ctx.identity[key] ?? null;
+  if (ctx.identity.apiKey) {
+    identity.apiKey = ctx.identity.apiKey;
+    identity.apiKeyId = ctx.identity.apiKeyId ?? null;
+  }
+  return identity;
+}
+
+/** `event.requestContext`: the keys API Gateway sends, in its order. */
+export function proxyRequestContext(ctx: RequestContext): Record<string, unknown> {
+  return {
+    accountId: ctx.accountId,
+    apiId: ctx.apiId,
+    ...(ctx.authorizer ? { authorizer: ctx.authorizer } : {}),
+    deploymentId: ctx.deploymentId,
+    domainName: ctx.domainName,
+    domainPrefix: ctx.domainPrefix,
+    extendedRequestId: ctx.extendedRequestId,
+    httpMethod: ctx.httpMethod,
+    identity: identityOf(ctx),
+    path: ctx.path,
+    protocol: ctx.protocol,
+    requestId: ctx.requestId,
+    requestTime: ctx.requestTime,
+    requestTimeEpoch: ctx.requestTimeEpoch,
+    resourceId: ctx.resourceId,
+    resourcePath: ctx.resourcePath,
+    stage: ctx.stage,
+  };
+}
+
+/** The method request's headers and the ones API Gateway adds for a Lambda: trace id, `X-Forwarded-*`. */
+function eventHeaders(req: GatewayRequest, ctx: RequestContext): { headers: Record<string, string>; multiValueHeaders: Record<string, string[]> } {
+  const headers: Record<string, string> = { ...req.headers };
+  const multiValueHeaders: Record<string, string[]> = { ...req.multiValueHeaders };
+  const add = (name: string, value: string) => {
+    const existing = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
+    if (existing !== undefined) {
+      delete headers[existing];
+      delete multiValueHeaders[existing];
+    }
+    headers[name] = value;
+    multiValueHeaders[name] = [value];
+  };
+  add("X-Amzn-Trace-Id", ctx.traceId);
+  const forwarded = header(req, "x-forwarded-for");
+  add("X-Forwarded-For", forwarded ? `${forwarded}, ${req.sourceIp}` : req.sourceIp);
+  const host = header(req, "host") ?? "";
+  add("X-Forwarded-Port", /:(\d+)$/.exec(host)?.[1] ?? "80");
+  add("X-Forwarded-Proto", "http");
+  return { headers, multiValueHeaders };
+}
+
+/** The Lambda proxy integration event, version 1.0. */
+export function proxyEvent(api: ApiModel, stage: StageModel, method: MethodModel, req: GatewayRequest, ctx: RequestContext, pathParameters: Record<string, string>) {
+  const binary = isBinary(api, header(req, "content-type"));
+  const hasQuery = Object.keys(req.query).length > 0;
+  const { headers, multiValueHeaders } = eventHeaders(req, ctx);
+  return {
+    resource: method.resource.path,
+    path: req.path,
+    httpMethod: req.httpMethod,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? req.query : null,
+    multiValueQueryStringParameters: hasQuery ? req.multiValueQuery : null,
+    pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null,
+    stageVariables: Object.keys(stage.variables).length > 0 ? stage.variables : null,
+    requestContext: proxyRequestContext(ctx),
+    body: req.body.length === 0 ? null : binary ? req.body.toString("base64") : req.body.toString("utf8"),
+    isBase64Encoded: binary && req.body.length > 0,
+  };
+}
