@@ -10,6 +10,8 @@ import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integ
 import { ApiGatewayIntegrationResponse } from "@cdktf/provider-aws/lib/api-gateway-integration-response";
 import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
 import { ApiGatewayMethodResponse } from "@cdktf/provider-aws/lib/api-gateway-method-response";
+import { ApiGatewayModel } from "@cdktf/provider-aws/lib/api-gateway-model";
+import { ApiGatewayRequestValidator } from "@cdktf/provider-aws/lib/api-gateway-request-validator";
 import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
@@ -61,6 +63,18 @@ class RecordedStack extends TerraformStack {
     };
     let authorizerId: string | undefined;
     const deps: ITerraformDependable[] = [];
+    for (const [name, schema] of Object.entries(spec.models ?? {})) {
+      deps.push(new ApiGatewayModel(this, `Model${idOf(name)}`, { restApiId: api.id, name, contentType: "application/json", schema: JSON.stringify(schema).replace(/\{apiId\}/g, api.id) }));
+    }
+    const validators = new Map<string, string>();
+    const validatorFor = (kind: "body" | "params" | "all") => {
+      let id = validators.get(kind);
+      if (!id) {
+        id = new ApiGatewayRequestValidator(this, `Validator${kind}`, { restApiId: api.id, name: kind, validateRequestBody: kind !== "params", validateRequestParameters: kind !== "body" }).id;
+        validators.set(kind, id);
+      }
+      return id;
+    };
     let keyed = false;
     for (const route of spec.routes) {
       const resourceId = resourceFor(route.path);
@@ -69,7 +83,7 @@ class RecordedStack extends TerraformStack {
         authorizerId = new ApiGatewayAuthorizer(this, "TokenAuth", { restApiId: api.id, name: "TokenAuth", type: "TOKEN", authorizerUri: fn.invokeArn, identitySource: "method.request.header.Authorization", authorizerResultTtlInSeconds: 0 }).id;
       }
       keyed ||= route.apiKeyRequired === true;
-      deps.push(...this.route(api, resourceId, route, route.tokenAuthorizer ? authorizerId : undefined, upstream));
+      deps.push(...this.route(api, resourceId, route, route.tokenAuthorizer ? authorizerId : undefined, upstream, route.validate ? validatorFor(route.validate) : undefined));
     }
     for (const gr of spec.gatewayResponses ?? []) {
       new ApiGatewayGatewayResponse(this, `Gw${gr.type}`, { restApiId: api.id, responseType: gr.type, statusCode: gr.statusCode, responseParameters: gr.responseParameters, responseTemplates: gr.responseTemplates });
@@ -96,7 +110,7 @@ class RecordedStack extends TerraformStack {
     return fn;
   }
 
-  private route(api: ApiGatewayRestApi, resourceId: string, route: RouteSpec, authorizerId: string | undefined, upstream: string): ITerraformDependable[] {
+  private route(api: ApiGatewayRestApi, resourceId: string, route: RouteSpec, authorizerId: string | undefined, upstream: string, validatorId: string | undefined): ITerraformDependable[] {
     const mid = idOf(`${route.method} ${route.path}`);
     const method = new ApiGatewayMethod(this, `M${mid}`, {
       restApiId: api.id,
@@ -106,6 +120,8 @@ class RecordedStack extends TerraformStack {
       authorizerId,
       apiKeyRequired: route.apiKeyRequired ?? false,
       requestParameters: route.requestParameters,
+      requestModels: route.requestModel ? { "application/json": route.requestModel } : undefined,
+      requestValidatorId: validatorId,
     });
     const spec = route.integration;
     const common = { restApiId: api.id, resourceId, httpMethod: method.httpMethod, requestParameters: spec.requestParameters };

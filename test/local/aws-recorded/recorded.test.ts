@@ -11,6 +11,7 @@ import { startGateway, type Gateway } from "../../../scripts/local/gateway";
 import { suite as gatewayResponses } from "./cases/gateway-responses";
 import { suite as headers } from "./cases/headers";
 import { suite as integrationParams } from "./cases/integration-params";
+import { suite as models } from "./cases/models";
 import { suite as proxyEvent } from "./cases/proxy-event";
 import { suite as proxyResponse } from "./cases/proxy-response";
 import { suite as vtl } from "./cases/vtl";
@@ -18,7 +19,7 @@ import { RECORDED_API_KEY, synthRecordedFixture, type RecordedFixture } from "./
 import type { Expected, RecordedCase, RecordedSuite } from "./types";
 import { startUpstream, type Upstream } from "./upstream";
 
-const SUITES: readonly RecordedSuite[] = [vtl, headers, proxyEvent, proxyResponse, gatewayResponses, integrationParams];
+const SUITES: readonly RecordedSuite[] = [vtl, headers, proxyEvent, proxyResponse, gatewayResponses, integrationParams, models];
 
 interface Answer {
   status: number;

@@ -56,6 +56,10 @@ export interface RouteSpec {
   /** A Lambda TOKEN authorizer (the fixture's authorizer: token `allow`). */
   readonly tokenAuthorizer?: boolean;
   readonly integration: IntegrationSpec;
+  /** `application/json` request model (a name of the API's `models`), validated with the body. */
+  readonly requestModel?: string;
+  /** A request validator: `body`, `params`, or both. */
+  readonly validate?: "body" | "params" | "all";
   /** Integration responses (each with its method response); default one `200`. */
   readonly responses?: readonly IntegrationResponseSpec[];
 }
@@ -75,6 +79,8 @@ export interface ApiSpec {
   readonly stageVariables?: Record<string, string>;
   readonly binaryMediaTypes?: readonly string[];
   readonly gatewayResponses?: readonly GatewayResponseSpec[];
+  /** Models by name; in a schema, `{apiId}` stands for the API's id (for `$ref` URLs). */
+  readonly models?: Record<string, unknown>;
   readonly routes: readonly RouteSpec[];
 }
 
