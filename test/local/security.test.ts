@@ -202,7 +202,7 @@ describe("local gateway security (regressions)", function () {
       expect(logged).to.have.length(2);
       const entries = logged.map((l) => JSON.parse(l) as Record<string, string>);
       expect(entries[0]!.ua).to.equal('tab\there "quoted" back\\slash');
-      expect(entries[0]!.path).to.equal('/guard-dev/dev/free"\\x');
+      expect(entries[0]!.path, "$context.path: the stage and the path, as the client addressed API Gateway").to.equal('/dev/free"\\x');
       expect(entries[1]!.ua).to.equal('x\t"\\');
     });
   });
