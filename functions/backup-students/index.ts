@@ -30,7 +30,7 @@ import { parseJsonBody } from "../lib/body.js";
 import { intEnv, requireEnv } from "../lib/env.js";
 import { BadRequestError, ConflictError, HttpError, isAwsError, NotFoundError } from "../lib/errors.js";
 import { withHttp, type ProxyHandler, type RequestContext } from "../lib/handler.js";
-import { json, type ProxyEvent } from "../lib/http.js";
+import { header, json, type ProxyEvent } from "../lib/http.js";
 import { decodeToken, encodeToken, parseLimit } from "../lib/pagination.js";
 import { Router } from "../lib/router.js";
 import { validate } from "../lib/validate.js";
@@ -55,12 +55,16 @@ const ID = new RegExp(BACKUP_ID_PATTERN);
 /** A job still `running` this long after its worker's deadline is reported failed. */
 const GRACE_MS = 60_000;
 
-/** The stage's base path as the client called it (`/prod`, or the local gateway's `/<stack>/prod`). */
+/**
+ * The stage's base path as the client called it: `/prod` (requestContext.path less the path),
+ * behind the proxy prefix the local gateway names in `X-Forwarded-Prefix` (`/<stack>`).
+ */
 function basePath(event: ProxyEvent): string {
   const full = event.requestContext?.path;
   const path = event.path;
-  if (typeof full === "string" && typeof path === "string" && full.endsWith(path)) return full.slice(0, full.length - path.length);
-  return "";
+  const prefix = header(event, "x-forwarded-prefix") ?? "";
+  if (typeof full === "string" && typeof path === "string" && full.endsWith(path)) return prefix + full.slice(0, full.length - path.length);
+  return prefix;
 }
 
 function links(event: ProxyEvent, backupId: string): Record<string, string> {

@@ -43,8 +43,12 @@ export function proxyRequestContext(ctx: RequestContext): Record<string, unknown
   };
 }
 
-/** The method request's headers and the ones API Gateway adds for a Lambda: trace id, `X-Forwarded-*`. */
-function eventHeaders(req: GatewayRequest, ctx: RequestContext): { headers: Record<string, string>; multiValueHeaders: Record<string, string[]> } {
+/**
+ * The method request's headers and the ones API Gateway adds for a Lambda: trace id,
+ * `X-Forwarded-*`; and, the local gateway's own, `X-Forwarded-Prefix: /<stack>`, the path
+ * prefix the client sent before the stage, so a handler can build links that work locally.
+ */
+function eventHeaders(req: GatewayRequest, ctx: RequestContext, prefix: string): { headers: Record<string, string>; multiValueHeaders: Record<string, string[]> } {
   const headers: Record<string, string> = { ...req.headers };
   const multiValueHeaders: Record<string, string[]> = { ...req.multiValueHeaders };
   const add = (name: string, value: string) => {
@@ -62,6 +66,7 @@ function eventHeaders(req: GatewayRequest, ctx: RequestContext): { headers: Reco
   const host = header(req, "host") ?? "";
   add("X-Forwarded-Port", /:(\d+)$/.exec(host)?.[1] ?? "80");
   add("X-Forwarded-Proto", "http");
+  add("X-Forwarded-Prefix", prefix);
   return { headers, multiValueHeaders };
 }
 
@@ -69,7 +74,7 @@ function eventHeaders(req: GatewayRequest, ctx: RequestContext): { headers: Reco
 export function proxyEvent(api: ApiModel, stage: StageModel, method: MethodModel, req: GatewayRequest, ctx: RequestContext, pathParameters: Record<string, string>) {
   const binary = isBinary(api, header(req, "content-type"));
   const hasQuery = Object.keys(req.query).length > 0;
-  const { headers, multiValueHeaders } = eventHeaders(req, ctx);
+  const { headers, multiValueHeaders } = eventHeaders(req, ctx, `/${api.stack}`);
   return {
     resource: method.resource.path,
     path: req.path,
