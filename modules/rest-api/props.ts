@@ -52,6 +52,7 @@ export interface RestApiProps {
 }
 
 export interface RouteOptions {
+  /** What the method calls: `lambdaProxy(fn)`, `lambdaIntegration(fn, ...)`, `mockIntegration(...)`, `httpIntegration(...)`, `httpProxy(...)`. */
   readonly integration: Integration;
   /** Require an API key (`x-api-key`); every stage must then be in a usage plan. @default false */
   readonly apiKey?: boolean;

@@ -153,6 +153,7 @@ export type ValidationMode = "none" | "body" | "params" | "all";
 export type Validator = "NONE" | "BODY" | "PARAMS" | "BODY_AND_PARAMS";
 
 export interface MethodResponseOptions {
+  /** The method response's status code, as a string (`"200"`). */
   readonly statusCode: string;
   /** Response models by content type (model names or Model handles' names). @default none */
   readonly responseModels?: Readonly<Record<string, string>>;

@@ -38,6 +38,7 @@ export interface CustomDomain {
 }
 
 export interface StaticSiteProps {
+  /** The site's files (path, bytes, content type, cache control), uploaded as one `aws_s3_object` each. */
   readonly files: readonly SiteObject[];
   /** The Content-Security-Policy header (may hold references). */
   readonly contentSecurityPolicy: string;

@@ -50,9 +50,9 @@ function toResource(stack: string, kind: "resource" | "data", type: string, name
 export interface StackOptions {
   /** @default "stack" */
   readonly name?: string;
-  /** Folder holding cdk.tf.json; relative asset paths and `path.module` resolve against it. */
+  /** Folder holding cdk.tf.json; relative asset paths and `path.module` resolve against it. @default none (`path.module` and relative asset paths stay as written) */
   readonly dir?: string;
-  /** The cdk.tf.json it was read from. */
+  /** The cdk.tf.json it was read from. @default none (a stack built in memory) */
   readonly file?: string;
 }
 

@@ -23,6 +23,8 @@ export const ENTRIES: readonly PackageEntry[] = [
   { name: "monitoring", source: "modules/monitoring/index.ts", export: "./monitoring" },
   { name: "backend", source: "modules/backend/index.ts", export: "./backend" },
   { name: "policy", source: "modules/policy/index.ts", export: "./policy" },
+  { name: "static-site", source: "modules/static-site/index.ts", export: "./static-site" },
+  { name: "tfjson", source: "modules/tfjson/index.ts", export: "./tfjson" },
   { name: "config", source: "modules/config/environments.ts", export: "./config" },
   { name: "core", source: "modules/core/index.ts", export: "./core" },
   { name: "local", source: "scripts/local/gateway.ts", export: "./local" },
