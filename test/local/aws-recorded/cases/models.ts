@@ -46,6 +46,16 @@ export const suite: RecordedSuite = {
       },
       routes: [validated("TestModel")],
     },
+    {
+      // Two models that refer to each other: a Team has Members, a Member may lead a Team.
+      name: "refcycle",
+      stage: "local",
+      models: {
+        Team: { type: "object", properties: { name: { type: "string" }, members: { type: "array", items: ref("Member") } }, required: ["name"] },
+        Member: { type: "object", properties: { id: { type: "number" }, leads: ref("Team") }, required: ["id"] },
+      },
+      routes: [validated("Team")],
+    },
   ],
   cases: [
     post("a list of a referenced model validates", "test_api_gateway_request_validator_with_ref_models", "successful", "reflist", '[{"a": 1, "b": 2}]', 200, { data: "ok" }),
@@ -53,6 +63,14 @@ export const suite: RecordedSuite = {
     post("oneOf null or a referenced model: null validates", "test_api_gateway_request_validator_with_ref_one_ofmodels", "successful", "refoneof", '{"status": null}', 200, { data: "ok" }),
     post("oneOf null or a referenced model: the model validates", "test_api_gateway_request_validator_with_ref_one_ofmodels", "successful-with-data", "refoneof", '{"status": {"Status": "works", "Order": 1}}', 200, { data: "ok" }),
     post("oneOf: no body fails", "test_api_gateway_request_validator_with_ref_one_ofmodels", "failed-validation-no-data", "refoneof", undefined, 400, { message: "Invalid request body" }),
+    {
+      ...post("models referring to each other in a cycle: a valid nesting validates", "test_api_gateway_request_validator_with_ref_models", "successful", "refcycle", '{"name": "a", "members": [{"id": 1, "leads": {"name": "b", "members": [{"id": 2}]}}]}', 200, { data: "ok" }),
+      source: `${COMMON}::test_api_gateway_request_validator_with_ref_models "successful" (a body valid against models joined by $ref passes; here the references form a cycle)`,
+    },
+    {
+      ...post("models referring to each other in a cycle: an invalid body two levels down fails", "test_api_gateway_request_validator_with_ref_models", "failed-validation", "refcycle", '{"name": "a", "members": [{"id": 1, "leads": {"members": [{"id": "x"}]}}]}', 400, { message: "Invalid request body" }),
+      source: `${COMMON}::test_api_gateway_request_validator_with_ref_models "failed-validation" (a body invalid against models joined by $ref: 400 Invalid request body; here the references form a cycle)`,
+    },
     post("oneOf: a body without the required key fails", "test_api_gateway_request_validator_with_ref_one_ofmodels", "failed-validation-bad-data", "refoneof", '{"badFormat": "bla"}', 400, { message: "Invalid request body" }),
   ],
 };
