@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import type { Browser } from "playwright-core";
-import { launch, open, seriousViolations, type Watched } from "./support/browser";
+import { launch, open, screenshot, seriousViolations, type Watched } from "./support/browser";
 import { startWebApp, type WebApp } from "./support/site";
 
 describe("web: todos page (Chromium)", function () {
@@ -38,6 +38,7 @@ describe("web: todos page (Chromium)", function () {
 
     await item.getByRole("button", { name: /^Mark complete/ }).click();
     await page.locator("#todos li.item.completed").waitFor();
+    await screenshot(page, "todos");
     expect(await page.locator("#todos li.item.completed").getByRole("button", { name: /^Mark incomplete/ }).count()).to.equal(1);
 
     await page.locator("#todos li.item").getByRole("button", { name: /^Delete/ }).click();
