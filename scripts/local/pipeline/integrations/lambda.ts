@@ -10,8 +10,29 @@ import { GatewayError } from "../errors";
 import type { Invocation } from "../invocation";
 import { invokeFunction } from "../invoke";
 
+/**
+ * Targets that resolved and were permitted, by model (a reload brings a new one), stage, method
+ * and path as requested: resolving an ARN and matching every permission's `source_arn` glob is
+ * the same work for the same request line.
+ */
+const permittedTargets = new WeakMap<object, Map<string, LambdaTarget>>();
+
 /** The function to invoke; a 500 API_CONFIGURATION_ERROR when it is unknown or API Gateway may not invoke it. */
 export function lambdaTarget(inv: Invocation): LambdaTarget {
+  let byRequest = permittedTargets.get(inv.gw.model);
+  if (!byRequest) permittedTargets.set(inv.gw.model, (byRequest = new Map()));
+  const key = `${inv.api.id}\u0000${inv.stage.name}\u0000${inv.methodPath}\u0000${inv.req.path}`;
+  let target = byRequest.get(key);
+  if (!target) {
+    target = resolvePermitted(inv);
+    // Paths as requested are unbounded: keep the map from growing without limit.
+    if (byRequest.size > 10_000) byRequest.clear();
+    byRequest.set(key, target);
+  }
+  return target;
+}
+
+function resolvePermitted(inv: Invocation): LambdaTarget {
   const { gw, api, stage, ctx } = inv;
   const uri = substituteStageVariables(inv.method!.integration!.uri ?? "", stage.variables);
   const arn = functionArnOf(uri);
