@@ -18,6 +18,7 @@ import path from "node:path";
 import { FunctionPool, type InvokeResult } from "../../scripts/local/workers";
 import type { ApiEndpoint } from "../../scripts/local/gateway";
 import { apiKey, body, environment, eventually, s3Client, startApp, synthApp, type RunningApp } from "./support/app";
+import { loadStack } from "../../modules/tfjson";
 
 /** One line of a document, as its shell would send it: `-H 'name:value'` headers trimmed as curl does. */
 function curlHeaders(...lines: string[]): Record<string, string> {
@@ -397,9 +398,9 @@ describe("e2e: the documents' requests, replayed verbatim (plus the key or token
     it("departs from a public bucket (the safe behaviour): every bucket of every stack blocks public access", async function () {
       const outdir = await synthApp();
       for (const stack of readdirSync(path.join(outdir, "stacks"))) {
-        const doc = JSON.parse(readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as { resource?: Record<string, Record<string, Record<string, unknown>>> };
-        const buckets = Object.keys(doc.resource?.aws_s3_bucket ?? {});
-        const blocks = Object.values(doc.resource?.aws_s3_bucket_public_access_block ?? {});
+        const doc = loadStack(outdir, stack);
+        const buckets = doc.ofType("aws_s3_bucket");
+        const blocks = doc.ofType("aws_s3_bucket_public_access_block").map((r) => r.attrs);
         expect(blocks.length, `${stack}: one public access block per bucket`).to.equal(buckets.length);
         for (const block of blocks) {
           expect(block, stack).to.include({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });

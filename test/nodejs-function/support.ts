@@ -1,6 +1,7 @@
 import { App, Testing, TerraformStack } from "cdktf";
 import { loadEnvironment, type Environment } from "../../modules/config/environments";
 import { ServiceStack } from "../../modules/core/service-stack";
+import { TfStack } from "../../modules/tfjson";
 
 export const DYNAMO_FIXTURE = "test/fixtures/functions/dynamo-get/index.ts";
 export const CJS_FIXTURE = "test/fixtures/functions/cjs-dep/index.ts";
@@ -29,7 +30,7 @@ export function synth(stack: TerraformStack): Json {
 
 /** The only resource of a type in a synthesized stack (fails the test when there are several). */
 export function only(json: Json, type: string): Json {
-  const all = Object.values(json.resource?.[type] ?? {});
+  const all = new TfStack(json).ofType(type).map((r) => r.attrs);
   if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}`);
   return all[0];
 }

@@ -12,6 +12,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { evaluate } from "../../modules/policy";
 import { buildSite } from "../../web/build";
+import { TfStack } from "../../modules/tfjson";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -25,11 +26,11 @@ async function synth(dir: string): Promise<{ text: string; doc: Tf }> {
 }
 
 const only = (doc: Tf, type: string): Tf => {
-  const all = Object.values(doc.resource[type] ?? {});
+  const all = new TfStack(doc).ofType(type);
   expect(all, type).to.have.length(1);
-  return all[0];
+  return all[0]!.attrs;
 };
-const address = (doc: Tf, type: string) => `${type}.${Object.keys(doc.resource[type])[0]}`;
+const address = (doc: Tf, type: string) => new TfStack(doc).ofType(type)[0]!.address;
 /** A literal file's content as S3 receives it (Terraform's `$${` and `%%{` escapes undone). */
 const unescape = (s: string) => s.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
 
