@@ -18,6 +18,7 @@ export const SECTIONS: readonly Section[] = [
   { name: "functions", description: "per function: bundle time, zip size, cold import vs external-SDK unminified", load: () => import("./functions") },
   { name: "backup", description: "student backup: streaming backup vs plain Scan, items/s and peak RSS at 10,000 and 100,000 items", load: () => import("./backup") },
   { name: "web", description: "pages: JavaScript gzipped per page, first render in Chromium on loopback", load: () => import("./web") },
+  { name: "dev", description: "dev loop: handler edit to new code served (median of 5); npm start ready from a built checkout", load: () => import("./dev") },
   { name: "gateway", description: "local gateway: mock and proxy routes under load from a second process, overhead vs a direct call, start-to-ready", load: () => import("./gateway") },
 ];
 

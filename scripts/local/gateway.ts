@@ -14,6 +14,7 @@ import type { GatewayModel } from "./model/types";
 import { provision } from "./provision";
 import { GatewayRuntime } from "./pipeline/runtime";
 import { createGatewayServer } from "./server";
+import { HotFunctions, type HotReport } from "./dev/hot-functions";
 import { FunctionPool } from "./workers";
 import { startWeb, type LocalWeb, type WebOptions } from "./web";
 
@@ -39,6 +40,8 @@ export interface GatewayOptions {
   readonly outdirReady?: Promise<unknown>;
   /** Also serve the pages (web/) and the local user-pool API (scripts/local/web). */
   readonly web?: WebOptions;
+  /** The folder the function bundles' sources are relative to (the dev loop). Default the working directory. */
+  readonly projectRoot?: string;
 }
 
 export interface ApiEndpoint {
@@ -81,6 +84,14 @@ export interface Gateway {
   readonly web?: LocalWeb;
   /** The supervised back-end processes (their current pid, restarts). */
   readonly backends: { readonly dynamodb: SupervisedBackend; readonly s3: SupervisedBackend };
+  /**
+   * The dev loop: rebuilds only the bundles that read these files (absolute, or relative to
+   * the project root) and swaps their functions' workers, without a synth. Undefined when no
+   * served bundle reads any of them.
+   */
+  reloadFunctions(files: readonly string[]): Promise<HotReport | undefined>;
+  /** Prepares the dev loop's incremental builds ahead of the first edit. */
+  warmReloads(): Promise<void>;
   /** Re-reads the outdir and swaps model and functions without a restart. */
   reload(): Promise<void>;
   close(): Promise<void>;
@@ -194,6 +205,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const writeEndpoints = () => writeFileSync(join(stateDir, "endpoints.json"), JSON.stringify(endpoints, null, 2) + "\n");
     writeEndpoints();
 
+    const projectRoot = resolve(options.projectRoot ?? process.cwd());
+    let hot: HotFunctions | undefined;
+    const hotFunctions = () => (hot ??= new HotFunctions(model!.functions, projectRoot, join(stateDir, "dev-functions")));
+    closers.push(async () => hot?.dispose());
+
     const gateway: Gateway = {
       url,
       get endpoints() {
@@ -215,7 +231,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         if (!authorizer?.providerArns[0]) throw new Error(`no Cognito authorizer "${authorizerName}" in ${stack}`);
         return cognito.issue(authorizer.providerArns[0], tokenOptions.claims, tokenOptions.ttlSeconds, tokenOptions.audience);
       },
+      reloadFunctions: (files) => hotFunctions().rebuild(files, pool!),
+      warmReloads: () => hotFunctions().warm(),
       async reload() {
+        await hot?.dispose();
+        hot = undefined;
         const next = buildModel({ outdir, env: options.env, gatewayUrl: url });
         await provision(next, backends);
         await preparePools(next, cognito);

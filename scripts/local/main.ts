@@ -2,14 +2,15 @@
  * `npm start` / `npm run dev`: synthesize, start the back ends, serve every API stage of
  * one environment on 127.0.0.1, print the URLs and keys, write .local/endpoints.json.
  *
- * Flags: --env <name>, --port <n> (or PORT), --no-synth, --persist, --watch,
+ * Flags: --env <name>, --port <n> (or PORT), --no-synth, --force-synth, --persist, --watch,
  *        --outdir <dir> (default cdktf.out), --state-dir <dir> (default .local), --prewarm,
  *        --web-origin <origin> (or WEB_ORIGIN; default http://localhost:5173), --no-web.
  */
 import { execFile } from "node:child_process";
-import { watch, type FSWatcher } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { recordSynth, synthInputs, synthUpToDate } from "./dev/synth-stamp";
+import { watchProject } from "./dev/watch";
 import { startGateway, type Endpoints } from "./gateway";
 import { pageSourcesPresent } from "../../web/build";
 import { pagesTable } from "./web/print";
@@ -21,6 +22,7 @@ const { values } = parseArgs({
     env: { type: "string" },
     port: { type: "string" },
     "no-synth": { type: "boolean", default: false },
+    "force-synth": { type: "boolean", default: false },
     persist: { type: "boolean", default: false },
     watch: { type: "boolean", default: false },
     outdir: { type: "string", default: "cdktf.out" },
@@ -36,16 +38,33 @@ const outdir = resolve(values.outdir!);
 
 const synthEnv = () => ({ ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" });
 
-/** `tsx main.ts` in a child process, so the gateway (or its back ends) keep running meanwhile. */
+/**
+ * `tsx main.ts` in a child process, so the gateway (or its back ends) keep running meanwhile.
+ * The outdir records what the synth read (dev/synth-stamp.ts), so that a start whose sources
+ * did not change serves it without synthesizing again.
+ */
 function synthAsync(): Promise<number> {
   const started = performance.now();
+  const inputs = synthInputs(process.cwd());
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, ["--import", "tsx", "main.ts"], { env: synthEnv(), maxBuffer: 64 << 20 }, (error) =>
-      error ? reject(new Error(`synth failed: ${error.message}`)) : resolve(performance.now() - started),
-    );
+    const child = execFile(process.execPath, ["--import", "tsx", "main.ts"], { env: synthEnv(), maxBuffer: 64 << 20 }, (error) => {
+      if (error) return reject(new Error(`synth failed: ${error.message}`));
+      recordSynth(outdir, inputs);
+      resolve(performance.now() - started);
+    });
     child.stdout?.pipe(process.stdout);
     child.stderr?.pipe(process.stderr);
   });
+}
+
+/** The synth `npm start` runs first: none with --no-synth, none when the sources are those of the outdir's last synth (unless --force-synth). */
+function initialSynth(): Promise<void> | undefined {
+  if (values["no-synth"]) return undefined;
+  if (!values["force-synth"] && synthUpToDate(outdir, synthInputs(process.cwd()))) {
+    console.log(`synth skipped: sources unchanged since ${values.outdir} was synthesized (--force-synth to run it)`);
+    return undefined;
+  }
+  return synthAsync().then((ms) => console.log(`synthesized into ${values.outdir} in ${ms.toFixed(0)} ms`));
 }
 
 export function endpointTable(endpoints: Endpoints): string {
@@ -58,7 +77,7 @@ export function endpointTable(endpoints: Endpoints): string {
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const synthesized = values["no-synth"] ? undefined : synthAsync().then((ms) => console.log(`synthesized into ${values.outdir} in ${ms.toFixed(0)} ms`));
+  const synthesized = initialSynth();
   const port = Number(values.port ?? process.env.PORT ?? 4010);
   const stateDir = resolve(values["state-dir"]!);
   const gateway = await startGateway({ outdir, env: values.env, port, stateDir, persist: values.persist, prewarm: values.prewarm, outdirReady: synthesized, web: values["no-web"] || !pageSourcesPresent() ? undefined : { origin: values["web-origin"] ?? process.env.WEB_ORIGIN ?? "http://localhost:5173" } });
@@ -67,68 +86,14 @@ async function main(): Promise<void> {
   console.log(`DynamoDB ${gateway.endpoints.dynamodb}  S3 ${gateway.endpoints.s3}  mailbox ${gateway.endpoints.mailbox}`);
   console.log(`endpoints written to ${resolve(stateDir, "endpoints.json")}; ready in ${(performance.now() - started).toFixed(0)} ms on ${gateway.url}`);
 
-  const watchers: FSWatcher[] = [];
-  if (values.watch) {
-    let timer: NodeJS.Timeout | undefined;
-    let running = false;
-    let again = false;
-    const rebuild = async () => {
-      if (running) {
-        again = true;
-        return;
-      }
-      running = true;
-      try {
-        const t = performance.now();
-        await synthAsync(); // in a child process: the gateway keeps serving the previous build meanwhile
-        await gateway.reload();
-        console.log(`reloaded in ${(performance.now() - t).toFixed(0)} ms`);
-      } catch (error) {
-        console.error(`reload failed, still serving the previous build: ${(error as Error).message}`);
-      } finally {
-        running = false;
-        if (again) {
-          again = false;
-          void rebuild();
-        }
-      }
-    };
-    for (const dir of ["functions", "modules", "main.ts"]) {
-      try {
-        watchers.push(
-          watch(dir, { recursive: dir !== "main.ts" }, () => {
-            clearTimeout(timer);
-            timer = setTimeout(() => void rebuild(), 250);
-          }),
-        );
-      } catch {
-        console.warn(`cannot watch ${dir}`);
-      }
-    }
-    if (gateway.web) {
-      let webTimer: NodeJS.Timeout | undefined;
-      watchers.push(
-        watch("web", { recursive: true }, () => {
-          clearTimeout(webTimer);
-          webTimer = setTimeout(() => {
-            try {
-              console.log(`pages rebuilt in ${gateway.web!.rebuild().toFixed(0)} ms`);
-            } catch (error) {
-              console.error(`pages rebuild failed, still serving the previous build: ${(error as Error).message}`);
-            }
-          }, 100);
-        }),
-      );
-    }
-    console.log(`watching functions/, modules/, main.ts${gateway.web ? " and web/" : ""}`);
-  }
+  const stopWatching = values.watch ? watchProject(gateway, { synth: synthAsync, log: (line) => console.log(line), pages: gateway.web }) : undefined;
 
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     console.log(`\n${signal}: shutting down`);
-    for (const w of watchers) w.close();
+    stopWatching?.();
     await gateway.close();
     process.exit(0);
   };

@@ -10,7 +10,7 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { dirname, join } from "node:path";
@@ -21,6 +21,7 @@ import type { ChildMessage, ParentMessage } from "./child";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const CACHE = join(ROOT, "node_modules", ".cache", "local-backends");
+const BACKENDS = dirname(fileURLToPath(import.meta.url));
 
 export interface ChildSpec {
   /** Short name for messages: `dynamodb`, `s3`. */
@@ -53,21 +54,37 @@ export interface SupervisedBackend extends LocalBackend {
 
 const bundles = new Map<string, Promise<string>>();
 
-/** Bundles a child entry into `node_modules/.cache/local-backends/<name>-<hash>.mjs` (packages stay external). */
+/** A digest of every TypeScript source of the back ends: all a child bundle is made of, besides packages. */
+function sourcesDigest(dir: string): string {
+  const hash = createHash("sha256");
+  const visit = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) visit(p);
+      else if (entry.name.endsWith(".ts")) hash.update(p).update(readFileSync(p));
+    }
+  };
+  visit(dir);
+  return hash.digest("hex").slice(0, 16);
+}
+
+/**
+ * Bundles a child entry into `node_modules/.cache/local-backends/<name>-<digest>.mjs`
+ * (packages stay external), keyed by the back ends' sources, so an unchanged checkout
+ * starts its children without running esbuild.
+ */
 function bundle(name: string, entry: string): Promise<string> {
   let found = bundles.get(entry);
   if (!found) {
     found = (async () => {
+      const file = join(CACHE, `${name}-${sourcesDigest(BACKENDS)}.mjs`);
+      if (existsSync(file)) return file;
       const esbuild = await import("esbuild");
       const out = await esbuild.build({ entryPoints: [entry], bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", write: false, logLevel: "silent" });
-      const code = out.outputFiles[0]!.contents;
-      const file = join(CACHE, `${name}-${createHash("sha256").update(code).digest("hex").slice(0, 16)}.mjs`);
-      if (!existsSync(file)) {
-        mkdirSync(CACHE, { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
-        writeFileSync(tmp, code);
-        renameSync(tmp, file);
-      }
+      mkdirSync(CACHE, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, out.outputFiles[0]!.contents);
+      renameSync(tmp, file);
       return file;
     })();
     found.catch(() => bundles.delete(entry));
