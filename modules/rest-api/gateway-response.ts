@@ -16,6 +16,10 @@ export interface GatewayResponseDefinition {
   readonly responseTemplates?: Record<string, string>;
 }
 
+const HEADER_NAME = /^[A-Za-z0-9-]{1,128}$/;
+/** What a gateway response header may be mapped from (AWS API Gateway developer guide, "Gateway responses in API Gateway"). */
+const MAPPING_SOURCE = /^(method\.request\.(header|querystring|path|multivalueheader|multivaluequerystring)\.[A-Za-z0-9_.-]+|context\.[A-Za-z0-9_.]+|stageVariables\.[A-Za-z0-9_]+)$/;
+
 /** The customized gateway responses of one API, by type. */
 export class GatewayResponses {
   private readonly responses = new Map<string, GatewayResponseOptions>();
@@ -32,6 +36,22 @@ export class GatewayResponses {
     }
     if (options.statusCode !== undefined && !/^[1-5]\d\d$/.test(options.statusCode)) {
       throw new PropError(where, `gatewayResponses.${type}.statusCode`, options.statusCode, 'use a status code such as "403".');
+    }
+    for (const [header, source] of Object.entries(options.headerMappings ?? {})) {
+      if (!HEADER_NAME.test(header)) {
+        throw new PropError(where, `gatewayResponses.${type}.headerMappings`, header, 'name a response header with letters, digits and "-", e.g. "X-Correlation-Id".');
+      }
+      if (!MAPPING_SOURCE.test(source)) {
+        throw new PropError(
+          where,
+          `gatewayResponses.${type}.headerMappings.${header}`,
+          source,
+          'map from "method.request.header.<Name>" (or querystring/path/multivalueheader/multivaluequerystring), "context.<var>" or "stageVariables.<name>"; a fixed value goes in "headers".',
+        );
+      }
+      if (options.headers && header in options.headers) {
+        throw new PropError(where, `gatewayResponses.${type}.headerMappings`, header, 'this header is also in "headers": keep one of them.');
+      }
     }
     this.responses.set(type, options);
   }
@@ -56,6 +76,7 @@ export class GatewayResponses {
         for (const [h, v] of Object.entries(headers)) params[`gatewayresponse.header.${h}`] = v;
       }
       for (const [h, v] of Object.entries(o.headers ?? {})) params[`gatewayresponse.header.${h}`] = `'${v.replace(/'/g, "")}'`;
+      for (const [h, v] of Object.entries(o.headerMappings ?? {})) params[`gatewayresponse.header.${h}`] = v;
       out[type] = {
         ...(o.statusCode !== undefined ? { statusCode: o.statusCode } : {}),
         ...(Object.keys(params).length > 0 ? { responseParameters: params } : {}),

@@ -145,6 +145,13 @@ export interface GatewayResponseOptions {
   readonly statusCode?: string;
   /** Static response headers (quoted for you): `{ "X-Request-Id": "abc" }`. @default none */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Response headers mapped from the request or its context:
+   * `{ "X-Correlation-Id": "method.request.header.X-Correlation-Id" }` (also
+   * `method.request.querystring.*` / `path.*`, `context.*`, `stageVariables.*`).
+   * @default none
+   */
+  readonly headerMappings?: Readonly<Record<string, string>>;
   /** Body templates by content type, e.g. `{ "application/json": '{"message":$context.error.messageString}' }`. @default API Gateway's */
   readonly templates?: Readonly<Record<string, string>>;
 }

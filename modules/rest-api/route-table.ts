@@ -74,6 +74,7 @@ function targetOf(r: RouteDefinition): string {
       return describeTarget(i.target);
     case "MOCK":
       return "MOCK";
+    case "HTTP":
     case "HTTP_PROXY":
       return i.url;
   }

@@ -9,6 +9,7 @@ import type { Authorizers } from "./authorizer";
 import { resolveCors, type ResolvedCors } from "./cors";
 import type { Integration } from "./integrations/index";
 import { checkIntegration } from "./integrations/registry";
+import { methodParametersRead } from "./integrations/parameters";
 import { bodyPassesThrough } from "./integrations/responses";
 import { checkTtl, resolveThrottle } from "./limits";
 import type { Models } from "./model";
@@ -49,6 +50,12 @@ export function defineRoute(ctx: RouteContext, route: string, options: RouteOpti
       throw new PropError(where, `${prop}.requestParameters`, name, `"${param}" is not in the path ${parsed.path}: name it in the path as {${param}}.`);
     }
     requestParameters[full] = full.startsWith("method.request.path.") ? true : required;
+  }
+  // method request parameters the integration's mappings read are declared on the method
+  if ("requestParameters" in integration && integration.type !== "HTTP_PROXY") {
+    for (const source of methodParametersRead(integration.requestParameters ?? {})) {
+      if (!(source in requestParameters)) requestParameters[source] = false;
+    }
   }
   const cacheKeyParameters: string[] = [];
   for (const k of options.cacheKey ?? []) {
@@ -145,7 +152,8 @@ function checkCachedBody(
   cache: Readonly<Record<string, { ttl?: number } | false | undefined>>,
   prop: string,
 ): void {
-  if (integration.type !== "AWS" || !bodyPassesThrough(integration.requestTemplates, integration.passthroughBehavior)) return;
+  if (integration.type !== "AWS" && integration.type !== "HTTP") return;
+  if (!bodyPassesThrough(integration.requestTemplates, integration.passthroughBehavior)) return;
   for (const [name, stage] of ctx.stages) {
     const own = cache[name];
     const cached = own !== undefined ? own !== false : method === "GET" && stage.cache !== undefined && stage.cache.enabled && stage.cache.allMethods;
@@ -154,7 +162,7 @@ function checkCachedBody(
       ctx.where,
       `${prop}.integration.passthroughBehavior`,
       integration.passthroughBehavior,
-      `the route is cached on stage "${name}" and the request body reaches the function untemplated, but the body is not part of the cache key: one caller's body would decide what every caller gets. Give the integration requestTemplates { "application/json": ... } with passthroughBehavior: "NEVER", so only the template's parameters reach the function.`,
+      `the route is cached on stage "${name}" and the request body reaches the backend untemplated, but the body is not part of the cache key: one caller's body would decide what every caller gets. Give the integration requestTemplates { "application/json": ... } with passthroughBehavior: "NEVER", so only the template's parameters reach the backend.`,
     );
   }
 }

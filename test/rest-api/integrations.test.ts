@@ -49,7 +49,7 @@ describe("rest-api: integrations", () => {
         integrationResponses: [
           { statusCode: "200", responseParameters: { "X-Count": "integration.response.body.count" }, responseTemplates: { "application/json": "$input.json('$.items')" } },
           { statusCode: "500", selectionPattern: ".*Error.*", responseTemplates: { "application/json": '{"message": "failed"}' } },
-          catchAllErrorResponse({ except: [".*Error.*"] }),
+          catchAllErrorResponse({ except: [".*Error.*"], statusCode: "502" }),
         ],
       }),
     });

@@ -130,3 +130,29 @@ describe("rest-api: non-proxy Lambda routes", () => {
     });
   });
 });
+
+describe("rest-api: integration responses are keyed by status code", () => {
+  it("adds no second 200 when the 200 response has a selection pattern (AWS keeps one response per status)", () => {
+    const stack = testStack();
+    const a = new RestApi(stack, "Api");
+    a.addRoute("GET /m", { integration: mockIntegration({ integrationResponses: [{ statusCode: "200", selectionPattern: "2\\d{2}" }] }) });
+    const s = synth(stack);
+    const ours = s.find("aws_api_gateway_integration_response", (r) => !String(r.http_method).includes("OPTIONS"));
+    expect(ours).to.have.length(1);
+    expect(ours[0].selection_pattern).to.equal("2\\d{2}");
+    expect(s.find("aws_api_gateway_method_response").map((m) => m.status_code)).to.deep.equal(["200"]);
+  });
+
+  it("refuses two responses with one status code, saying to merge their patterns", () => {
+    const { api: a, fn } = api();
+    const e = propError(() =>
+      a.addRoute("GET /x", {
+        integration: lambdaIntegration(fn, {
+          integrationResponses: [{ statusCode: "404", selectionPattern: "NotFound.*" }, { statusCode: "404", selectionPattern: "Missing.*" }, catchAllErrorResponse()],
+        }),
+      }),
+    );
+    expect(e.value).to.equal("404");
+    expect(e.message).to.include("merge the patterns into one");
+  });
+});

@@ -1,10 +1,14 @@
 /**
- * HTTP proxy integration (`HTTP_PROXY`) to a backend URL; path parameters named in the URL
+ * HTTP integrations to a backend URL: proxy (`HTTP_PROXY`, the request as it came) and
+ * non-proxy (`HTTP`, request and response templates); path parameters named in the URL
  * (`{proxy}`) are mapped from the method's.
  */
 import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
 import { isResolved, PropError } from "../../core/errors";
+import { escapeMap } from "../terraform-text";
 import type { IntegrationKind } from "./kind";
+import { checkIntegrationParameters } from "./parameters";
+import { checkRequestTemplates, checkResponses, withDefaultResponse, type IntegrationResponse, type PassthroughBehavior } from "./responses";
 
 export interface HttpProxyIntegration {
   readonly type: "HTTP_PROXY";
@@ -75,6 +79,79 @@ export const httpProxyKind: IntegrationKind<HttpProxyIntegration> = {
       timeoutMilliseconds: i.timeoutMs,
     });
     return { integration, responses: [] };
+  },
+  hashInput(i, ctx) {
+    return { ...i, url: ctx.stable(i.url) };
+  },
+};
+
+export interface HttpIntegration {
+  readonly type: "HTTP";
+  readonly url: string;
+  readonly httpMethod?: string;
+  readonly requestTemplates: Readonly<Record<string, string>>;
+  readonly passthroughBehavior: PassthroughBehavior;
+  /** Selection patterns match the backend's status code (`"4\\d{2}"`). */
+  readonly integrationResponses: readonly IntegrationResponse[];
+  readonly requestParameters: Readonly<Record<string, string>>;
+  readonly timeoutMs?: number;
+}
+
+export interface HttpIntegrationOptions {
+  /** @default the route's method */
+  readonly httpMethod?: string;
+  /** Request mapping templates by content type. @default none (the body passes through) */
+  readonly requestTemplates?: Readonly<Record<string, string>>;
+  /** @default "WHEN_NO_TEMPLATES" */
+  readonly passthroughBehavior?: PassthroughBehavior;
+  /**
+   * Integration responses; `selectionPattern` is matched against the backend's HTTP status
+   * code (`"404"`, `"5\\d{2}"`). A default `200` is added when none is the default and none answers 200.
+   * @default [{ statusCode: "200" }]
+   */
+  readonly integrationResponses?: readonly IntegrationResponse[];
+  /** Extra `integration.request.*` mappings; `{name}` path parameters of the URL are mapped automatically. @default {} */
+  readonly requestParameters?: Readonly<Record<string, string>>;
+  /** @default 29000 */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * HTTP non-proxy integration (`HTTP`): request templates shape what the backend gets,
+ * integration responses map its status codes and reshape its body with response templates.
+ */
+export function httpIntegration(url: string, options: HttpIntegrationOptions = {}): HttpIntegration {
+  return {
+    type: "HTTP",
+    url,
+    ...(options.httpMethod !== undefined ? { httpMethod: options.httpMethod.toUpperCase() } : {}),
+    requestTemplates: options.requestTemplates ?? {},
+    passthroughBehavior: options.passthroughBehavior ?? "WHEN_NO_TEMPLATES",
+    integrationResponses: withDefaultResponse(options.integrationResponses ?? []),
+    requestParameters: options.requestParameters ?? {},
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+  };
+}
+
+export const httpKind: IntegrationKind<HttpIntegration> = {
+  check(i, ctx) {
+    checkUrl(ctx.where, i.url, ctx.path, ctx.pathParams, ctx.prop);
+    checkRequestTemplates(ctx.where, i.requestTemplates, i.passthroughBehavior, ctx.prop);
+    checkIntegrationParameters(ctx.where, i.requestParameters, ctx.pathParams, ctx.prop);
+    checkResponses(ctx.where, i.integrationResponses, ctx.prop);
+  },
+  render(i, ctx) {
+    const integration = new ApiGatewayIntegration(ctx.scope, `Integration ${ctx.label}`, {
+      ...ctx.common,
+      type: "HTTP",
+      integrationHttpMethod: i.httpMethod ?? ctx.def.method,
+      uri: i.url,
+      requestParameters: urlParameters(i.url, i.requestParameters),
+      requestTemplates: Object.keys(i.requestTemplates).length > 0 ? escapeMap(i.requestTemplates) : undefined,
+      passthroughBehavior: i.passthroughBehavior,
+      timeoutMilliseconds: i.timeoutMs,
+    });
+    return { integration, responses: i.integrationResponses };
   },
   hashInput(i, ctx) {
     return { ...i, url: ctx.stable(i.url) };

@@ -3,11 +3,18 @@
  * `mockIntegration` and `httpProxy`. Each type's file (`integrations/<type>.ts`) binds its
  * checks, its Terraform and its hash input; `registry.ts` picks the one for an integration.
  */
-import type { HttpProxyIntegration } from "./http";
+import type { HttpIntegration, HttpProxyIntegration } from "./http";
 import type { LambdaIntegration, LambdaProxyIntegration } from "./lambda";
 import type { MockIntegration } from "./mock";
 
-export { httpProxy, type HttpProxyIntegration, type HttpProxyOptions } from "./http";
+export {
+  httpIntegration,
+  httpProxy,
+  type HttpIntegration,
+  type HttpIntegrationOptions,
+  type HttpProxyIntegration,
+  type HttpProxyOptions,
+} from "./http";
 export {
   lambdaIntegration,
   lambdaProxy,
@@ -34,5 +41,5 @@ export {
   type LambdaTarget,
 } from "./target";
 
-export type Integration = LambdaProxyIntegration | LambdaIntegration | MockIntegration | HttpProxyIntegration;
+export type Integration = LambdaProxyIntegration | LambdaIntegration | MockIntegration | HttpProxyIntegration | HttpIntegration;
 export type IntegrationType = Integration["type"];

@@ -8,6 +8,7 @@ import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integ
 import { renderRoutePermissions } from "../permissions";
 import { escapeMap } from "../terraform-text";
 import type { HashContext, IntegrationKind } from "./kind";
+import { checkIntegrationParameters } from "./parameters";
 import { checkCatchAll, checkRequestTemplates, checkResponses, withDefaultResponse, type IntegrationResponse, type PassthroughBehavior } from "./responses";
 import { aliasName, checkTarget, isAliasTarget, isStageVariableTarget, lambdaUri, targetFunction, type LambdaTarget } from "./target";
 
@@ -24,6 +25,8 @@ export interface LambdaIntegration {
   readonly requestTemplates: Readonly<Record<string, string>>;
   readonly passthroughBehavior: PassthroughBehavior;
   readonly integrationResponses: readonly IntegrationResponse[];
+  /** `integration.request.*` ← source mappings (see `requestParameters` of the options). */
+  readonly requestParameters?: Readonly<Record<string, string>>;
   readonly timeoutMs?: number;
 }
 
@@ -50,6 +53,12 @@ export interface LambdaIntegrationOptions {
    * @default [{ statusCode: "200" }]
    */
   readonly integrationResponses?: readonly IntegrationResponse[];
+  /**
+   * Integration request parameters: `{ "integration.request.header.X-Amz-Invocation-Type": "'Event'" }`
+   * (an asynchronous invocation), or from the method request, `context.*`, `stageVariables.*`.
+   * @default {}
+   */
+  readonly requestParameters?: Readonly<Record<string, string>>;
   /** @default 29000 */
   readonly timeoutMs?: number;
 }
@@ -67,6 +76,7 @@ export function lambdaIntegration(target: LambdaTarget, options: LambdaIntegrati
     requestTemplates: options.requestTemplates ?? {},
     passthroughBehavior: options.passthroughBehavior ?? "WHEN_NO_TEMPLATES",
     integrationResponses: withDefaultResponse(options.integrationResponses ?? []),
+    ...(options.requestParameters !== undefined ? { requestParameters: options.requestParameters } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
   };
 }
@@ -122,6 +132,7 @@ export const lambdaKind: IntegrationKind<LambdaIntegration> = {
   check(i, ctx) {
     checkTarget(ctx.where, i.target, ctx.stages, `${ctx.prop}.integration`);
     checkRequestTemplates(ctx.where, i.requestTemplates, i.passthroughBehavior, ctx.prop);
+    checkIntegrationParameters(ctx.where, i.requestParameters ?? {}, ctx.pathParams, ctx.prop);
     checkResponses(ctx.where, i.integrationResponses, ctx.prop);
     checkCatchAll(ctx.where, i.integrationResponses, ctx.prop, ctx.route);
   },
@@ -132,6 +143,7 @@ export const lambdaKind: IntegrationKind<LambdaIntegration> = {
       integrationHttpMethod: "POST",
       uri: lambdaUri(i.target),
       requestTemplates: Object.keys(i.requestTemplates).length > 0 ? escapeMap(i.requestTemplates) : undefined,
+      requestParameters: i.requestParameters && Object.keys(i.requestParameters).length > 0 ? { ...i.requestParameters } : undefined,
       passthroughBehavior: i.passthroughBehavior,
       timeoutMilliseconds: i.timeoutMs,
     });

@@ -5,6 +5,7 @@
 import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
 import { escapeMap } from "../terraform-text";
 import type { IntegrationKind } from "./kind";
+import { checkIntegrationParameters } from "./parameters";
 import { checkRequestTemplates, checkResponses, withDefaultResponse, type IntegrationResponse, type PassthroughBehavior } from "./responses";
 
 export interface MockIntegration {
@@ -12,6 +13,8 @@ export interface MockIntegration {
   readonly requestTemplates: Readonly<Record<string, string>>;
   readonly passthroughBehavior: PassthroughBehavior;
   readonly integrationResponses: readonly IntegrationResponse[];
+  /** `integration.request.*` ← source mappings, read by the request template as `$input.params()`. */
+  readonly requestParameters?: Readonly<Record<string, string>>;
 }
 
 export interface MockIntegrationOptions {
@@ -27,6 +30,8 @@ export interface MockIntegrationOptions {
    * @default [{ statusCode: "200" }]
    */
   readonly integrationResponses?: readonly IntegrationResponse[];
+  /** Integration request parameters (`integration.request.header.X` ← `method.request.header.Y`, `'literal'`, ...). @default {} */
+  readonly requestParameters?: Readonly<Record<string, string>>;
 }
 
 /** Mock integration (`MOCK`): API Gateway answers from its templates, no backend. */
@@ -36,12 +41,14 @@ export function mockIntegration(options: MockIntegrationOptions = {}): MockInteg
     requestTemplates: options.requestTemplates ?? { "application/json": '{"statusCode": 200}' },
     passthroughBehavior: options.passthroughBehavior ?? "WHEN_NO_TEMPLATES",
     integrationResponses: withDefaultResponse(options.integrationResponses ?? []),
+    ...(options.requestParameters !== undefined ? { requestParameters: options.requestParameters } : {}),
   };
 }
 
 export const mockKind: IntegrationKind<MockIntegration> = {
   check(i, ctx) {
     checkRequestTemplates(ctx.where, i.requestTemplates, i.passthroughBehavior, ctx.prop);
+    checkIntegrationParameters(ctx.where, i.requestParameters ?? {}, ctx.pathParams, ctx.prop);
     checkResponses(ctx.where, i.integrationResponses, ctx.prop);
   },
   render(i, ctx) {
@@ -49,6 +56,7 @@ export const mockKind: IntegrationKind<MockIntegration> = {
       ...ctx.common,
       type: "MOCK",
       requestTemplates: escapeMap(i.requestTemplates),
+      requestParameters: i.requestParameters && Object.keys(i.requestParameters).length > 0 ? { ...i.requestParameters } : undefined,
       passthroughBehavior: i.passthroughBehavior,
     });
     return { integration, responses: i.integrationResponses, emptyBody: true };

@@ -2,7 +2,7 @@
  * Picks the integration type's own checks, Terraform and hash input (`integrations/<type>.ts`).
  */
 import { PropError } from "../../core/errors";
-import { httpProxyKind } from "./http";
+import { httpKind, httpProxyKind } from "./http";
 import type { Integration, IntegrationType } from "./index";
 import type { CheckContext, HashContext, IntegrationKind, RenderContext, RenderedIntegration } from "./kind";
 import { lambdaKind, lambdaProxyKind } from "./lambda";
@@ -13,6 +13,7 @@ const KINDS: { readonly [T in IntegrationType]: IntegrationKind<Extract<Integrat
   AWS: lambdaKind,
   MOCK: mockKind,
   HTTP_PROXY: httpProxyKind,
+  HTTP: httpKind,
 };
 
 function kindOf(i: Integration): IntegrationKind<Integration> {

@@ -49,9 +49,13 @@ export interface IntegrationResponse {
 
 export type PassthroughBehavior = "WHEN_NO_MATCH" | "WHEN_NO_TEMPLATES" | "NEVER";
 
-/** Adds a default `200` response when no response is the default one. */
+/**
+ * Adds a default `200` response when no response is the default one and none answers 200
+ * already: API Gateway keys integration responses by status code, so a second `200` (next
+ * to `{ statusCode: "200", selectionPattern: "2\\d{2}" }`) would be refused.
+ */
 export function withDefaultResponse(responses: readonly IntegrationResponse[]): readonly IntegrationResponse[] {
-  if (responses.some((r) => r.selectionPattern === undefined)) return responses;
+  if (responses.some((r) => r.selectionPattern === undefined || r.statusCode === "200")) return responses;
   return [{ statusCode: "200" }, ...responses];
 }
 
@@ -159,6 +163,7 @@ export function bodyPassesThrough(templates: Readonly<Record<string, string>>, p
 /** Status codes, one response per selection pattern, one default at most. */
 export function checkResponses(where: string, responses: readonly IntegrationResponse[], prop: string): void {
   const seen = new Set<string>();
+  const statuses = new Set<string>();
   let defaults = 0;
   for (const r of responses) {
     if (!/^[1-5]\d\d$/.test(r.statusCode)) {
@@ -169,6 +174,15 @@ export function checkResponses(where: string, responses: readonly IntegrationRes
       throw new PropError(where, `${prop}.integration.integrationResponses`, k, "two responses have the same selection pattern; merge them.");
     }
     seen.add(k);
+    if (statuses.has(r.statusCode)) {
+      throw new PropError(
+        where,
+        `${prop}.integration.integrationResponses`,
+        r.statusCode,
+        "API Gateway keeps one integration response per status code (one selection pattern each): merge the patterns into one, e.g. \"a|b\".",
+      );
+    }
+    statuses.add(r.statusCode);
     if (r.selectionPattern === undefined) defaults++;
   }
   if (defaults > 1) {
