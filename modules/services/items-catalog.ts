@@ -23,7 +23,7 @@ import { ItemSchema, itemsModelSchema, GET_ITEM_REQUEST_TEMPLATE, SEED_ITEMS } f
 import type { Environment } from "../config/environments";
 import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
 import { NodejsFunction } from "../nodejs-function";
-import { lambdaIntegration, mockIntegration, modelRef, RestApi, type IntegrationResponse } from "../rest-api";
+import { catchAllErrorResponse, lambdaIntegration, mockIntegration, modelRef, RestApi, type IntegrationResponse } from "../rest-api";
 import { Table } from "../table";
 
 /** The document's mock template for GET /items (three generated items), unchanged. */
@@ -88,13 +88,16 @@ export const LIST_REQUEST_TEMPLATE = "{}";
  * the Lambda error object.
  */
 const ERROR_BODY = { "application/json": '{"message": $input.json(\'$.errorMessage\')}' };
-export const CATCH_ALL_SELECTION_PATTERN = "(?!NotFoundError:|BadRequestError:)[\\s\\S]+";
+const NOT_FOUND_PATTERN = "NotFoundError:[\\s\\S]*";
+const BAD_REQUEST_PATTERN = "BadRequestError:[\\s\\S]*";
 export const INTERNAL_ERROR_BODY = '{"message": "Internal server error"}';
+const CATCH_ALL = catchAllErrorResponse({ except: [NOT_FOUND_PATTERN, BAD_REQUEST_PATTERN], body: INTERNAL_ERROR_BODY });
+export const CATCH_ALL_SELECTION_PATTERN = CATCH_ALL.selectionPattern!;
 export const ITEMS_ERROR_RESPONSES: readonly IntegrationResponse[] = [
   { statusCode: "200" },
-  { statusCode: "404", selectionPattern: "NotFoundError:[\\s\\S]*", responseTemplates: ERROR_BODY },
-  { statusCode: "400", selectionPattern: "BadRequestError:[\\s\\S]*", responseTemplates: ERROR_BODY },
-  { statusCode: "500", selectionPattern: CATCH_ALL_SELECTION_PATTERN, responseTemplates: { "application/json": INTERNAL_ERROR_BODY } },
+  { statusCode: "404", selectionPattern: NOT_FOUND_PATTERN, responseTemplates: ERROR_BODY },
+  { statusCode: "400", selectionPattern: BAD_REQUEST_PATTERN, responseTemplates: ERROR_BODY },
+  CATCH_ALL,
 ];
 
 /**

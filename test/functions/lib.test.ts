@@ -280,7 +280,7 @@ describe("functions/lib", function () {
 
     it("every function folder has an index.ts exporting handler", function () {
       const folders = readdirSync(FUNCTIONS).filter((f) => f !== "lib" && statSync(path.join(FUNCTIONS, f)).isDirectory());
-      expect(folders.length).to.equal(11);
+      expect(folders.length).to.be.at.least(11);
       for (const folder of folders) {
         expect(readFileSync(path.join(FUNCTIONS, folder, "index.ts"), "utf8"), folder).to.match(/export (const|async function) handler\b/);
       }
