@@ -32,11 +32,6 @@ export function responseHeaderName(name: string): string | undefined {
   return REMAPPED_RESPONSE_HEADERS.has(lower) ? `x-amzn-Remapped-${name}` : name;
 }
 
-/** `content-length` → `Content-Length`, for names an HTTP client handed over in lower case. */
-export function capitalise(name: string): string {
-  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
-}
-
 /** Integration request headers that `integration.request.header.*` may not set: the request fails with 500. */
 export function refusedMappedHeaders(type: string): ReadonlySet<string> {
   return type === "AWS" || type === "AWS_PROXY" ? LAMBDA_REFUSED : HTTP_REFUSED;

@@ -6,12 +6,12 @@
  */
 import { responseHeaderName } from "../../headers";
 import type { Invocation, IntegrationOutput } from "../invocation";
-import { callUpstream, upstreamHeaderNames } from "./http";
+import { callUpstream } from "./http";
 
 export async function httpProxy(inv: Invocation): Promise<IntegrationOutput> {
   const upstream = await callUpstream(inv);
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(upstreamHeaderNames(upstream.headers))) {
+  for (const [name, value] of Object.entries(upstream.headers)) {
     const sent = responseHeaderName(name);
     if (sent !== undefined) headers[sent] = value;
   }

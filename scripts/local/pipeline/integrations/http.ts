@@ -10,7 +10,7 @@
  * HTTP's body is the request template's output (or the body, passed through), and the
  * template's `$context.requestOverride` headers, query string and path parameters apply.
  */
-import { capitalise } from "../../headers";
+import { request as httpRequest } from "node:http";
 import { chooseRequestTemplate, render } from "../../integrations";
 import { isBinary } from "../../request";
 import { mappingValue } from "../../responses";
@@ -21,7 +21,7 @@ import { refuseMappedHeaders } from "./request-parameters";
 
 export interface Upstream {
   readonly status: number;
-  /** Names as fetch gives them (lower case). */
+  /** Names as the upstream sent them. */
   readonly headers: Record<string, string>;
   readonly body: Buffer;
 }
@@ -29,10 +29,14 @@ export interface Upstream {
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 /** Not forwarded by HTTP_PROXY beyond what the method request already lacks. */
 const NOT_FORWARDED = new Set(["host", "content-encoding", "via"]);
-/** Never sent, whatever a mapping says (recorded: absent at the endpoint). */
-const NEVER_SENT = new Set(["connection", "proxy-authenticate", "te", "via", "expect", "upgrade", "trailer"]);
-/** fetch has already de-chunked and decompressed the body: these describe bytes that are gone. */
-const CONSUMED = new Set(["transfer-encoding", "content-encoding", "keep-alive"]);
+/**
+ * Never sent, whatever a mapping says (recorded: absent at the endpoint). `Connection` is
+ * node:http's own; `Trailer` is a departure: API Gateway sends it, node:http refuses it on a
+ * request with a Content-Length.
+ */
+const NEVER_SENT = new Set(["connection", "proxy-authenticate", "te", "via", "expect", "trailer"]);
+/** The body arrives de-chunked: these describe a framing that is gone. */
+const CONSUMED = new Set(["transfer-encoding", "keep-alive"]);
 
 interface UpstreamRequest {
   readonly url: URL;
@@ -91,35 +95,47 @@ function buildRequest(inv: Invocation): UpstreamRequest {
   return { url, headers, body };
 }
 
-/** Calls the integration's upstream, allowed only on loopback. */
+/** Calls the integration's upstream, allowed only on loopback, with node:http (which sends the headers as given, and only those). */
 export async function callUpstream(inv: Invocation): Promise<Upstream> {
   const integration = inv.method!.integration!;
   refuseMappedHeaders(inv);
   const { url, headers, body } = buildRequest(inv);
   const method = integration.type === "HTTP_PROXY" && (integration.httpMethod ?? "ANY") === "ANY" ? inv.req.httpMethod : (integration.httpMethod ?? inv.req.httpMethod);
-  const hasBody = method !== "GET" && method !== "HEAD" && body !== undefined && body.length > 0;
-  let upstream: Response;
-  try {
-    upstream = await fetch(url, { method, headers, body: hasBody ? new Uint8Array(body) : undefined, signal: AbortSignal.timeout(integration.timeoutMs) });
-  } catch (error) {
-    throw new GatewayError((error as Error).name === "TimeoutError" ? "INTEGRATION_TIMEOUT" : "INTEGRATION_FAILURE");
-  }
-  const answer = Buffer.from(await upstream.arrayBuffer());
-  const upstreamHeaders: Record<string, string> = {};
-  upstream.headers.forEach((v, k) => {
-    if (!CONSUMED.has(k)) upstreamHeaders[k] = v;
+  const payload = method !== "GET" && method !== "HEAD" && body !== undefined && body.length > 0 ? body : undefined;
+  const raw: string[] = [];
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === "host")) raw.push("Host", url.host);
+  for (const [k, v] of Object.entries(headers)) raw.push(k, v);
+  raw.push("Content-Length", String(payload?.length ?? 0));
+  return new Promise<Upstream>((resolve, reject) => {
+    const req = httpRequest({ host: url.hostname.replace(/^\[|\]$/g, ""), port: url.port, path: `${url.pathname}${url.search}`, method, headers: raw, timeout: integration.timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", () => reject(new GatewayError("INTEGRATION_FAILURE")));
+      res.on("end", () => {
+        const answered: Record<string, string> = {};
+        for (let i = 0; i < res.rawHeaders.length; i += 2) {
+          const name = res.rawHeaders[i]!;
+          if (CONSUMED.has(name.toLowerCase())) continue;
+          const existing = Object.keys(answered).find((k) => k.toLowerCase() === name.toLowerCase());
+          if (existing !== undefined) answered[existing] += `, ${res.rawHeaders[i + 1]!}`;
+          else answered[name] = res.rawHeaders[i + 1]!;
+        }
+        resolve({ status: res.statusCode ?? 502, headers: answered, body: Buffer.concat(chunks) });
+      });
+    });
+    req.on("timeout", () => {
+      req.destroy();
+      reject(new GatewayError("INTEGRATION_TIMEOUT"));
+    });
+    req.on("error", () => reject(new GatewayError("INTEGRATION_FAILURE")));
+    req.end(payload);
   });
-  return { status: upstream.status, headers: upstreamHeaders, body: answer };
-}
-
-/** An upstream's header names as HTTP_PROXY sends them on: capitalised, so a remapped one reads `x-amzn-Remapped-Server`. */
-export function upstreamHeaderNames(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [capitalise(k), v]));
 }
 
 export async function http(inv: Invocation): Promise<IntegrationOutput> {
   const upstream = await callUpstream(inv);
-  const { "content-length": _length, ...headers } = upstream.headers;
-  const body = isBinary(inv.api, headers["content-type"]) ? upstream.body.toString("base64") : upstream.body.toString("utf8");
+  const headers = Object.fromEntries(Object.entries(upstream.headers).filter(([k]) => k.toLowerCase() !== "content-length"));
+  const contentType = Object.entries(headers).find(([k]) => k.toLowerCase() === "content-type")?.[1];
+  const body = isBinary(inv.api, contentType) ? upstream.body.toString("base64") : upstream.body.toString("utf8");
   return { kind: "mapped", selector: String(upstream.status), body, headers };
 }
