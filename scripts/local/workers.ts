@@ -5,13 +5,12 @@
  * ends that worker; the next invocation gets a fresh one.
  */
 import { randomUUID } from "node:crypto";
-import { createWriteStream, mkdirSync, rmSync } from "node:fs";
-import { dirname, join, resolve as resolvePath } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import yauzl from "yauzl";
 import { WORKER_CREDENTIALS } from "./backends/credentials";
 import { JsonPayload } from "./json-text";
+import { unzip } from "./unzip";
 import type { FunctionModel } from "./model/types";
 
 const RUNTIME = join(dirname(fileURLToPath(import.meta.url)), "lambda-runtime.mjs");
@@ -38,38 +37,6 @@ export interface BackendEndpoints {
   ses?: string;
   /** The local Lambda Invoke API (lambda-api.ts) and the session token it knows each function by. */
   lambda?: { endpoint: string; sessionToken(functionName: string): string };
-}
-
-/** Extracts a zip into a folder (replaced). */
-export async function unzip(zipPath: string, dest: string): Promise<void> {
-  rmSync(dest, { recursive: true, force: true });
-  mkdirSync(dest, { recursive: true });
-  const root = resolvePath(dest);
-  await new Promise<void>((resolve, reject) => {
-    yauzl.open(zipPath, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err ?? new Error(`cannot open ${zipPath}`));
-      zip.on("error", reject);
-      zip.on("end", () => resolve());
-      zip.on("entry", (entry: yauzl.Entry) => {
-        const target = resolvePath(root, entry.fileName);
-        if (!target.startsWith(root)) return reject(new Error(`zip entry escapes the folder: ${entry.fileName}`));
-        if (entry.fileName.endsWith("/")) {
-          mkdirSync(target, { recursive: true });
-          zip.readEntry();
-          return;
-        }
-        mkdirSync(dirname(target), { recursive: true });
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e ?? new Error(`cannot read ${entry.fileName}`));
-          const out = createWriteStream(target);
-          out.on("error", reject);
-          out.on("finish", () => zip.readEntry());
-          stream.pipe(out);
-        });
-      });
-      zip.readEntry();
-    });
-  });
 }
 
 interface Pending {
