@@ -1,0 +1,45 @@
+/**
+ * What a backup job needs in handler tests: a `backupJobs`-shaped table (key `backupId`,
+ * index `byKind`) in dynalite, and the worker running behind the local Lambda Invoke API
+ * (in this process), with JOBS_TABLE, WORKER_FUNCTION and AWS_ENDPOINT_URL_LAMBDA set.
+ */
+import { CreateTableCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
+import { backends, uniqueName } from "./backends.js";
+import { startInProcessLambda, type InProcessLambda, type TestHandler } from "./lambda.js";
+
+export const BACKUP_WORKER = "test-BackupDynamoDBAndSendEmailWorker";
+
+export async function createJobsTable(): Promise<string> {
+  const { ddb } = await backends();
+  const name = uniqueName("backupJobs");
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [{ AttributeName: "backupId", KeyType: "HASH" }],
+      AttributeDefinitions: [
+        { AttributeName: "backupId", AttributeType: "S" },
+        { AttributeName: "kind", AttributeType: "S" },
+        { AttributeName: "createdAt", AttributeType: "S" },
+      ],
+      GlobalSecondaryIndexes: [
+        { IndexName: "byKind", KeySchema: [{ AttributeName: "kind", KeyType: "HASH" }, { AttributeName: "createdAt", KeyType: "RANGE" }], Projection: { ProjectionType: "ALL" } },
+      ],
+    }),
+  );
+  await waitUntilTableExists({ client: ddb, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: name });
+  return name;
+}
+
+/** Starts the Lambda API with the real worker handler (plus `extra` functions) and points the handlers' environment at it. */
+export async function startBackupJobs(extra: Record<string, { handler: TestHandler }> = {}): Promise<{ lambda: InProcessLambda; jobsTable: string }> {
+  const { createWorker } = await import("../../functions/backup-students-worker/index.js");
+  const worker = createWorker();
+  const lambda = await startInProcessLambda({
+    [BACKUP_WORKER]: { handler: (e, ctx) => worker(e, ctx), asyncInvoke: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 900 } },
+    ...extra,
+  });
+  const jobsTable = await createJobsTable();
+  Object.assign(process.env, { AWS_ENDPOINT_URL_LAMBDA: lambda.api.endpoint, JOBS_TABLE: jobsTable, WORKER_FUNCTION: BACKUP_WORKER });
+  return { lambda, jobsTable };
+}
