@@ -5,11 +5,12 @@
  * backup, records the outcome and sends the email; GET /backups[/{id}] report it.
  */
 import { expect } from "chai";
-import { CreateTableCommand, DeleteItemCommand, PutItemCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { backends, bucketKeys, createBucket, createTable, isolateEnv, objectText, openUploads, tableItems, uniqueName } from "../support/backends.js";
+import { createJobsTable } from "../support/backup-jobs.js";
 import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
 import { startInProcessLambda, type InProcessLambda } from "../support/lambda.js";
 
@@ -87,23 +88,7 @@ describe("student-records backup jobs and restore", function () {
     process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.api.endpoint;
     insert = (await import("../../functions/insert-student-data/index.js")).handler as Handler;
     restore = (await import("../../functions/restore-students/index.js")).handler as Handler;
-    jobsTable = uniqueName("backupJobs");
-    await b.ddb.send(
-      new CreateTableCommand({
-        TableName: jobsTable,
-        BillingMode: "PAY_PER_REQUEST",
-        KeySchema: [{ AttributeName: "backupId", KeyType: "HASH" }],
-        AttributeDefinitions: [
-          { AttributeName: "backupId", AttributeType: "S" },
-          { AttributeName: "kind", AttributeType: "S" },
-          { AttributeName: "createdAt", AttributeType: "S" },
-        ],
-        GlobalSecondaryIndexes: [
-          { IndexName: "byKind", KeySchema: [{ AttributeName: "kind", KeyType: "HASH" }, { AttributeName: "createdAt", KeyType: "RANGE" }], Projection: { ProjectionType: "ALL" } },
-        ],
-      }),
-    );
-    await waitUntilTableExists({ client: b.ddb, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: jobsTable });
+    jobsTable = await createJobsTable();
   });
 
   after(async function () {
