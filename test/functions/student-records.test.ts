@@ -219,9 +219,22 @@ describe("student-records handlers", function () {
       expect((await del("d2", { version: "1" })).statusCode).to.equal(200);
     });
 
-    it("answers 405 for a method the route does not serve", async function () {
+    it("answers 405 with Allow for a method the route does not serve, and 404 for a resource it does not serve (the router's answers)", async function () {
       const res = await call(insertStudentData, proxyEvent({ method: "PATCH", resource: "/students/{studentid}", pathParameters: { studentid: "x" }, headers: JSON_HEADERS }));
       expect(res.statusCode).to.equal(405);
+      expect(res.headers.Allow).to.equal("PUT, DELETE");
+      const getOnPost = await call(insertStudentData, proxyEvent({ method: "GET", resource: "/students", headers: JSON_HEADERS }));
+      expect(getOnPost.statusCode).to.equal(405);
+      expect(getOnPost.headers.Allow).to.equal("POST");
+      const postOnGet = await call(getStudentData, proxyEvent({ method: "POST", resource: "/students", headers: JSON_HEADERS, body: "{}" }));
+      expect(postOnGet.statusCode).to.equal(405);
+      expect(postOnGet.headers.Allow).to.equal("GET");
+      for (const h of [getStudentData, insertStudentData]) {
+        const unknown = await call(h, proxyEvent({ method: "GET", resource: "/backup", headers: JSON_HEADERS }));
+        expect(unknown.statusCode).to.equal(404);
+        expect(unknown.body).to.deep.equal({ message: "No route for /backup." });
+      }
+      expect(await tableItems(table)).to.deep.equal([]);
     });
   });
 

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { router as getStudentDataRouter } from "../../functions/get-student-data/index";
+import { router as insertStudentDataRouter } from "../../functions/insert-student-data/index";
 import { StudentCreateSchema, StudentUpdateSchema } from "../../functions/insert-student-data/schema";
 import { RestoreRequestSchema } from "../../functions/restore-students/schema";
 import { StudentRecordsStack } from "../../modules/services/student-records";
@@ -43,6 +45,12 @@ describe("student-records service stack", () => {
     expect(t.name).to.equal("dev-studentData");
     expect(t.hash_key).to.equal("studentid");
     expect(t.attribute).to.deep.equal([{ name: "studentid", type: "S" }]);
+  });
+
+  it("sends each function exactly the routes its handler's router serves (anything else is the router's 404 or 405)", () => {
+    const routed = (fnName: string) => Object.keys(ROUTES).filter((k) => ROUTES[k] === fnName).sort();
+    expect([...getStudentDataRouter.routeKeys].sort()).to.deep.equal(routed("dev-getStudentData"));
+    expect([...insertStudentDataRouter.routeKeys].sort()).to.deep.equal(routed("dev-insertStudentData"));
   });
 
   it("routes every method to its function through a Lambda proxy integration, API key required", () => {
