@@ -1,35 +1,47 @@
 /**
- * Models: JSON Schema (draft-04) bodies of an API, their references to each other
- * (`{ "$ref": "#/models/Item" }` becomes the model URL API Gateway expects) and their
- * `aws_api_gateway_model` resources.
+ * Models: JSON Schema (draft-04) bodies of an API and their `aws_api_gateway_model`
+ * resources. References between models (`{ "$ref": "#/models/Item" }`, see `modelRef`) may
+ * point either way, and form cycles; how they are written for API Gateway, and why, is in
+ * model-graph.ts.
  */
 import { ApiGatewayModel } from "@cdktf/provider-aws/lib/api-gateway-model";
 import type { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import { dependable } from "cdktf";
 import type { Construct } from "constructs";
 import { PropError } from "../core/errors";
+import { DRAFT_04, renderModels } from "./model-graph";
 import type { Model, ModelOptions } from "./props";
 import { terraformLiteral } from "./terraform-text";
 
 const MODEL_NAME = /^[A-Za-z0-9]{1,128}$/;
-const DRAFT_04 = "http://json-schema.org/draft-04/schema#";
 
-/** `{ "$ref": "#/models/Item" }`: a reference to another model of the same API. */
-export function modelRef(name: string): { readonly $ref: string } {
-  return { $ref: `#/models/${name}` };
+/**
+ * `{ "$ref": "#/models/Item" }`: a reference to a model of the same API (by name or handle),
+ * which may be added before or after the referring model, or be the referring model itself.
+ */
+export function modelRef(model: string | Pick<Model, "name">): { readonly $ref: string } {
+  return { $ref: `#/models/${typeof model === "string" ? model : model.name}` };
 }
 
 /** The models of one API, by name. */
 export class Models {
-  private readonly models = new Map<string, { model: Model; schema: unknown }>();
+  private readonly models = new Map<string, { model: Model; schema: Readonly<Record<string, unknown>> }>();
+  private finished = false;
 
   constructor(
     private readonly scope: Construct,
     private readonly api: ApiGatewayRestApi,
   ) {}
 
-  /** Adds a model; the models it refers to must be added first. */
+    /**
+   * Adds a model. Its references (`modelRef("Other")`) may name models added later, or the
+   * model itself: they are resolved when the stack is synthesized (see model-graph.ts).
+   */
   add(name: string, schema: Readonly<Record<string, unknown>>, options: ModelOptions): Model {
     const where = this.scope.node.path;
+    if (this.finished) {
+      throw new PropError(where, "model", name, "add models before the stack is synthesized.");
+    }
     if (!MODEL_NAME.test(name)) {
       throw new PropError(where, "model", name, "name a model with letters and digits only.");
     }
@@ -40,21 +52,33 @@ export class Models {
     if (declared !== undefined && declared !== DRAFT_04) {
       throw new PropError(where, `models.${name}.$schema`, declared, `API Gateway models use JSON Schema draft-04: "${DRAFT_04}".`);
     }
-    const refs = new Set<string>();
-    const rewritten = this.rewriteRefs(schema, name, refs);
-    const body = { $schema: DRAFT_04, ...(rewritten as Record<string, unknown>) };
-    const dependsOn = [...refs].map((r) => this.models.get(r)!.model.resource);
+    // The schema text and depends_on are written by finish(), once every model is declared.
     const resource = new ApiGatewayModel(this.scope, `Model-${name}`, {
       restApiId: this.api.id,
       name,
       contentType: options.contentType ?? "application/json",
       description: options.description,
-      schema: JSON.stringify(body),
-      dependsOn: dependsOn.length > 0 ? dependsOn : undefined,
     });
     const model = { name, resource };
     this.models.set(name, { model, schema });
     return model;
+  }
+
+  /**
+   * Resolves every model's references and writes its schema and `depends_on`: a reference
+   * outside a cycle is the referenced model's URL (created first), a cycle is inlined as
+   * `definitions`. A PropError for a reference to a model never added.
+   */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    const sources = [...this.models.entries()].map(([name, m]) => ({ name, schema: m.schema }));
+    const rendered = renderModels(sources, { where: this.scope.node.path, url: (n) => this.url(n), literal: terraformLiteral });
+    for (const [name, r] of rendered) {
+      const resource = this.models.get(name)!.model.resource;
+      resource.schema = JSON.stringify(r.body);
+      if (r.dependsOn.length > 0) resource.dependsOn = r.dependsOn.map((d) => dependable(this.models.get(d)!.model.resource));
+    }
   }
 
   /** The URL API Gateway uses for a model of this API. */
@@ -91,25 +115,5 @@ export class Models {
   /** Model name → the schema as given (for the deployment hash). */
   schemas(): Record<string, unknown> {
     return Object.fromEntries([...this.models.entries()].map(([n, m]) => [n, m.schema]));
-  }
-
-  private rewriteRefs(value: unknown, model: string, refs: Set<string>): unknown {
-    if (Array.isArray(value)) return value.map((v) => this.rewriteRefs(v, model, refs));
-    if (typeof value === "string") return terraformLiteral(value);
-    if (value === null || typeof value !== "object") return value;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      if (k === "$ref" && typeof v === "string" && v.startsWith("#/models/")) {
-        const target = v.slice("#/models/".length);
-        if (!this.models.has(target)) {
-          throw new PropError(this.scope.node.path, `models.${model}.$ref`, v, `add the model "${target}" with api.addModel before "${model}".`);
-        }
-        refs.add(target);
-        out[k] = this.url(target);
-      } else {
-        out[k] = this.rewriteRefs(v, model, refs);
-      }
-    }
-    return out;
   }
 }

@@ -186,8 +186,10 @@ export class RestApi extends Construct {
 
   /**
    * Adds a JSON Schema (draft-04) model. References to other models are written
-   * `{ "$ref": "#/models/Item" }` (see `modelRef`) and become the model URL API Gateway
-   * expects; the referenced model must be added first.
+   * `{ "$ref": "#/models/Item" }` (see `modelRef`); they may name models added later, or
+   * this model, and are resolved at synth: to the model URL API Gateway expects (created
+   * first, by `depends_on`), or, for models that refer to each other in a cycle, inlined as
+   * `definitions` (see model-graph.ts).
    */
   addModel(name: string, schema: Readonly<Record<string, unknown>>, options: ModelOptions = {}): Model {
     return this.models.add(name, schema, options);
@@ -301,6 +303,7 @@ export class RestApi extends Construct {
       throw new PropError(this.node.path, "routes", [], 'add at least one route with api.addRoute("GET /path", ...): API Gateway cannot deploy an API without methods.');
     }
     this.usagePlans.checkAgainst(this.routes);
+    this.models.finish();
 
     const api = this.api;
     const routes = [...this.routes.values()];

@@ -76,9 +76,24 @@ function everyOption() {
   return stack;
 }
 
+/** Models that refer to each other: a self-reference, a two-model cycle declared before the model it names, an acyclic chain into the cycle. */
+function modelCycles() {
+  const stack = testStack();
+  const api = new RestApi(stack, "Models", { stages: { dev: {} } });
+  api.addModel("Folder", { type: "object", required: ["name"], properties: { name: { type: "string" }, folders: { type: "array", items: modelRef("Folder") } } }, { description: "a folder holds folders" });
+  const person = api.addModel("Person", { type: "object", required: ["name"], properties: { name: { type: "string" }, house: modelRef("House"), home: modelRef("Folder") } });
+  api.addModel("House", { type: "object", properties: { contains: { type: "array", minItems: 1, items: modelRef(person) } } });
+  api.addModel("Street", { type: "array", items: modelRef("House") });
+  api.addRoute("POST /people", { integration: mockIntegration(), requestModel: person });
+  api.addRoute("POST /streets", { integration: mockIntegration(), requestModel: "Street" });
+  api.addRoute("POST /folders", { integration: mockIntegration(), requestModel: "Folder" });
+  return stack;
+}
+
 const FIXTURES = {
   "items-api": () => itemsApi({ extraRoute: true }).stack,
   "every-option": everyOption,
+  "model-cycles": modelCycles,
 };
 
 describe("rest-api: synthesized JSON of the fixture stacks (golden)", () => {

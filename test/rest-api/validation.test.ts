@@ -238,8 +238,8 @@ describe("rest-api: validation", () => {
   });
 
   describe("models, authorizers and API settings", () => {
-    it("rejects a model that is not draft-04, a duplicate, a bad name and a reference to an unknown model", () => {
-      const { api: a } = api();
+    it("rejects a model that is not draft-04, a duplicate, a bad name and (at synth) a reference to an unknown model", () => {
+      const { api: a, stack } = api();
       expectError(
         propError(() => a.addModel("Item", { $schema: "http://json-schema.org/draft-07/schema#" })),
         "models.Item.$schema",
@@ -249,7 +249,9 @@ describe("rest-api: validation", () => {
       a.addModel("Item", { type: "object" });
       expectError(propError(() => a.addModel("Item", { type: "object" })), "model", "Item", /already exists/);
       expectError(propError(() => a.addModel("Item-List", { type: "array" })), "model", "Item-List", /letters and digits/);
-      expectError(propError(() => a.addModel("Items", { type: "array", items: { $ref: "#/models/Thing" } })), "models.Items.$ref", "#/models/Thing", /add the model "Thing"/);
+      a.addModel("Items", { type: "array", items: { $ref: "#/models/Thing" } });
+      a.addRoute("GET /items", { integration: mockIntegration() });
+      expectError(propError(() => Testing.synth(stack)), "models.Items.$ref", "#/models/Thing", /add the model "Thing"/);
     });
 
     it("rejects an authorizer TTL out of range, a TOKEN source that is not a header, and a REQUEST authorizer without sources", () => {
