@@ -101,6 +101,12 @@ export interface ServicesConfig {
   };
   readonly imageGallery: {
     readonly maxUploadBytes: number;
+    /**
+     * The user pool's hosted-UI domain prefix, `<prefix>.auth.<region>.amazoncognito.com`
+     * (`<ENV>_IMAGE_AUTH_DOMAIN`; unique per region across AWS).
+     * @default `<prefix>cdktf-rest-platform-images`
+     */
+    readonly authDomainPrefix: string;
     readonly stageThrottle: ThrottleConfig;
   };
 }
@@ -286,6 +292,7 @@ export function loadEnvironment(name: string, vars: Env = process.env): Environm
       },
       imageGallery: {
         maxUploadBytes: r.int("IMAGE_MAX_UPLOAD_BYTES", 5 * 1024 * 1024),
+        authDomainPrefix: r.str("IMAGE_AUTH_DOMAIN", `${prefix}cdktf-rest-platform-images`),
         stageThrottle: {
           rateLimit: r.int("IMAGE_THROTTLE_RATE", d.devLikeThrottle.rateLimit),
           burstLimit: r.int("IMAGE_THROTTLE_BURST", d.devLikeThrottle.burstLimit),

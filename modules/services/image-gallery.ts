@@ -15,10 +15,12 @@
  */
 import { CognitoUserPool } from "@cdktf/provider-aws/lib/cognito-user-pool";
 import { CognitoUserPoolClient } from "@cdktf/provider-aws/lib/cognito-user-pool-client";
+import { CognitoUserPoolDomain } from "@cdktf/provider-aws/lib/cognito-user-pool-domain";
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import { Bucket } from "../bucket";
 import type { Environment } from "../config/environments";
+import { PropError } from "../core/errors";
 import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
 import { NodejsFunction } from "../nodejs-function";
 import { lambdaProxy, RestApi } from "../rest-api";
@@ -27,12 +29,30 @@ import { platformRefs } from "./platform";
 
 export const IMAGE_GALLERY = "image-gallery";
 export const IMAGE_MEDIA_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"] as const;
+/** Where the page lives on the site: the app client's callback and sign-out URL under each web origin. */
+export const IMAGE_GALLERY_PAGE_PATH = "/image-gallery/";
+/** What the page asks the hosted UI for: an ID token with the email claim. */
+export const OAUTH_SCOPES = ["openid", "email"] as const;
+
+/**
+ * A hosted-UI domain prefix as Cognito accepts it: lowercase letters, digits and hyphens,
+ * 1-63, not starting or ending with a hyphen, without the reserved words aws, amazon, cognito.
+ */
+export function authDomainProblem(prefix: string): string | undefined {
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(prefix)) return "use 1-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen";
+  if (/aws|amazon|cognito/.test(prefix)) return "leave out the reserved words aws, amazon and cognito";
+  return undefined;
+}
+
 /** Seconds GET /view-all responses are cached (presigned URLs live longer than this). */
 export const VIEW_ALL_CACHE_SECONDS = 60;
 
 export class ImageGalleryStack extends ServiceStack {
   readonly userPool: CognitoUserPool;
   readonly userPoolClient: CognitoUserPoolClient;
+  readonly userPoolDomain: CognitoUserPoolDomain;
+  /** The hosted UI's base URL, `https://<prefix>.auth.<region>.amazoncognito.com` (no trailing slash). */
+  readonly authDomainUrl: string;
   readonly images: Bucket;
   readonly table: Table;
   readonly savePicture: NodejsFunction;
@@ -51,17 +71,32 @@ export class ImageGalleryStack extends ServiceStack {
       passwordPolicy: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: false },
       deletionProtection: env.deletionProtection ? "ACTIVE" : "INACTIVE",
     });
+    const domainProblem = authDomainProblem(config.authDomainPrefix);
+    if (domainProblem) throw new PropError(this, "services.imageGallery.authDomainPrefix", config.authDomainPrefix, `${domainProblem} (set ${env.name.toUpperCase()}_IMAGE_AUTH_DOMAIN)`);
+    this.userPoolDomain = new CognitoUserPoolDomain(this, "UserPoolDomain", { domain: config.authDomainPrefix, userPoolId: this.userPool.id });
+    this.authDomainUrl = `https://${config.authDomainPrefix}.auth.${env.region}.amazoncognito.com`;
+    const pageUrls = env.webOrigins.map((origin) => `${origin.replace(/\/+$/, "")}${IMAGE_GALLERY_PAGE_PATH}`);
     this.userPoolClient = new CognitoUserPoolClient(this, "UserPoolClient", {
       name: this.physicalName("ImageGalleryWeb"),
       userPoolId: this.userPool.id,
+      // A public client (the page cannot keep a secret): the hosted UI's authorization-code
+      // grant with PKCE, so the password is typed only into Cognito's own page and never
+      // passes through the site; the page redeems the code with its code_verifier and
+      // refreshes at the token endpoint. No USER_PASSWORD_AUTH: SRP stays for SDK clients.
       generateSecret: false,
-      // The web page (web/image-gallery) signs in with USER_PASSWORD_AUTH over TLS and
-      // refreshes with REFRESH_TOKEN_AUTH; SRP stays allowed for SDK clients.
-      explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      allowedOauthFlowsUserPoolClient: true,
+      allowedOauthFlows: ["code"],
+      allowedOauthScopes: [...OAUTH_SCOPES],
+      supportedIdentityProviders: ["COGNITO"],
+      callbackUrls: pageUrls,
+      logoutUrls: pageUrls,
+      explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
       preventUserExistenceErrors: "ENABLED",
+      enableTokenRevocation: true,
     });
     new TerraformOutput(this, "user_pool_id", { value: this.userPool.id });
     new TerraformOutput(this, "user_pool_client_id", { value: this.userPoolClient.id });
+    new TerraformOutput(this, "auth_domain_url", { value: this.authDomainUrl });
 
     this.images = new Bucket(this, "Images", {
       serverAccessLogs: { bucket: platformRefs(env).accessLogsBucket, prefix: `${this.node.id}/images/` },

@@ -1,8 +1,8 @@
 /**
  * web-<env>: the environment's site (web/, one page per service) on modules/static-site,
  * with `config.json` written from references: every service API's invoke URL per stage,
- * the image gallery's user pool, app client and region. The CSP's connect-src is exactly
- * those invoke URLs and the region's Cognito user-pool endpoint.
+ * the image gallery's user pool, app client, region and hosted-UI domain. The CSP's
+ * connect-src is exactly those invoke URLs and the hosted UI's domain (its token endpoint).
  *
  * Order, acyclic: platform → service stacks → web. The services name the site's origin in
  * their CORS allow-lists from configuration (`<ENV>_WEB_ORIGINS`, which holds the custom
@@ -41,8 +41,10 @@ export class WebSiteStack extends ServiceStack {
         }
       }
       if (stack instanceof ImageGalleryStack) {
-        cognito = { region: env.region, userPoolId: stack.userPool.id, clientId: stack.userPoolClient.id, endpoint: `https://cognito-idp.${env.region}.amazonaws.com/` };
-        connect.push(`https://cognito-idp.${env.region}.amazonaws.com`);
+        cognito = { region: env.region, userPoolId: stack.userPool.id, clientId: stack.userPoolClient.id, endpoint: `https://cognito-idp.${env.region}.amazonaws.com/`, domain: stack.authDomainUrl };
+        // The page talks only to the hosted UI's token endpoint (code redemption, refresh);
+        // the user-pool API (`endpoint`, for SDK clients) is not called from the page.
+        connect.push(stack.authDomainUrl);
         img.push(`https://${stack.images.bucketRegionalDomainName}`);
       }
       this.addDependency(stack);

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ImageGalleryStack, IMAGE_MEDIA_TYPES, VIEW_ALL_CACHE_SECONDS } from "../../modules/services/image-gallery";
+import { PropError } from "../../modules/core/errors";
 import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from "../../modules/table";
 import { build, Synth, testEnv } from "./support";
 
@@ -27,6 +28,27 @@ describe("image-gallery service stack", () => {
     const client = dev.one("aws_cognito_user_pool_client");
     expect(client.user_pool_id).to.equal(dev.ref("aws_cognito_user_pool", "id"));
     expect(client.generate_secret).to.equal(false);
+  });
+
+  it("signs the page in through the hosted UI's code grant (PKCE on the page), never with USER_PASSWORD_AUTH", () => {
+    const client = dev.one("aws_cognito_user_pool_client");
+    expect(client).to.deep.include({
+      allowed_oauth_flows_user_pool_client: true,
+      allowed_oauth_flows: ["code"],
+      allowed_oauth_scopes: ["openid", "email"],
+      supported_identity_providers: ["COGNITO"],
+      callback_urls: ["http://localhost:5173/image-gallery/"],
+      logout_urls: ["http://localhost:5173/image-gallery/"],
+      explicit_auth_flows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      enable_token_revocation: true,
+    });
+    expect(dev.one("aws_cognito_user_pool_domain")).to.include({ domain: "dev-cdktf-rest-platform-images", user_pool_id: dev.ref("aws_cognito_user_pool", "id") });
+  });
+
+  it("refuses a hosted-UI domain prefix Cognito would refuse, naming the variable", () => {
+    for (const bad of ["Dev-Images", "-images", "my-cognito-pool", "x".repeat(64)]) {
+      expect(() => build((app, env, props) => new ImageGalleryStack(app, env, props), testEnv("dev", { DEV_IMAGE_AUTH_DOMAIN: bad }))).to.throw(PropError, /authDomainPrefix.*DEV_IMAGE_AUTH_DOMAIN/);
+    }
   });
 
   it("accepts the image media types as binary", () => {

@@ -80,14 +80,15 @@ describe("web site stack (synthesized)", function () {
     expect(dist.default_cache_behavior.function_association[0].event_type).to.equal("viewer-request");
   });
 
-  it("adds a strict CSP (connect-src the stages' invoke URLs and Cognito), HSTS, nosniff, Referrer-Policy and no framing", function () {
+  it("adds a strict CSP (connect-src the stages' invoke URLs and the hosted UI's token endpoint), HSTS, nosniff, Referrer-Policy and no framing", function () {
     const policy = only(first.doc, "aws_cloudfront_response_headers_policy");
     const h = policy.security_headers_config;
     const csp: string = h.content_security_policy.content_security_policy;
     expect(csp).to.include("default-src 'none'").and.include("script-src 'self'").and.include("frame-ancestors 'none'").and.not.include("unsafe");
     const connect = /connect-src ([^;]+)/.exec(csp)![1]!.split(" ");
     expect(connect[0]).to.equal("'self'");
-    expect(connect).to.include("https://cognito-idp.us-east-1.amazonaws.com");
+    expect(connect).to.include("https://dev-cdktf-rest-platform-images.auth.us-east-1.amazoncognito.com");
+    expect(connect, "the page never calls the user-pool API").not.to.include("https://cognito-idp.us-east-1.amazonaws.com");
     const stages = connect.filter((c) => c.includes("invoke_url"));
     expect(stages, "one per API stage: student prod, todos prod, items dev+prod, music Test, images prod").to.have.length(6);
     expect(h.strict_transport_security).to.include({ access_control_max_age_sec: 63072000, include_subdomains: true, override: true });
@@ -134,6 +135,7 @@ describe("web site stack (synthesized)", function () {
     }
     expect(doc.cognito.userPoolId).to.match(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-image-gallery-dev\.outputs\.[^}]+\}$/);
     expect(doc.cognito.clientId).to.match(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-image-gallery-dev\.outputs\.[^}]+\}$/);
+    expect(doc.cognito.domain).to.equal("https://dev-cdktf-rest-platform-images.auth.us-east-1.amazoncognito.com");
     expect(doc).to.include({ environment: "dev", region: "us-east-1" });
   });
 

@@ -1,12 +1,19 @@
 /**
- * The image gallery page in Chromium: sign in with the seeded local Cognito user that
- * `npm start` prints, upload a PNG from the file input, see it in the gallery through its
- * presigned URL; a wrong password is told to the person; an expired ID token is refreshed.
+ * The image gallery page in Chromium: sign in through the local hosted UI (the
+ * authorization-code grant with PKCE: the password is typed only into the user pool's own
+ * form) with the seeded user that `npm start` prints, upload a PNG from the file input, see
+ * it in the gallery through its presigned URL; a wrong password is told to the person; a
+ * forged return is refused; an expired ID token is refreshed at the token endpoint; sign-out
+ * goes through /logout and back.
+ *
+ * The endpoints' shapes are those of the Amazon Cognito Developer Guide ("The authorize
+ * endpoint", "The token issuer endpoint", "The logout endpoint"); test/local/web/hosted-ui.test.ts
+ * checks them one by one.
  */
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { expect } from "chai";
-import type { Browser } from "playwright-core";
+import type { Browser, Request } from "playwright-core";
 import { cleanRun, launch, open, screenshot, seriousViolations, type Watched } from "./support/browser";
+import { signInWithCode } from "./support/hosted-ui";
 import { png } from "./support/png";
 import { startWebApp, type WebApp } from "./support/site";
 
@@ -17,13 +24,25 @@ describe("web: image gallery page (Chromium)", function () {
   let app: WebApp;
   let browser: Browser;
   let tab: Watched;
-  const authFlows: string[] = [];
+  let cognitoOrigin: string;
+  let pageUrl: string;
+  /** grant_type of every POST to the token endpoint, in order. */
+  const grants: string[] = [];
+  /** Every request that carried the password, as "METHOD URL". */
+  const carriedPassword: string[] = [];
+  const userPoolApiCalls: string[] = [];
 
   before(async function () {
     [app, browser] = await Promise.all([startWebApp(), launch()]);
-    tab = await open(browser, app.page("image-gallery"));
-    tab.page.on("request", (r) => {
-      if (r.headers()["x-amz-target"] === "AWSCognitoIdentityProviderService.InitiateAuth") authFlows.push(String((r.postDataJSON() as { AuthFlow: string }).AuthFlow));
+    cognitoOrigin = new URL(app.endpoints.cognito!.endpoint).origin;
+    pageUrl = app.page("image-gallery");
+    tab = await open(browser, pageUrl);
+    const password = app.endpoints.cognito!.users[0]!.password;
+    tab.page.on("request", (r: Request) => {
+      const body = r.postData() ?? "";
+      if (r.url().startsWith(`${cognitoOrigin}/oauth2/token`)) grants.push(new URLSearchParams(body).get("grant_type") ?? "");
+      if (body.includes(encodeURIComponent(password)) || body.includes(password)) carriedPassword.push(`${r.method()} ${r.url().split("?")[0]}`);
+      if (r.headers()["x-amz-target"]) userPoolApiCalls.push(r.headers()["x-amz-target"]!);
     });
   });
 
@@ -33,34 +52,47 @@ describe("web: image gallery page (Chromium)", function () {
     await app?.close();
   });
 
-  it("tells the person when the password is wrong", async function () {
+  it("goes to the user pool's sign-in form, which tells the person when the password is wrong", async function () {
     const { page } = tab;
     const user = app.endpoints.cognito!.users[0]!;
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL((u) => u.origin === cognitoOrigin && u.pathname === "/oauth2/authorize");
+    const asked = new URL(page.url()).searchParams;
+    expect(Object.fromEntries([...asked].filter(([k]) => !["state", "code_challenge"].includes(k)))).to.deep.equal({
+      response_type: "code",
+      client_id: asked.get("client_id"),
+      redirect_uri: pageUrl,
+      scope: "openid email",
+      code_challenge_method: "S256",
+    });
+    expect(asked.get("code_challenge")).to.match(/^[A-Za-z0-9_-]{43}$/);
+    expect(await seriousViolations(page), "the local sign-in form").to.deep.equal([]);
     await page.getByLabel("Email").fill(user.username);
     await page.getByLabel("Password").fill(`${user.password}-wrong`);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("alert").filter({ hasText: "Incorrect username or password." }).waitFor();
-    expect(await page.locator("#signed-in").isHidden()).to.equal(true);
+    expect(new URL(page.url()).origin, "still on the user pool's form").to.equal(cognitoOrigin);
     expect(tab.consoleErrors.every((e) => /status of 400/.test(e)), tab.consoleErrors.join("\n")).to.equal(true);
     tab.consoleErrors.length = 0;
   });
 
-  it("signs in and shows the user's pictures through presigned URLs", async function () {
-    // A picture the same user uploaded earlier (signed in through the AWS SDK against the local user-pool API).
+  it("signs in with the right password, comes back to the page with a code it redeems with its verifier, and shows the user's pictures", async function () {
+    // A picture the same user uploaded earlier (signed in outside the browser through the same code grant).
     const user = app.endpoints.cognito!.users[0]!;
-    const config = (await (await fetch(new URL("/config.json", app.origin))).json()) as { cognito: { clientId: string; region: string } };
-    const sdk = new CognitoIdentityProviderClient({ endpoint: app.endpoints.cognito!.endpoint, region: config.cognito.region, credentials: { accessKeyId: "unused", secretAccessKey: "unused" } });
-    const auth = await sdk.send(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: config.cognito.clientId, AuthParameters: { USERNAME: user.username, PASSWORD: user.password } }));
-    sdk.destroy();
+    const config = (await (await fetch(new URL("/config.json", app.origin))).json()) as { cognito: { clientId: string; domain: string } };
+    expect(config.cognito.domain).to.equal(cognitoOrigin);
+    const { idToken } = await signInWithCode({ domain: config.cognito.domain, clientId: config.cognito.clientId, redirectUri: pageUrl }, user);
     const api = app.endpoints.apis.find((a) => a.stack.startsWith("image-gallery-"))!;
-    const earlier = await fetch(`${api.url}/upload/earlier.png`, { method: "POST", headers: { Authorization: auth.AuthenticationResult!.IdToken!, "Content-Type": "image/png" }, body: png(8, 8, [10, 107, 47, 255]) });
+    const earlier = await fetch(`${api.url}/upload/earlier.png`, { method: "POST", headers: { Authorization: idToken, "Content-Type": "image/png" }, body: png(8, 8, [10, 107, 47, 255]) });
     expect(earlier.status).to.equal(201);
 
     const { page } = tab;
-    await page.getByLabel("Email").fill(user.username);
     await page.getByLabel("Password").fill(user.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByText(`Signed in as ${user.username}.`).waitFor();
+    expect(page.url(), "the code and state are taken out of the address bar").to.equal(pageUrl);
+    expect(grants).to.deep.equal(["authorization_code"]);
+    expect(await page.evaluate(`sessionStorage.getItem("cognito:pkce")`), "the verifier is used once").to.equal(null);
     const img = page.getByRole("img", { name: "earlier.png" });
     await img.waitFor();
     const src = (await img.getAttribute("src"))!;
@@ -82,23 +114,47 @@ describe("web: image gallery page (Chromium)", function () {
     await screenshot(page, "image-gallery");
   });
 
-  it("refreshes an expired ID token with the refresh token, and the gallery still loads", async function () {
+  it("refreshes an expired ID token at the token endpoint, and the gallery still loads", async function () {
     const { page } = tab;
     // the ID token's expiry as the page keeps it, moved to the past
     await page.evaluate(`sessionStorage.setItem("cognito:tokens", JSON.stringify({ ...JSON.parse(sessionStorage.getItem("cognito:tokens")), expiresAt: 0 }))`);
     const listed = page.waitForResponse((r) => r.url().endsWith("/view-all") && r.request().method() === "GET");
     await page.getByRole("button", { name: "Refresh gallery" }).click();
     expect((await listed).status()).to.equal(200);
-    expect(authFlows).to.deep.equal(["USER_PASSWORD_AUTH", "USER_PASSWORD_AUTH", "REFRESH_TOKEN_AUTH"]);
+    expect(grants).to.deep.equal(["authorization_code", "refresh_token"]);
     await page.getByRole("img", { name: "earlier.png" }).waitFor();
+    expect(await seriousViolations(page), "signed in").to.deep.equal([]);
+  });
+
+  it("never sent the password anywhere but the user pool's form, and never called USER_PASSWORD_AUTH", function () {
+    expect(carriedPassword).to.deep.equal([`POST ${cognitoOrigin}/login`, `POST ${cognitoOrigin}/login`]);
+    expect(userPoolApiCalls, "the page calls only the OAuth endpoints").to.deep.equal([]);
+  });
+
+  it("refuses an answer that no sign-in in this tab asked for (state), and says so", async function () {
+    const { page } = tab;
+    const other = await tab.context.newPage();
+    await other.goto(`${pageUrl}?code=stolen&state=forged`);
+    await other.getByRole("alert").filter({ hasText: "does not belong to a sign-in started in this tab" }).waitFor();
+    expect(other.url()).to.equal(pageUrl);
+    await other.close();
+    expect(page.url()).to.equal(pageUrl);
+    expect(grants, "the forged code was never sent").to.deep.equal(["authorization_code", "refresh_token"]);
+  });
+
+  it("signs out through the hosted UI's /logout and comes back signed out", async function () {
+    const { page } = tab;
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    expect(page.url()).to.equal(pageUrl);
+    expect(await page.evaluate(`sessionStorage.getItem("cognito:tokens")`)).to.equal(null);
+    expect(await page.locator("#signed-in").isHidden()).to.equal(true);
   });
 
   it("had no console errors, no failed requests, and every CORS preflight allowed the page's origin", async function () {
     const { refusedPreflights, ...rest } = cleanRun(tab, app.origin);
     expect(rest).to.deep.equal({ consoleErrors: [], failedRequests: [] });
-    // the gateway's preflights name the page's origin; Cognito's user-pool API answers any origin, as on AWS
-    const cognito = new URL(app.endpoints.cognito!.endpoint).origin;
-    expect(refusedPreflights.filter((p) => !(p.url.startsWith(cognito) && p.allowOrigin === "*"))).to.deep.equal([]);
+    expect(refusedPreflights).to.deep.equal([]);
     expect(tab.preflights.some((p) => p.url.startsWith(app.endpoints.gateway))).to.equal(true);
   });
 

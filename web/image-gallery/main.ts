@@ -1,11 +1,11 @@
 /**
- * The image gallery page: sign in with Cognito, upload a picture from a file picker
+ * The image gallery page: sign in with Cognito (the hosted UI, code grant with PKCE), upload a picture from a file picker
  * (POST /upload/{filename}, the bytes as the body), see the gallery (GET /view-all, images
  * through their presigned URLs).
  */
 import { loadConfig, stagesOf, type CognitoConfig } from "../lib/config";
-import { idToken, signedInAs, signIn, signOut } from "../lib/cognito";
-import { byId, el, onSubmit, valueOf } from "../lib/dom";
+import { completeSignIn, idToken, signedInAs, signIn, signOut } from "../lib/cognito";
+import { byId, el, onSubmit } from "../lib/dom";
 import { call } from "../lib/http";
 import { fail, say } from "../lib/status";
 
@@ -33,7 +33,7 @@ async function authorization(): Promise<Record<string, string>> {
 
 function render(): void {
   const who = signedInAs();
-  byId("signin-form").hidden = who !== undefined;
+  byId("signin").hidden = who !== undefined;
   byId("signed-in").hidden = who === undefined;
   byId("user").textContent = who ? `Signed in as ${who}.` : "";
 }
@@ -78,29 +78,27 @@ async function main(): Promise<void> {
   apiUrl = stagesOf(config, SERVICE)[0]![1];
   if (!config.cognito) throw new Error("config.json has no Cognito user pool");
   cognito = config.cognito;
-  onSubmit(byId<HTMLFormElement>("signin-form"), async () => {
-    try {
-      await signIn(cognito, valueOf("username"), byId<HTMLInputElement>("password").value);
-      byId<HTMLInputElement>("password").value = "";
-      render();
-      say("Signed in.");
-      byId("file").focus();
-      await gallery();
-    } catch (error) {
-      fail(error);
-    }
+  byId("signin-button").addEventListener("click", () => {
+    signIn(cognito).catch(fail);
   });
   onSubmit(byId<HTMLFormElement>("upload-form"), upload);
   byId("refresh").addEventListener("click", () => void gallery());
   byId("signout").addEventListener("click", () => {
-    signOut();
     for (const { url } of justUploaded.values()) URL.revokeObjectURL(url);
     justUploaded.clear();
-    byId("gallery").replaceChildren();
-    render();
-    say("Signed out.");
+    signOut(cognito);
   });
+  let returned = false;
+  try {
+    returned = await completeSignIn(cognito);
+  } catch (error) {
+    fail(error);
+  }
   render();
+  if (returned) {
+    say("Signed in.");
+    byId("file").focus();
+  }
   if (signedInAs()) await gallery();
 }
 

@@ -6,8 +6,10 @@ export interface CognitoConfig {
   readonly region: string;
   readonly userPoolId: string;
   readonly clientId: string;
-  /** The user-pool API (`https://cognito-idp.<region>.amazonaws.com/` on AWS). */
+  /** The user-pool API (`https://cognito-idp.<region>.amazonaws.com/` on AWS; for SDK clients, the page does not call it). */
   readonly endpoint: string;
+  /** The hosted UI (`https://<prefix>.auth.<region>.amazoncognito.com` on AWS): /oauth2/authorize, /oauth2/token, /logout. */
+  readonly domain: string;
 }
 
 export interface SiteConfig {

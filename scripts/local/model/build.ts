@@ -20,6 +20,7 @@ import {
   type TfStack,
 } from "../../../modules/tfjson";
 import { ACCOUNT_ID, localComputed, regionOf } from "./computed";
+import { userPoolsOf } from "./user-pools";
 import type {
   ApiKeyModel,
   ApiModel,
@@ -377,13 +378,7 @@ export function buildModel(options: BuildOptions): GatewayModel {
     ...byType(served, "aws_ses_email_identity").map((r) => resolver.str(r, "email")!),
     ...byType(served, "aws_ses_domain_identity").map((r) => resolver.str(r, "domain")!),
   ];
-  const userPoolClients = new Map<string, string[]>();
-  for (const r of byType(stacks, "aws_cognito_user_pool")) userPoolClients.set(resolver.str(r, "arn")!, []);
-  for (const r of byType(stacks, "aws_cognito_user_pool_client")) {
-    const c = cfg(r);
-    const pool = byType(stacks, "aws_cognito_user_pool").find((p) => resolver.str(p, "id") === str(c.user_pool_id));
-    if (pool) userPoolClients.get(resolver.str(pool, "arn")!)?.push(resolver.str(r, "id")!);
-  }
+  const { userPoolClients, appClients } = userPoolsOf(stacks, resolver);
 
-  return { env: selection.env, stacks: selection.stacks, apis, apiKeys, usagePlans, permissions, functions, tables, buckets, identities, userPoolClients, warnings };
+  return { env: selection.env, stacks: selection.stacks, apis, apiKeys, usagePlans, permissions, functions, tables, buckets, identities, userPoolClients, appClients, warnings };
 }

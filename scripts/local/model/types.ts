@@ -173,6 +173,21 @@ export interface TableModel {
   readonly seeds: Record<string, unknown>[];
 }
 
+/** A user pool app client, as the local user-pool API enforces it. */
+export interface AppClientModel {
+  readonly id: string;
+  readonly poolArn: string;
+  /** `ALLOW_USER_SRP_AUTH`, `ALLOW_REFRESH_TOKEN_AUTH`, ... */
+  readonly explicitAuthFlows: string[];
+  /** `allowed_oauth_flows_user_pool_client`: the hosted UI and the OAuth endpoints serve this client. */
+  readonly oauthEnabled: boolean;
+  /** `code`, `implicit`, `client_credentials` */
+  readonly oauthFlows: string[];
+  readonly oauthScopes: string[];
+  readonly callbackUrls: string[];
+  readonly logoutUrls: string[];
+}
+
 export interface GatewayModel {
   readonly env: string;
   readonly stacks: string[];
@@ -186,6 +201,8 @@ export interface GatewayModel {
   readonly identities: string[];
   /** Cognito user pool ARN → app client ids (audiences). */
   readonly userPoolClients: Map<string, string[]>;
+  /** Every app client with its auth settings. */
+  readonly appClients: AppClientModel[];
   /** What cannot run locally, for the console. */
   readonly warnings: string[];
 }

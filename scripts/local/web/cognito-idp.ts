@@ -1,10 +1,11 @@
 /**
- * A local Cognito user-pool API (the `cognito-idp` JSON protocol: POST / with
- * `X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>`) for the calls the image
- * gallery page makes: InitiateAuth with USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH, and
- * GetUser. Tokens come from the gateway's LocalCognito issuer, so the gateway's Cognito
- * authorizer accepts them and nothing else; each pool gets one seeded user whose name and
- * password `npm start` prints.
+ * A local Cognito user pool: the user-pool API (the `cognito-idp` JSON protocol: POST / with
+ * `X-Amz-Target: AWSCognitoIdentityProviderService.<Operation>`: InitiateAuth with
+ * USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH where the app client allows them, and GetUser)
+ * and, on the same origin, the hosted UI's OAuth endpoints (hosted-ui.ts) that the image
+ * gallery page signs in through. Tokens come from the gateway's LocalCognito issuer, so the
+ * gateway's Cognito authorizer accepts them and nothing else; each pool gets one seeded
+ * user whose name and password `npm start` prints.
  *
  * Wire format (targets, `__type` error bodies, `x-amzn-ErrorType`, AuthenticationResult
  * fields) as in the Amazon Cognito API reference, InitiateAuth and GetUser.
@@ -13,6 +14,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { LocalCognito } from "../authorizers";
+import type { AppClientModel } from "../model/types";
+import { HostedUi } from "./hosted-ui";
 import { poolOf } from "./site-config";
 
 export interface LocalUser {
@@ -26,6 +29,14 @@ export interface LocalUser {
 interface Pool {
   readonly arn: string;
   readonly clients: readonly string[];
+}
+
+/** What a sign-in issues (the JSON API and the token endpoint spell it differently). */
+export interface IssuedTokens {
+  readonly idToken: string;
+  readonly accessToken: string;
+  readonly refreshToken?: string;
+  readonly expiresIn: number;
 }
 
 const TOKEN_SECONDS = 3600;
@@ -48,14 +59,16 @@ function newPassword(): string {
 
 export class LocalUserPools {
   private pools: Pool[] = [];
+  private clients = new Map<string, AppClientModel>();
   private readonly users = new Map<string, LocalUser>(); // pool ARN → seeded user
   private readonly refreshTokens = new Map<string, { poolArn: string; clientId: string; username: string }>();
 
   constructor(private readonly cognito: LocalCognito) {}
 
   /** The pools and their app clients; a pool seen for the first time gets its user. */
-  setPools(pools: ReadonlyMap<string, readonly string[]>): void {
-    this.pools = [...pools].map(([arn, clients]) => ({ arn, clients }));
+  setPools(pools: ReadonlyMap<string, readonly string[]>, clients: readonly AppClientModel[]): void {
+    this.pools = [...pools].map(([arn, ids]) => ({ arn, clients: ids }));
+    this.clients = new Map(clients.map((c) => [c.id, c]));
     for (const { arn } of this.pools) {
       const pool = poolOf(arn);
       if (!pool || this.users.has(arn)) continue;
@@ -67,50 +80,70 @@ export class LocalUserPools {
     return this.pools.flatMap((p) => this.users.get(p.arn) ?? []);
   }
 
-  private poolOfClient(clientId: unknown): Pool {
-    const pool = typeof clientId === "string" ? this.pools.find((p) => p.clients.includes(clientId)) : undefined;
-    if (!pool) throw new CognitoError("ResourceNotFoundException", `User pool client ${String(clientId)} does not exist.`);
-    return pool;
+  /** The app client with this id, or ResourceNotFoundException. */
+  client(clientId: unknown): AppClientModel {
+    const client = typeof clientId === "string" ? this.clients.get(clientId) : undefined;
+    if (!client || !this.pools.some((p) => p.arn === client.poolArn && p.clients.includes(client.id))) {
+      throw new CognitoError("ResourceNotFoundException", `User pool client ${String(clientId)} does not exist.`);
+    }
+    return client;
   }
 
-  private async tokens(user: LocalUser, clientId: string, withRefresh: boolean): Promise<Record<string, unknown>> {
+  /** The pool's user when the name and password are right; one answer for both mistakes (prevent_user_existence_errors). */
+  authenticate(poolArn: string, username: string, password: string): LocalUser | undefined {
+    const user = this.users.get(poolArn);
+    return user && user.username === username.toLowerCase() && user.password === password ? user : undefined;
+  }
+
+  /** The user a refresh token was issued to, for that client only. */
+  refreshed(refreshToken: unknown, clientId: string): LocalUser | undefined {
+    const entry = typeof refreshToken === "string" ? this.refreshTokens.get(refreshToken) : undefined;
+    return entry && entry.clientId === clientId ? this.users.get(entry.poolArn) : undefined;
+  }
+
+  async issue(user: LocalUser, clientId: string, options: { refresh: boolean; scope?: string }): Promise<IssuedTokens> {
     const common = { sub: user.sub, "cognito:username": user.username, email: user.username, email_verified: true };
     const idToken = await this.cognito.issue(user.poolArn, { ...common, token_use: "id" }, TOKEN_SECONDS, clientId);
-    const accessToken = await this.cognito.issue(user.poolArn, { sub: user.sub, username: user.username, token_use: "access", client_id: clientId, scope: "aws.cognito.signin.user.admin" }, TOKEN_SECONDS, clientId);
-    const result: Record<string, unknown> = { AccessToken: accessToken, ExpiresIn: TOKEN_SECONDS, IdToken: idToken, TokenType: "Bearer" };
-    if (withRefresh) {
-      const refresh = randomBytes(48).toString("base64url");
-      this.refreshTokens.set(refresh, { poolArn: user.poolArn, clientId, username: user.username });
-      result.RefreshToken = refresh;
-    }
+    const accessToken = await this.cognito.issue(user.poolArn, { sub: user.sub, username: user.username, token_use: "access", client_id: clientId, scope: options.scope ?? "aws.cognito.signin.user.admin" }, TOKEN_SECONDS, clientId);
+    if (!options.refresh) return { idToken, accessToken, expiresIn: TOKEN_SECONDS };
+    const refreshToken = randomBytes(48).toString("base64url");
+    this.refreshTokens.set(refreshToken, { poolArn: user.poolArn, clientId, username: user.username });
+    return { idToken, accessToken, refreshToken, expiresIn: TOKEN_SECONDS };
+  }
+
+  private async authenticationResult(user: LocalUser, clientId: string, refresh: boolean): Promise<Record<string, unknown>> {
+    const t = await this.issue(user, clientId, { refresh });
+    const result: Record<string, unknown> = { AccessToken: t.accessToken, ExpiresIn: t.expiresIn, IdToken: t.idToken, TokenType: "Bearer" };
+    if (t.refreshToken) result.RefreshToken = t.refreshToken;
     return { AuthenticationResult: result, ChallengeParameters: {} };
   }
 
+  private requireFlow(client: AppClientModel, flow: string, allow: string): void {
+    if (!client.explicitAuthFlows.includes(allow)) throw new CognitoError("InvalidParameterException", `${flow} flow not enabled for this client`);
+  }
+
   async initiateAuth(input: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const pool = this.poolOfClient(input.ClientId);
-    const clientId = input.ClientId as string;
+    const client = this.client(input.ClientId);
     const params = (typeof input.AuthParameters === "object" && input.AuthParameters !== null ? input.AuthParameters : {}) as Record<string, unknown>;
     switch (input.AuthFlow) {
       case "USER_PASSWORD_AUTH": {
+        this.requireFlow(client, "USER_PASSWORD_AUTH", "ALLOW_USER_PASSWORD_AUTH");
         if (typeof params.USERNAME !== "string" || typeof params.PASSWORD !== "string") {
           throw new CognitoError("InvalidParameterException", "Missing required parameter USERNAME or PASSWORD");
         }
-        const user = this.users.get(pool.arn);
-        // One message for an unknown user and a wrong password (prevent_user_existence_errors).
-        if (!user || user.username !== params.USERNAME.toLowerCase() || user.password !== params.PASSWORD) {
-          throw new CognitoError("NotAuthorizedException", "Incorrect username or password.");
-        }
-        return this.tokens(user, clientId, true);
+        const user = this.authenticate(client.poolArn, params.USERNAME, params.PASSWORD);
+        if (!user) throw new CognitoError("NotAuthorizedException", "Incorrect username or password.");
+        return this.authenticationResult(user, client.id, true);
       }
       case "REFRESH_TOKEN_AUTH":
       case "REFRESH_TOKEN": {
-        const entry = typeof params.REFRESH_TOKEN === "string" ? this.refreshTokens.get(params.REFRESH_TOKEN) : undefined;
-        const user = entry && entry.clientId === clientId ? this.users.get(entry.poolArn) : undefined;
+        this.requireFlow(client, "REFRESH_TOKEN_AUTH", "ALLOW_REFRESH_TOKEN_AUTH");
+        const user = this.refreshed(params.REFRESH_TOKEN, client.id);
         if (!user) throw new CognitoError("NotAuthorizedException", "Invalid Refresh Token");
-        return this.tokens(user, clientId, false);
+        return this.authenticationResult(user, client.id, false);
       }
       default:
-        throw new CognitoError("InvalidParameterException", `AuthFlow ${String(input.AuthFlow)} is not supported by the local user pools (use USER_PASSWORD_AUTH or REFRESH_TOKEN_AUTH).`);
+        throw new CognitoError("InvalidParameterException", `AuthFlow ${String(input.AuthFlow)} is not supported by the local user pools (use USER_PASSWORD_AUTH or REFRESH_TOKEN_AUTH, or the hosted UI's /oauth2/authorize).`);
     }
   }
 
@@ -160,9 +193,14 @@ function send(res: ServerResponse, status: number, body: Record<string, unknown>
   res.end(JSON.stringify(body));
 }
 
-/** Serves the pools on 127.0.0.1 (port 0 picks a free one). */
+/** Serves the pools on 127.0.0.1 (port 0 picks a free one): the user-pool API at `/`, the hosted UI beside it. */
 export async function startCognitoIdp(pools: LocalUserPools, port = 0): Promise<{ url: string; close(): Promise<void> }> {
+  const hostedUi = new HostedUi(pools);
   const server: Server = createServer((req, res) => {
+    if (hostedUi.serves(req)) {
+      void hostedUi.handle(req, res);
+      return;
+    }
     if (req.method === "OPTIONS") {
       res.writeHead(204, CORS).end();
       return;

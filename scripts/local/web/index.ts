@@ -45,7 +45,7 @@ export async function startWeb(context: WebContext, options: WebOptions = {}): P
     throw new Error(`web origin ${origin.origin}: the local pages are served on http://localhost or http://127.0.0.1 only`);
   }
   const pools = new LocalUserPools(context.cognito);
-  pools.setPools(context.model.userPoolClients);
+  pools.setPools(context.model.userPoolClients, context.model.appClients);
   const idp = await startCognitoIdp(pools, options.cognitoPort ?? 0);
 
   let model = context.model;
@@ -87,7 +87,7 @@ export async function startWeb(context: WebContext, options: WebOptions = {}): P
     rebuild,
     update(next) {
       model = next;
-      pools.setPools(next.userPoolClients);
+      pools.setPools(next.userPoolClients, next.appClients);
       refresh();
     },
     async close() {

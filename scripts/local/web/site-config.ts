@@ -1,6 +1,7 @@
 /**
  * The local `config.json`: what Terraform writes into the site bucket on AWS, built here
- * from the gateway's model (API stage URLs on the gateway, the local user-pool API).
+ * from the gateway's model (API stage URLs on the gateway, the local user-pool API and its
+ * hosted UI).
  */
 import type { GatewayModel } from "../model/types";
 
@@ -8,7 +9,7 @@ export interface LocalSiteConfig {
   environment: string;
   region: string;
   apis: Record<string, Record<string, string>>;
-  cognito?: { region: string; userPoolId: string; clientId: string; endpoint: string };
+  cognito?: { region: string; userPoolId: string; clientId: string; endpoint: string; domain: string };
 }
 
 /** `todos-dev` → `todos` (stacks are `<service>-<env>`). */
@@ -34,7 +35,8 @@ export function siteConfig(model: GatewayModel, gatewayUrl: string, cognitoEndpo
     const pool = poolOf(arn);
     if (!pool || clients.length === 0 || !cognitoEndpoint) continue;
     region = pool.region;
-    cognito = { ...pool, clientId: clients[0]!, endpoint: cognitoEndpoint };
+    // one local origin serves both the user-pool API (`/`) and the hosted UI (`/oauth2/...`)
+    cognito = { ...pool, clientId: clients[0]!, endpoint: cognitoEndpoint, domain: new URL(cognitoEndpoint).origin };
     break;
   }
   return { environment: model.env, region, apis, ...(cognito ? { cognito } : {}) };

@@ -9,10 +9,15 @@ import { CognitoIdentityProviderClient, GetUserCommand, InitiateAuthCommand } fr
 import { expect } from "chai";
 import { decodeJwt, generateKeyPair, SignJWT } from "jose";
 import { LocalCognito } from "../../../scripts/local/authorizers";
+import type { AppClientModel } from "../../../scripts/local/model/types";
 import { LocalUserPools, startCognitoIdp } from "../../../scripts/local/web/cognito-idp";
 
 const POOL = "arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_TestPool1";
+/** An SDK client that allows USER_PASSWORD_AUTH (the page's client does not: see hosted-ui.test.ts). */
 const CLIENT = "testclient0000000000000001";
+/** A client like the image gallery's: SRP and refresh only. */
+const SRP_ONLY = "testclient0000000000000002";
+const client = (id: string, explicitAuthFlows: string[]): AppClientModel => ({ id, poolArn: POOL, explicitAuthFlows, oauthEnabled: false, oauthFlows: [], oauthScopes: [], callbackUrls: [], logoutUrls: [] });
 
 describe("local Cognito user-pool API", function () {
   let cognito: LocalCognito;
@@ -22,9 +27,9 @@ describe("local Cognito user-pool API", function () {
 
   before(async function () {
     cognito = new LocalCognito();
-    await cognito.addPool(POOL, [CLIENT]);
+    await cognito.addPool(POOL, [CLIENT, SRP_ONLY]);
     pools = new LocalUserPools(cognito);
-    pools.setPools(new Map([[POOL, [CLIENT]]]));
+    pools.setPools(new Map([[POOL, [CLIENT, SRP_ONLY]]]), [client(CLIENT, ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]), client(SRP_ONLY, ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])]);
     idp = await startCognitoIdp(pools);
     sdk = new CognitoIdentityProviderClient({ endpoint: idp.url, region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } });
   });
@@ -70,6 +75,8 @@ describe("local Cognito user-pool API", function () {
     expect(await refused(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: "other", AuthParameters: { USERNAME: user.username, PASSWORD: user.password } }))).to.match(/^400 ResourceNotFoundException: /);
     expect(await refused(new InitiateAuthCommand({ AuthFlow: "REFRESH_TOKEN_AUTH", ClientId: CLIENT, AuthParameters: { REFRESH_TOKEN: "forged" } }))).to.equal("400 NotAuthorizedException: Invalid Refresh Token");
     expect(await refused(new InitiateAuthCommand({ AuthFlow: "CUSTOM_AUTH", ClientId: CLIENT, AuthParameters: {} }))).to.match(/^400 InvalidParameterException: /);
+    // a client whose explicit_auth_flows leave USER_PASSWORD_AUTH out refuses it, as Cognito does
+    expect(await refused(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: SRP_ONLY, AuthParameters: { USERNAME: user.username, PASSWORD: user.password } }))).to.equal("400 InvalidParameterException: USER_PASSWORD_AUTH flow not enabled for this client");
   });
 
   it("the gateway's issuer accepts its tokens and nothing else: a look-alike signed with another key is refused", async function () {
