@@ -1,7 +1,12 @@
 /**
  * Request validation as API Gateway does it: required request parameters, and the body
  * against the method's model (JSON Schema draft-04), with references between models
- * (`https://apigateway.amazonaws.com/restapis/<id>/models/<Name>`) resolved to the API's models.
+ * (`https://apigateway.amazonaws.com/restapis/<id>/models/<Name>`) resolved to the API's
+ * models, cycles included, and local references (`#/definitions/<Name>`, how the modules
+ * write models that refer to each other in a cycle) resolved in the model's own document.
+ * A failing body is answered 400 `{"message": "Invalid request body"}` (BAD_REQUEST_BODY).
+ * A model that names a model the API does not have is refused when the stacks are loaded,
+ * as API Gateway's CreateModel refuses it.
  */
 import AjvDraft04 from "ajv-draft-04";
 import type { ValidateFunction } from "ajv";
@@ -9,6 +14,16 @@ import type { ApiModel, MethodModel } from "./model/types";
 import { header, type GatewayRequest } from "./request";
 
 const BUILT_IN_MODELS = new Set(["Empty", "Error"]);
+/**
+ * The models every API has, as AWS returns them (LocalStack's AWS-validated snapshots:
+ * test_apigateway_import "get-models" for Empty, test_apigateway_common for Error), for
+ * references to them from the API's own models.
+ */
+const BUILT_IN_SCHEMAS: Readonly<Record<string, object>> = {
+  Empty: { title: "Empty Schema", type: "object" },
+  Error: { title: "Error Schema", type: "object", properties: { message: { type: "string" } } },
+};
+const MODEL_URL = /^https:\/\/apigateway\.amazonaws\.com\/restapis\/([^/]+)\/models\/(.+)$/;
 type AjvInstance = InstanceType<typeof AjvDraft04>;
 const Ajv = ((AjvDraft04 as unknown as { default?: typeof AjvDraft04 }).default ?? AjvDraft04) as typeof AjvDraft04;
 
@@ -38,6 +53,7 @@ export class ModelValidators {
   constructor(private readonly api: ApiModel) {
     this.ajv = new Ajv({ allErrors: false, strict: false, validateSchema: false, validateFormats: false, logger: false });
     for (const [name, schema] of api.models) this.ajv.addSchema(withoutIds(schema) as object, modelUrl(api.id, name));
+    for (const [name, schema] of Object.entries(BUILT_IN_SCHEMAS)) if (!api.models.has(name)) this.ajv.addSchema(schema, modelUrl(api.id, name));
   }
 
   validator(name: string): ValidateFunction | undefined {
@@ -49,6 +65,23 @@ export class ModelValidators {
     }
     return fn;
   }
+}
+
+/** Each reference from a model of the API to a model URL of another API, or to a model it does not have, as `Model → $ref`. */
+export function unknownModelReferences(api: Pick<ApiModel, "id" | "models">): string[] {
+  const out: string[] = [];
+  const visit = (model: string, value: unknown): void => {
+    if (Array.isArray(value)) for (const v of value) visit(model, v);
+    else if (value !== null && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) {
+        const m = k === "$ref" && typeof v === "string" ? MODEL_URL.exec(v) : null;
+        if (m && (m[1] !== api.id || (!api.models.has(m[2]!) && !BUILT_IN_MODELS.has(m[2]!)))) out.push(`${model} → ${v}`);
+        else visit(model, v);
+      }
+    }
+  };
+  for (const [name, schema] of api.models) visit(name, schema);
+  return out;
 }
 
 /** The names of required parameters missing from the request, in API Gateway's order. */

@@ -19,6 +19,7 @@ import {
   type TfResource,
   type TfStack,
 } from "../../../modules/tfjson";
+import { unknownModelReferences } from "../validation";
 import { ACCOUNT_ID, localComputed, regionOf } from "./computed";
 import { userPoolsOf } from "./user-pools";
 import type {
@@ -189,6 +190,8 @@ export function buildModel(options: BuildOptions): GatewayModel {
         throw new Error(`${m.stack}: model ${m.name} has a schema that is not JSON: ${(error as Error).message}`, { cause: error });
       }
     }
+    const unknown = unknownModelReferences(api);
+    if (unknown.length > 0) throw new Error(`${r.stack}: API ${api.name} has models that refer to models it does not have (API Gateway refuses to create such a model): ${unknown.join("; ")}`);
     for (const x of v.validators) {
       const xc = cfg(x);
       api.validators.set(resolver.idOf(x), { body: bool(xc.validate_request_body) ?? false, params: bool(xc.validate_request_parameters) ?? false });
