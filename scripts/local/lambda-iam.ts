@@ -4,48 +4,46 @@
  * the invoked ARN and none denies it, or the function's resource-based policy
  * (`aws_lambda_permission`) names the caller's role or account as principal.
  */
+import { parsePolicyJson, type IamStatement } from "../../modules/tfjson";
 import { globMatch } from "./authorizers";
 import { ACCOUNT_ID } from "./model/computed";
 import type { FunctionModel, PermissionModel } from "./model/types";
 
-interface Statement {
-  Effect?: unknown;
-  Action?: unknown;
-  NotAction?: unknown;
-  Resource?: unknown;
-  NotResource?: unknown;
-  Condition?: unknown;
-}
-
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : []);
-
-function statementsOf(policy: string): Statement[] {
+/**
+ * The statements of a policy text in modules/tfjson's IAM statement type. Statements with
+ * conditions are not evaluated locally and count as not matching (left out), as are those
+ * whose Effect is neither Allow nor Deny.
+ */
+function statementsOf(policy: string): IamStatement[] {
+  let doc: { Statement?: unknown } | undefined;
   try {
-    const doc = JSON.parse(policy) as { Statement?: unknown };
-    const s = doc.Statement;
-    return (Array.isArray(s) ? s : s && typeof s === "object" ? [s] : []) as Statement[];
+    doc = JSON.parse(policy) as { Statement?: unknown } | undefined;
   } catch {
     return [];
   }
+  const raw = doc?.Statement;
+  const all = (Array.isArray(raw) ? raw : raw && typeof raw === "object" ? [raw] : []) as Record<string, unknown>[];
+  const kept = all.filter((s) => (s?.Effect === "Allow" || s?.Effect === "Deny") && s.Condition === undefined);
+  return parsePolicyJson({ Statement: kept }) ?? [];
 }
 
 /** IAM matches actions case-insensitively and resources case-sensitively. */
-function matches(s: Statement, action: string, resource: string): boolean {
+function matches(s: IamStatement, action: string, resource: string): boolean {
   const actionOk =
-    s.NotAction !== undefined
-      ? !list(s.NotAction).some((a) => globMatch(a.toLowerCase(), action.toLowerCase()))
-      : list(s.Action).some((a) => globMatch(a.toLowerCase(), action.toLowerCase()));
+    s.notActions.length > 0
+      ? !s.notActions.some((a) => globMatch(a.toLowerCase(), action.toLowerCase()))
+      : s.actions.some((a) => globMatch(a.toLowerCase(), action.toLowerCase()));
   if (!actionOk) return false;
-  return s.NotResource !== undefined ? !list(s.NotResource).some((r) => globMatch(r, resource)) : list(s.Resource).some((r) => globMatch(r, resource));
+  return s.notResources.length > 0 ? !s.notResources.some((r) => globMatch(r, resource)) : s.resources.some((r) => globMatch(r, resource));
 }
 
 export type Decision = { allowed: true } | { allowed: false; reason: "explicit-deny" | "no-allow" };
 
 /** Evaluates identity policies: an explicit Deny wins, then any Allow; statements with conditions are not evaluated locally and count as not matching. */
 export function identityDecision(policies: readonly string[], action: string, resource: string): Decision {
-  const statements = policies.flatMap(statementsOf).filter((s) => s.Condition === undefined);
-  if (statements.some((s) => s.Effect === "Deny" && matches(s, action, resource))) return { allowed: false, reason: "explicit-deny" };
-  if (statements.some((s) => s.Effect === "Allow" && matches(s, action, resource))) return { allowed: true };
+  const statements = policies.flatMap(statementsOf);
+  if (statements.some((s) => s.effect === "Deny" && matches(s, action, resource))) return { allowed: false, reason: "explicit-deny" };
+  if (statements.some((s) => s.effect === "Allow" && matches(s, action, resource))) return { allowed: true };
   return { allowed: false, reason: "no-allow" };
 }
 

@@ -1,27 +1,18 @@
 /**
  * A REST API's resource policy (`aws_api_gateway_rest_api.policy` or
  * `aws_api_gateway_rest_api_policy`), evaluated as API Gateway evaluates it for an
- * anonymous caller: an explicit Deny wins, then an Allow is needed.
+ * anonymous caller: an explicit Deny wins, then an Allow is needed. The statements are
+ * modules/tfjson's `IamStatement`, the one IAM statement type of the repository.
  */
 import { BlockList, isIPv4, isIPv6 } from "node:net";
+import { parsePolicyJson, type IamStatement } from "../../modules/tfjson";
 import { globMatch } from "./authorizers";
 
-type Strings = string | string[];
-
-export interface ResourcePolicyStatement {
-  Sid?: string;
-  Effect?: string;
-  Principal?: "*" | Record<string, Strings>;
-  Action?: Strings;
-  NotAction?: Strings;
-  Resource?: Strings;
-  NotResource?: Strings;
-  Condition?: Record<string, Record<string, Strings>>;
-}
-
+/** A parsed resource policy: its statements in modules/tfjson's one IAM statement type. */
 export interface ResourcePolicyDocument {
-  Version?: string;
-  Statement?: ResourcePolicyStatement | ResourcePolicyStatement[];
+  readonly statements: readonly IamStatement[];
+  /** Statements left out because their `Effect` is neither `Allow` nor `Deny` (by Sid or position), for the console. */
+  readonly leftOut: readonly string[];
 }
 
 /** What API Gateway decides for a request. */
@@ -40,56 +31,53 @@ export interface PolicyRequest {
 /** Condition operators the local gateway evaluates; anything else makes the condition false (see `policyWarnings`). */
 const OPERATORS = new Set(["StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike", "IpAddress", "NotIpAddress"]);
 
-const listOf = (v: Strings | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
-
-export function statementsOf(policy: ResourcePolicyDocument | undefined): ResourcePolicyStatement[] {
-  const s = policy?.Statement;
-  return s === undefined ? [] : Array.isArray(s) ? s : [s];
-}
-
 /**
  * Parses the policy text. Resources in API Gateway's short form (`execute-api:/<stage>/<METHOD>/<path>`)
- * are expanded to the API's ARN, as API Gateway does when it stores the policy.
+ * are expanded to the API's ARN, as API Gateway does when it stores the policy. A statement
+ * whose `Effect` is not exactly `Allow` or `Deny` never applies (left out, with a warning).
  */
 export function parseResourcePolicy(text: string, apiArn: string): ResourcePolicyDocument {
   const parsed = JSON.parse(text) as unknown;
   if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("a resource policy must be a JSON object");
-  const policy = parsed as ResourcePolicyDocument;
-  const expand = (r: Strings | undefined) => (r === undefined ? undefined : listOf(r).map((x) => (x.startsWith("execute-api:/") ? `${apiArn}${x.slice("execute-api:".length)}` : x)));
-  const statements = statementsOf(policy).map((s) => ({ ...s, Resource: expand(s.Resource), NotResource: expand(s.NotResource) }));
-  return { ...policy, Statement: statements };
+  const raw = (parsed as { Statement?: unknown }).Statement;
+  const all = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]) as Record<string, unknown>[];
+  const leftOut: string[] = [];
+  const kept = all.filter((s, i) => {
+    const ok = s?.Effect === "Allow" || s?.Effect === "Deny";
+    if (!ok) leftOut.push(typeof s?.Sid === "string" ? s.Sid : `#${i + 1}`);
+    return ok;
+  });
+  const expand = (list: readonly string[]) => list.map((x) => (x.startsWith("execute-api:/") ? `${apiArn}${x.slice("execute-api:".length)}` : x));
+  const statements = (parsePolicyJson({ Statement: kept }) ?? []).map((s) => ({ ...s, resources: expand(s.resources), notResources: expand(s.notResources) }));
+  return { statements, leftOut };
 }
 
 /** What in a policy the local gateway cannot evaluate, for the console. */
 export function policyWarnings(policy: ResourcePolicyDocument): string[] {
-  const out: string[] = [];
-  for (const s of statementsOf(policy)) {
-    for (const op of Object.keys(s.Condition ?? {})) {
-      const base = op.replace(/IfExists$/, "");
-      if (!OPERATORS.has(base)) out.push(`condition operator ${op} is not evaluated locally: its statement${s.Sid ? ` ${s.Sid}` : ""} never applies`);
+  const out = policy.leftOut.map((s) => `statement ${s} has an Effect other than Allow or Deny: it never applies`);
+  for (const s of policy.statements) {
+    for (const c of s.conditions) {
+      const base = c.test.replace(/IfExists$/, "");
+      if (!OPERATORS.has(base)) out.push(`condition operator ${c.test} is not evaluated locally: its statement${s.sid ? ` ${s.sid}` : ""} never applies`);
     }
-    if ((s as { NotPrincipal?: unknown }).NotPrincipal !== undefined) out.push(`NotPrincipal is not evaluated locally: statement${s.Sid ? ` ${s.Sid}` : ""} never applies`);
+    if (s.notPrincipals.length > 0) out.push(`NotPrincipal is not evaluated locally: statement${s.sid ? ` ${s.sid}` : ""} never applies`);
   }
-  return out;
+  return [...new Set(out)];
 }
 
-/** `Principal: "*"` or `{"AWS": "*"}`: the statements that apply to an anonymous caller. */
-function anonymousPrincipal(p: ResourcePolicyStatement["Principal"]): boolean {
-  if (p === "*") return true;
-  if (!p || typeof p !== "object") return false;
-  return listOf(p.AWS).includes("*");
-}
+/** `Principal: "*"` or `{"AWS": "*"}` (tfjson's `*`): the statements that apply to an anonymous caller. */
+const anonymousPrincipal = (s: IamStatement): boolean => s.principals.includes("*");
 
-function actionMatches(s: ResourcePolicyStatement): boolean {
+function actionMatches(s: IamStatement): boolean {
   const invoke = "execute-api:invoke";
-  if (s.Action !== undefined) return listOf(s.Action).some((a) => globMatch(a.toLowerCase(), invoke));
-  if (s.NotAction !== undefined) return !listOf(s.NotAction).some((a) => globMatch(a.toLowerCase(), invoke));
+  if (s.actions.length > 0) return s.actions.some((a) => globMatch(a.toLowerCase(), invoke));
+  if (s.notActions.length > 0) return !s.notActions.some((a) => globMatch(a.toLowerCase(), invoke));
   return false;
 }
 
-function resourceMatches(s: ResourcePolicyStatement, arn: string): boolean {
-  if (s.Resource !== undefined) return listOf(s.Resource).some((r) => globMatch(r, arn));
-  if (s.NotResource !== undefined) return !listOf(s.NotResource).some((r) => globMatch(r, arn));
+function resourceMatches(s: IamStatement, arn: string): boolean {
+  if (s.resources.length > 0) return s.resources.some((r) => globMatch(r, arn));
+  if (s.notResources.length > 0) return !s.notResources.some((r) => globMatch(r, arn));
   return false;
 }
 
@@ -121,7 +109,7 @@ function contextValue(key: string, req: PolicyRequest): string | undefined {
   }
 }
 
-function conditionHolds(operator: string, key: string, values: string[], req: PolicyRequest): boolean {
+function conditionHolds(operator: string, key: string, values: readonly string[], req: PolicyRequest): boolean {
   const ifExists = operator.endsWith("IfExists");
   const op = ifExists ? operator.slice(0, -"IfExists".length) : operator;
   if (!OPERATORS.has(op)) return false;
@@ -150,25 +138,18 @@ function conditionHolds(operator: string, key: string, values: string[], req: Po
   return negated ? !matchesAny : matchesAny;
 }
 
-function conditionsHold(s: ResourcePolicyStatement, req: PolicyRequest): boolean {
-  for (const [operator, byKey] of Object.entries(s.Condition ?? {})) {
-    for (const [key, values] of Object.entries(byKey ?? {})) {
-      if (!conditionHolds(operator, key, listOf(values), req)) return false;
-    }
-  }
-  return true;
-}
+const conditionsHold = (s: IamStatement, req: PolicyRequest): boolean => s.conditions.every((c) => conditionHolds(c.test, c.variable, c.values, req));
 
-function applies(s: ResourcePolicyStatement, req: PolicyRequest): boolean {
-  if ((s as { NotPrincipal?: unknown }).NotPrincipal !== undefined) return false;
-  return anonymousPrincipal(s.Principal) && actionMatches(s) && resourceMatches(s, req.arn) && conditionsHold(s, req);
+function applies(s: IamStatement, req: PolicyRequest): boolean {
+  if (s.notPrincipals.length > 0) return false;
+  return anonymousPrincipal(s) && actionMatches(s) && resourceMatches(s, req.arn) && conditionsHold(s, req);
 }
 
 /** API Gateway's decision for an anonymous caller: an explicit Deny wins, then an Allow; else an implicit deny. */
 export function evaluateResourcePolicy(policy: ResourcePolicyDocument, req: PolicyRequest): PolicyDecision {
-  const statements = statementsOf(policy);
-  if (statements.some((s) => s.Effect === "Deny" && applies(s, req))) return "explicit-deny";
-  if (statements.some((s) => s.Effect === "Allow" && applies(s, req))) return "allow";
+  const { statements } = policy;
+  if (statements.some((s) => s.effect === "Deny" && applies(s, req))) return "explicit-deny";
+  if (statements.some((s) => s.effect === "Allow" && applies(s, req))) return "allow";
   return "implicit-deny";
 }
 

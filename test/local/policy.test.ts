@@ -93,8 +93,8 @@ describe("local gateway: REST API resource policies", function () {
 
   it("resolves a policy resource's reference to the API's own execution ARN", async function () {
     const api = gateway.model().apis.find((a) => a.stack === "selfref-dev")!;
-    const statement = (api.policy!.Statement as { Resource: string[] }[])[0]!;
-    expect(statement.Resource).to.deep.equal([`arn:aws:execute-api:eu-west-1:123456789012:${api.id}/dev/GET/*`]);
+    const statement = api.policy!.statements[0]!;
+    expect(statement.resources).to.deep.equal([`arn:aws:execute-api:eu-west-1:123456789012:${api.id}/dev/GET/*`]);
     expect((await call("selfref-dev", "/things")).status).to.equal(200);
     const post = await call("selfref-dev", "/things", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(post.status).to.equal(403);

@@ -342,7 +342,7 @@ describe("local gateway units", function () {
 
     it("expands the execute-api:/ short form to the API's ARN", function () {
       const p = policy({ ...allow, Resource: "execute-api:/dev/GET/items" });
-      expect((p.Statement as { Resource: string[] }[])[0]!.Resource).to.deep.equal([`${apiArn}/dev/GET/items`]);
+      expect(p.statements[0]!.resources).to.deep.equal([`${apiArn}/dev/GET/items`]);
       expect(evaluateResourcePolicy(p, request("GET/items"))).to.equal("allow");
       expect(evaluateResourcePolicy(p, request("GET/items/1"))).to.equal("implicit-deny");
     });
@@ -392,6 +392,12 @@ describe("local gateway units", function () {
     it("warns about operators it cannot evaluate, whose statements then never apply", function () {
       const p = policy({ ...allow, Sid: "Later", Condition: { DateGreaterThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } } });
       expect(policyWarnings(p)).to.deep.equal(["condition operator DateGreaterThan is not evaluated locally: its statement Later never applies"]);
+      expect(evaluateResourcePolicy(p, request("GET/x"))).to.equal("implicit-deny");
+    });
+
+    it("leaves out, with a warning, a statement whose Effect is neither Allow nor Deny", function () {
+      const p = policy({ ...allow, Effect: "allow", Sid: "Lower" }, { ...allow, Effect: undefined });
+      expect(policyWarnings(p)).to.deep.equal(["statement Lower has an Effect other than Allow or Deny: it never applies", "statement #2 has an Effect other than Allow or Deny: it never applies"]);
       expect(evaluateResourcePolicy(p, request("GET/x"))).to.equal("implicit-deny");
     });
 
