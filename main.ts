@@ -1,19 +1,6 @@
-// The cdktf app: every stack of every configured environment.
-// `cdktf synth` runs this file (cdktf.json); so does `npm run synth`.
-import { App } from "cdktf";
-import { loadEnvironments } from "./modules/config/environments";
-import { findHandlerEntries, findProjectRoot, prebundle } from "./modules/nodejs-function/bundle";
-import { defineApp } from "./modules/services";
+// The cdktf app's entry point: `cdktf synth` runs this file (cdktf.json); so do `npm run synth`
+// and `npm start`. The stacks are defined in app.ts; this runs it from a cached esbuild bundle
+// of the project's TypeScript (scripts/compiled-app.ts), which loads far faster than tsx.
+import { runApp } from "./scripts/compiled-app";
 
-// Bundle every handler in functions/ in one esbuild run before the stacks are built: same
-// bytes as one-by-one builds, several times faster when cold; the functions then find their
-// zips in the cache. A handler that fails to bundle is reported by the function that uses it.
-try {
-  prebundle(findHandlerEntries(), { projectRoot: findProjectRoot() });
-} catch {
-  // fall through to per-function bundling, which names the failing entry
-}
-
-const app = new App();
-defineApp(app, loadEnvironments());
-app.synth();
+await runApp(import.meta.dirname, "app.ts");

@@ -1,5 +1,5 @@
 // Small helpers shared by bench sections: timing, medians, table printing, scratch folders.
-import { mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { findHandlerEntries } from "../../modules/nodejs-function/bundle";
 
@@ -28,6 +28,7 @@ export function printTable(headers: readonly string[], rows: readonly (readonly 
 
 /** A scratch folder inside the project's .build/ (so node_modules resolves from it). */
 export function scratchDir(projectRoot: string, prefix: string): string {
+  mkdirSync(path.join(projectRoot, ".build"), { recursive: true });
   return mkdtempSync(path.join(projectRoot, ".build", `${prefix}-`));
 }
 

@@ -8,7 +8,9 @@ import path from "node:path";
 import { findProjectRoot } from "../../modules/nodejs-function/bundle";
 import { functionSources, median, msSince, printTable, readTree, scratchDir, treeDiff } from "./support";
 
-const GOAL_MS = 5000;
+/** Issue 12's goals: cold under 2 s, warm under 1 s. */
+const COLD_GOAL_MS = 2000;
+const WARM_GOAL_MS = 1000;
 const RUNS = 3;
 
 function synthInto(root: string, outdir: string, buildDir: string): number {
@@ -60,6 +62,7 @@ export async function run(): Promise<void> {
     const stacks = [...reference.keys()].filter((k) => k.endsWith("/cdk.tf.json")).length;
     const zips = [...reference.keys()].filter((k) => k.endsWith(".zip")).length;
     const coldMs = median(cold);
+    const warmMs = median(warm);
     printTable(
       ["run", `wall time (median of ${RUNS})`, "all runs", "goal"],
       [
@@ -67,9 +70,14 @@ export async function run(): Promise<void> {
           "synth, cold (no bundles on disk)",
           `${coldMs.toFixed(0)} ms`,
           cold.map((v) => v.toFixed(0)).join(", "),
-          `< ${GOAL_MS} ms ${coldMs < GOAL_MS ? "ok" : "MISSED"}`,
+          `< ${COLD_GOAL_MS} ms ${coldMs < COLD_GOAL_MS ? "ok" : "MISSED"}`,
         ],
-        ["synth, warm (bundles on disk)", `${median(warm).toFixed(0)} ms`, warm.map((v) => v.toFixed(0)).join(", "), ""],
+        [
+          "synth, warm (bundles on disk)",
+          `${warmMs.toFixed(0)} ms`,
+          warm.map((v) => v.toFixed(0)).join(", "),
+          `< ${WARM_GOAL_MS} ms ${warmMs < WARM_GOAL_MS ? "ok" : "MISSED"}`,
+        ],
         [`synth, cold, after touching ${sources.length} function sources`, `${touched.toFixed(0)} ms`, "", ""],
       ],
     );
