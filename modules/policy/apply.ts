@@ -44,6 +44,39 @@ export function policyAppliedInJson(stack: StackJson | TfStack): boolean {
   return policy?.applied === true;
 }
 
+/**
+ * Lets the synthesizer write the JSON the policy validation resolved instead of resolving the
+ * stack a second time (resolving is the dearest step of a synth: a fifth of it went to this
+ * repetition). The JSON is kept only from the validation to the synthesizer's own
+ * `toTerraform()` within one `synthesize` call of this stack, where cdktf runs nothing that
+ * changes the tree (the other validations, asset copies, annotation collection); any other
+ * call resolves as before. `evaluate` only reads the JSON.
+ */
+function shareResolvedJson(stack: TerraformStack): (json: StackJson) => void {
+  const synthesizer = stack.synthesizer;
+  const synthesize = synthesizer.synthesize.bind(synthesizer);
+  const resolve = stack.toTerraform.bind(stack);
+  let synthesizing = false;
+  let kept: StackJson | undefined;
+  synthesizer.synthesize = (session) => {
+    synthesizing = true;
+    try {
+      synthesize(session);
+    } finally {
+      synthesizing = false;
+      kept = undefined;
+    }
+  };
+  stack.toTerraform = () => {
+    const json = kept ?? resolve();
+    kept = undefined;
+    return json;
+  };
+  return (json) => {
+    if (synthesizing) kept = json;
+  };
+}
+
 /** Applies the policy to every stack under `scope` (an App): one line in defineApp. */
 export function applyPolicyToAll(scope: IConstruct, options: PolicyOptions = {}): void {
   for (const c of scope.node.findAll()) if (TerraformStack.isStack(c)) applyPolicy(c, options);
@@ -61,11 +94,13 @@ export function applyPolicy(stack: TerraformStack, options: PolicyOptions = {}):
   ensureRecord(stack);
   const rules = options.rules ?? RULES;
   const failOn = failOnFromEnv() ?? options.failOn ?? "error";
+  const keepForWrite = shareResolvedJson(stack);
   stack.node.addValidation({
     validate(): string[] {
       const json = stack.toTerraform() as StackJson;
       const result = evaluate(json, collectSuppressions(stack), rules);
       options.onResult?.(result, stack);
+      keepForWrite(json);
       const fails = (s: Severity) => failOn !== "none" && (s === "error" || failOn === "warning");
       const failing = result.findings.filter((f) => fails(f.severity));
       const byPath = new Map<string, IConstruct>(stack.node.findAll().map((c) => [c.node.path, c]));

@@ -171,6 +171,34 @@ describe("applyPolicy and suppressions", () => {
         rmSync(outdir, { recursive: true, force: true });
       }
     });
+
+    it("resolves a guarded stack once per app.synth(), writing exactly the JSON the rules saw, and never serves it outside that synth", () => {
+      const outdir = mkdtempSync(join(tmpdir(), "policy-once-"));
+      const resolveOriginal = TerraformStack.prototype.toTerraform;
+      let resolutions = 0;
+      TerraformStack.prototype.toTerraform = function (this: TerraformStack) {
+        resolutions++;
+        return resolveOriginal.call(this);
+      };
+      try {
+        const app = new App({ outdir });
+        const stack = newStackIn(app, "once");
+        const fn = new CompliantFunction(stack, "Fn");
+        applyPolicy(stack);
+        app.synth();
+        expect(resolutions, "the validation's resolution, none for the write").to.equal(1);
+        expect(loadStack(outdir, "once").json).to.deep.equal(stack.toTerraform());
+        expect(resolutions).to.equal(2);
+
+        // Outside a synth, a validation keeps nothing: a change made after it shows.
+        stack.runAllValidations();
+        fn.fn.addOverride("description", "changed after the validation");
+        expect(JSON.stringify(stack.toTerraform())).to.include("changed after the validation");
+      } finally {
+        TerraformStack.prototype.toTerraform = resolveOriginal;
+        rmSync(outdir, { recursive: true, force: true });
+      }
+    });
   });
 });
 
