@@ -11,15 +11,23 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { buildSync } from "esbuild";
+import { tailwindCss, tailwindWorker } from "./tailwind";
 
 /** A service that has a page, its folder under web/ and its heading. */
 export interface Page {
   readonly service: string;
   readonly title: string;
+  /**
+   * `tailwind`: the page's own `style.css`, compiled by Tailwind CSS against the page's
+   * sources (web/tailwind.ts), instead of the shared site.css.
+   * @default "site"
+   */
+  readonly stylesheet?: "site" | "tailwind";
 }
 
 export const PAGES: readonly Page[] = [
-  { service: "student-records", title: "Student records" },
+  // The student records document asks for "the web interface (using Tailwind CSS ...)".
+  { service: "student-records", title: "Student records", stylesheet: "tailwind" },
   { service: "todos", title: "Todo App" },
   { service: "items-catalog", title: "Items catalog" },
   { service: "music-library", title: "Music library" },
@@ -84,6 +92,8 @@ export interface Site {
 /** The whole site, sorted by path; the same sources always give the same bytes. */
 export function buildSite(options: BuildOptions = {}): Site {
   const pages = options.pages ?? PAGES;
+  // Tailwind's worker thread loads while esbuild runs on this one.
+  if (pages.some((p) => p.stylesheet === "tailwind")) tailwindWorker();
   const entryPoints: Record<string, string> = { site: path.join(webRoot, "lib", "site.css") };
   for (const p of pages) entryPoints[p.service] = path.join(webRoot, p.service, "main.ts");
   const outdir = path.join(webRoot, ".out");
@@ -117,8 +127,16 @@ export function buildSite(options: BuildOptions = {}): Site {
     const script = assets.get(`${p.service}.js`);
     if (!script) throw new Error(`web build produced no script for ${p.service}`);
     scripts[p.service] = script;
+    let pageStyle = style;
+    if (p.stylesheet === "tailwind") {
+      const dir = path.join(webRoot, p.service);
+      const body = tailwindCss(path.join(dir, "style.css"), [path.join(dir, "index.html"), path.join(dir, "main.ts")]);
+      const css = file(`assets/${p.service}-${shortHash(body)}.css`, body, IMMUTABLE);
+      files.push(css);
+      pageStyle = css.path;
+    }
     const html = readFileSync(path.join(webRoot, p.service, "index.html"), "utf8")
-      .replaceAll("{{style}}", `/${style}`)
+      .replaceAll("{{style}}", `/${pageStyle}`)
       .replaceAll("{{script}}", `/${script}`);
     files.push(file(`${p.service}/index.html`, html, NO_CACHE));
   }
@@ -126,6 +144,25 @@ export function buildSite(options: BuildOptions = {}): Site {
   files.push(file("favicon.svg", readFileSync(path.join(webRoot, "lib", "favicon.svg")), "public, max-age=86400"));
   files.sort((a, b) => a.path.localeCompare(b.path));
   return { files, scripts };
+}
+
+/** Eight characters of a SHA-256 in RFC 4648 base32 (A-Z, 2-7), like esbuild's `[hash]` names. */
+function shortHash(text: string): string {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  const digest = createHash("sha256").update(text).digest();
+  let bits = 0;
+  let value = 0;
+  let out = "";
+  for (const byte of digest) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5 && out.length < 8) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    if (out.length === 8) break;
+  }
+  return out;
 }
 
 function escapeHtml(s: string): string {

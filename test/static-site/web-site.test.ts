@@ -117,7 +117,7 @@ describe("web site stack (synthesized)", function () {
       expect(Buffer.from(unescape(o.content), "utf8").equals(f.body), `${f.path}: the uploaded bytes are the built bytes`).to.equal(true);
     }
     const assets = objects.filter((o) => o.key.startsWith("assets/"));
-    expect(assets.length).to.equal(6);
+    expect(assets.length, "five scripts, the shared stylesheet and the student page's Tailwind build").to.equal(7);
     for (const a of assets) {
       expect(a.key).to.match(/^assets\/[a-z-]+-[A-Z0-9]{8}\.(js|css)$/);
       expect(a.cache_control).to.equal("public, max-age=31536000, immutable");
