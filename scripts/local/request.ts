@@ -64,9 +64,17 @@ export interface RequestContext {
  * (hop-by-hop, `Content-Length`, ...), `Authorization` and `User-Agent` capitalised, others in
  * the client's case.
  */
+/**
+ * An empty map for names a client chose: no prototype, so `__proto__`, `constructor` or
+ * `toString` are keys like any other (API Gateway passes them through as sent).
+ */
+function names<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 export function readRequest(req: IncomingMessage, path: string, rawQuery: string, body: Buffer): GatewayRequest {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  const headers = names<string>();
+  const multiValueHeaders = names<string[]>();
   // Lower-case name → the first spelling seen, which names the header in both maps.
   const spelling = new Map<string, string>();
   const lowerHeaders = new Map<string, string>();
@@ -87,8 +95,8 @@ export function readRequest(req: IncomingMessage, path: string, rawQuery: string
     headers[existing] = value;
     lowerHeaders.set(lower, value);
   }
-  const query: Record<string, string> = {};
-  const multiValueQuery: Record<string, string[]> = {};
+  const query = names<string>();
+  const multiValueQuery = names<string[]>();
   if (rawQuery !== "") {
     for (const [k, v] of new URLSearchParams(rawQuery)) {
       (multiValueQuery[k] ??= []).push(v);

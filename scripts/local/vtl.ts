@@ -37,7 +37,8 @@ export function jsonPath(root: unknown, path: string): unknown {
         multi = true;
         if (Array.isArray(v)) next.push(...v);
         else if (typeof v === "object") next.push(...Object.values(v as object));
-      } else if (typeof v === "object") {
+      } else if (typeof v === "object" && Object.hasOwn(v, t)) {
+        // Own members only: `$.constructor` of `{}` is a missing field, not Object's constructor.
         const x = (v as Record<string | number, unknown>)[t];
         if (x !== undefined) next.push(x);
       }
@@ -116,7 +117,8 @@ class InputVariable {
   params(name?: string): unknown {
     const params = this.#params;
     if (name === undefined) return params;
-    const found = params.path[name] ?? params.querystring[name];
+    const own = (map: Record<string, string>) => (Object.hasOwn(map, name) ? map[name] : undefined);
+    const found = own(params.path) ?? own(params.querystring);
     if (found !== undefined) return found;
     const lower = name.toLowerCase();
     for (const [k, v] of Object.entries(params.header)) if (k.toLowerCase() === lower) return v;

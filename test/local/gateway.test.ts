@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import { generateKeyPair, SignJWT } from "jose";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
+import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { startGateway, type ApiEndpoint, type Gateway } from "../../scripts/local/gateway";
@@ -15,6 +15,8 @@ interface EchoBody {
   event: Record<string, unknown> & {
     requestContext: Record<string, unknown> & { identity: Record<string, unknown> };
     headers: Record<string, string>;
+    multiValueHeaders: Record<string, string[]>;
+    queryStringParameters: Record<string, string> | null;
     multiValueQueryStringParameters: Record<string, string[]> | null;
     pathParameters: Record<string, string> | null;
     stageVariables: Record<string, string> | null;
@@ -325,6 +327,28 @@ describe("local gateway (end to end over HTTP)", function () {
       expect(body.context.functionName).to.equal("dev-Echo");
       expect(body.context.memoryLimitInMB).to.equal("256");
       expect(body.context.remaining).to.be.within(1, 1000);
+    });
+
+    it("delivers query parameters and headers named __proto__, constructor or toString as sent, like any other name", async function () {
+      // The names are plain strings to API Gateway; the gateway once built its maps on plain
+      // objects, so `?constructor=1` answered 500 on every route and a `__proto__` header vanished.
+      // node:http, because fetch itself drops a header named __proto__.
+      const headers = Object.defineProperty({ constructor: "h2" }, "__proto__", { value: "h1", enumerable: true });
+      const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest(`${dev.url}/echo/names?__proto__=a&constructor=b&toString=c&hasOwnProperty=d&valueOf=e&valueOf=f`, { headers }, (res) => {
+          let data = "";
+          res.setEncoding("utf8").on("data", (c: string) => (data += c)).on("end", () => resolve({ status: res.statusCode ?? 0, text: data }));
+        });
+        req.on("error", reject).end();
+      });
+      expect(status, text).to.equal(200);
+      const e = (JSON.parse(text) as EchoBody).event;
+      expect(e.queryStringParameters).to.deep.equal(JSON.parse('{"__proto__": "a", "constructor": "b", "toString": "c", "hasOwnProperty": "d", "valueOf": "f"}'));
+      expect(Object.keys(e.multiValueQueryStringParameters ?? {})).to.deep.equal(["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"]);
+      expect(Object.getOwnPropertyDescriptor(e.multiValueQueryStringParameters, "valueOf")?.value).to.deep.equal(["e", "f"]);
+      expect(Object.getOwnPropertyDescriptor(e.headers, "__proto__")?.value).to.equal("h1");
+      expect(Object.getOwnPropertyDescriptor(e.headers, "constructor")?.value).to.equal("h2");
+      expect(Object.getOwnPropertyDescriptor(e.multiValueHeaders, "__proto__")?.value).to.deep.equal(["h1"]);
     });
 
     it("reaches the seeded DynamoDB table through the function's SDK", async function () {

@@ -196,6 +196,15 @@ describe("local gateway units", function () {
       expect(jsonPath({ a: [{ b: 1 }, { b: 2 }] }, "$.a[*].b")).to.deep.equal([1, 2]);
       expect(jsonPath({ "a-b": 1 }, "$['a-b']")).to.equal(1);
     });
+
+    it("reads only the body's and the request's own names: constructor, toString and __proto__ are missing unless sent", function () {
+      // As a missing field renders (test/local/aws-recorded, "$input.path of a missing field"), not
+      // as JavaScript's inherited members.
+      const input = inputVariable('{"a":{"b":1}}', params);
+      expect(renderTemplate(`[$input.path('$.constructor')][$input.path('$.a.toString')][$input.json('$.__proto__')][$input.params('constructor')][$input.params('hasOwnProperty')]`, { input })).to.equal("[][][][][]");
+      const sent = inputVariable('{"constructor":"c"}', { path: {}, querystring: JSON.parse('{"__proto__":"q","toString":"t"}') as Record<string, string>, header: {} });
+      expect(renderTemplate(`$input.path('$.constructor') $input.params('__proto__') $input.params('toString')`, { input: sent })).to.equal("c q t");
+    });
   });
 
   describe("throttling and quotas", function () {
