@@ -5,7 +5,7 @@
  * `x-amzn-Remapped-<name>` or drops, integration request headers a mapping may not set, and
  * the X-Ray trace header.
  */
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 
 /** Request headers removed before the method request: absent from the proxy event, `$input.params` empty, not forwarded. */
 export const DROPPED_REQUEST_HEADERS: ReadonlySet<string> = new Set(["connection", "content-length", "content-md5", "expect", "max-forwards", "proxy-authenticate", "server", "te", "trailer", "transfer-encoding", "upgrade", "www-authenticate"]);
@@ -39,13 +39,26 @@ export function refusedMappedHeaders(type: string): ReadonlySet<string> {
 const HTTP_REFUSED: ReadonlySet<string> = new Set(["content-length", "transfer-encoding"]);
 const LAMBDA_REFUSED: ReadonlySet<string> = new Set([...HTTP_REFUSED, "authorization", "connection", "expect", "proxy-authenticate", "te"]);
 
+/** Random bytes drawn from one pool refilled 4 KiB at a time: a trace header takes 20 per request. */
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+function randomHex(bytes: number): string {
+  if (poolOffset + bytes > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const hex = pool.toString("hex", poolOffset, poolOffset + bytes);
+  poolOffset += bytes;
+  return hex;
+}
+
 /**
  * The request's X-Ray trace header: the client's when it sent one (a `Root` alone gets a
  * `Parent` and `Sampled`), else a new `Root=1-<epoch hex>-<24 hex>;Parent=<16 hex>;Sampled=0`.
  */
 export function traceHeader(client: string | undefined): string {
-  const parent = () => randomBytes(8).toString("hex");
-  if (client && /^Root=1-[0-9a-f]{8}-[0-9a-f]{24}/.test(client)) return client.includes("Parent=") ? client : `${client};Parent=${parent()};Sampled=0`;
+  if (client && /^Root=1-[0-9a-f]{8}-[0-9a-f]{24}/.test(client)) return client.includes("Parent=") ? client : `${client};Parent=${randomHex(8)};Sampled=0`;
   const epoch = Math.floor(Date.now() / 1000).toString(16).padStart(8, "0");
-  return `Root=1-${epoch}-${randomBytes(12).toString("hex")};Parent=${parent()};Sampled=0`;
+  return `Root=1-${epoch}-${randomHex(12)};Parent=${randomHex(8)};Sampled=0`;
 }

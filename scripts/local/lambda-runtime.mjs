@@ -6,7 +6,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parentPort, workerData } from "node:worker_threads";
 
-const { codeDir, handler } = workerData;
+const { codeDir, handler, functionName, functionVersion } = workerData;
+const memoryLimitInMB = String(workerData.memoryLimitInMB);
+const logGroupName = `/aws/lambda/${functionName}`;
+const logStreamName = `local/${functionVersion}`;
 const dot = handler.lastIndexOf(".");
 const modulePath = handler.slice(0, dot);
 const exportName = handler.slice(dot + 1);
@@ -39,17 +42,25 @@ load().then(
   (err) => parentPort.postMessage({ type: "ready", error: serializeError(err) }),
 );
 
+// An invocation arrives as one string, `<request id>\n<timeout ms>\n<invoked ARN>\n<payload>`, and
+// its answer leaves as one: `1<result JSON>` or `0<error JSON>` (strings are the cheapest to post).
 parentPort.on("message", async (msg) => {
-  const { id, payload, ctx, deadline } = msg;
+  const a = msg.indexOf("\n");
+  const b = msg.indexOf("\n", a + 1);
+  const c = msg.indexOf("\n", b + 1);
+  const awsRequestId = msg.slice(0, a);
+  const deadline = Date.now() + Number(msg.slice(a + 1, b));
+  const invokedFunctionArn = msg.slice(b + 1, c);
+  const payload = msg.slice(c + 1);
   const context = {
     callbackWaitsForEmptyEventLoop: true,
-    functionName: ctx.functionName,
-    functionVersion: ctx.functionVersion,
-    invokedFunctionArn: ctx.invokedFunctionArn,
-    memoryLimitInMB: String(ctx.memoryLimitInMB),
-    awsRequestId: ctx.awsRequestId,
-    logGroupName: `/aws/lambda/${ctx.functionName}`,
-    logStreamName: `local/${ctx.functionVersion}`,
+    functionName,
+    functionVersion,
+    invokedFunctionArn,
+    memoryLimitInMB,
+    awsRequestId,
+    logGroupName,
+    logStreamName,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => {},
     succeed: () => {},
@@ -68,8 +79,8 @@ parentPort.on("message", async (msg) => {
     } else {
       result = await fn(event, context);
     }
-    parentPort.postMessage({ id, ok: true, result: result === undefined ? "null" : JSON.stringify(result) });
+    parentPort.postMessage(result === undefined ? "1null" : "1" + JSON.stringify(result));
   } catch (err) {
-    parentPort.postMessage({ id, ok: false, error: serializeError(err) });
+    parentPort.postMessage("0" + JSON.stringify(serializeError(err)));
   }
 });

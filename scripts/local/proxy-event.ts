@@ -52,7 +52,9 @@ function eventHeaders(req: GatewayRequest, ctx: RequestContext, prefix: string):
   const headers: Record<string, string> = { ...req.headers };
   const multiValueHeaders: Record<string, string[]> = { ...req.multiValueHeaders };
   const add = (name: string, value: string) => {
-    const existing = Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
+    const lower = name.toLowerCase();
+    // Only a header the client sent can be there already (each name below is added once).
+    const existing = req.lowerHeaders && !req.lowerHeaders.has(lower) ? undefined : Object.keys(headers).find((k) => k.toLowerCase() === lower);
     if (existing !== undefined) {
       delete headers[existing];
       delete multiValueHeaders[existing];

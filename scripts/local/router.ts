@@ -25,6 +25,7 @@ function paramName(part: string): string {
 
 /** Percent-decoded, except `%2B`, which API Gateway leaves as sent (recorded: `test%2Balias@gmail.com`). */
 function safeDecode(s: string): string {
+  if (!s.includes("%")) return s;
   return s
     .split(/%2B/i)
     .map((part) => {
@@ -97,9 +98,14 @@ function matchNode(node: ResourceNode, segments: Segments, index: number, params
 export function route(root: ResourceNode, path: string, httpMethod: string): RouteMatch | undefined {
   const parts: string[] = [];
   const offsets: number[] = [];
-  for (const m of path.matchAll(/[^/]+/g)) {
-    parts.push(m[0]);
-    offsets.push(m.index);
+  for (let start = 0; start < path.length; ) {
+    const slash = path.indexOf("/", start);
+    const end = slash < 0 ? path.length : slash;
+    if (end > start) {
+      parts.push(path.slice(start, end));
+      offsets.push(start);
+    }
+    start = end + 1;
   }
   const found = matchNode(root, { parts, offsets, path }, 0, {}, httpMethod);
   if (!found) return undefined;

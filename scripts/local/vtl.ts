@@ -6,8 +6,6 @@
 import velocity from "velocityjs";
 import { JAVA_INTEGER, JAVA_STRING, javaEquals, javaMethods, javaPrint, javaString } from "./vtl-java";
 
-type Ast = ReturnType<typeof velocity.parse>;
-const compiled = new Map<string, Ast>();
 
 /** A small JSONPath subset: `$`, `$.a.b`, `$['a']`, `$.a[0]`, `$.a[*].b`, `$..` not supported. */
 export function jsonPath(root: unknown, path: string): unknown {
@@ -131,15 +129,6 @@ export function inputVariable(body: string, params: RequestParams): InputVariabl
   return new InputVariable(body, params);
 }
 
-function parseTemplate(template: string): Ast {
-  let ast = compiled.get(template);
-  if (!ast) {
-    ast = velocity.parse(template);
-    compiled.set(template, ast);
-  }
-  return ast;
-}
-
 interface AstNode {
   type: string;
   id?: string;
@@ -155,6 +144,8 @@ interface CompileInternals {
 }
 
 const base = velocity.Compile.prototype as unknown as CompileInternals;
+/** Parsed double-quoted string literals by text (bounded: `$util` strings are static, but an eval'd one need not be). */
+const stringLiterals = new Map<string, ReturnType<typeof velocity.parse>>();
 
 /** True when Java would compute a Double: a decimal literal, or a variable already holding one. */
 function isDoubleExpression(node: AstNode | undefined, doubles: ReadonlySet<string>): boolean {
@@ -172,6 +163,20 @@ function isDoubleExpression(node: AstNode | undefined, doubles: ReadonlySet<stri
  */
 class ApiGatewayCompile extends velocity.Compile {
   private readonly doubles = new Set<string>();
+  /** True while `render` runs: a template rendered again meanwhile gets its own instance. */
+  busy = false;
+
+  /** What one render leaves behind (`#set` doubles, `#foreach` locals, `#define`s, `#stop`), cleared before the next. */
+  reset(): void {
+    const state = this as unknown as { local: object; conditions: string[]; defines: object; macrosStore: object; contextId: string; runState: { stop: boolean; break: boolean } };
+    state.local = {};
+    state.conditions = [];
+    state.defines = {};
+    state.macrosStore = {};
+    state.contextId = "";
+    state.runState = { stop: false, break: false };
+    this.doubles.clear();
+  }
 
   protected setValue(set: Parameters<CompileInternals["setValue"]>[0] & object): void {
     const ast = set as unknown as AstNode;
@@ -189,6 +194,17 @@ class ApiGatewayCompile extends velocity.Compile {
     if (!isVal) return value as string;
     if (!ast.path && ast.id !== undefined && this.doubles.has(ast.id) && typeof value === "number" && Number.isInteger(value)) return value.toFixed(1);
     return javaPrint(value);
+  }
+
+  /** A double-quoted string literal with references (`"foo$ID"`), parsed once rather than at every render. */
+  protected evalStr(text: string): string {
+    let ast = stringLiterals.get(text);
+    if (!ast) {
+      if (stringLiterals.size >= 1000) stringLiterals.clear();
+      ast = velocity.parse(text);
+      stringLiterals.set(text, ast);
+    }
+    return (this as unknown as { renderAstList(asts: unknown, contextId: string): string }).renderAstList(ast, (this as unknown as { contextId: string }).contextId);
   }
 
   protected getExpression(node: object): string {
@@ -225,11 +241,24 @@ export function overridesOf(context: object): Overrides {
   return context as Overrides;
 }
 
+const COMPILE_CONFIG = { escape: false, customMethodHandlers: javaMethods };
+/** Each template parsed once, its compiler reused from render to render (rendering is synchronous). */
+const compiled = new Map<string, ApiGatewayCompile>();
+
 /** Renders a mapping template. Throws on a template error (API Gateway answers 500). */
 export function renderTemplate(template: string, variables: Record<string, unknown>): string {
   if (isStaticTemplate(template)) return template;
   if (variables.context && typeof variables.context === "object") overridesOf(variables.context);
   const context: Record<string, unknown> = { Integer: JAVA_INTEGER, Long: JAVA_INTEGER, Double: {}, Boolean: {}, String: JAVA_STRING, Math, ...variables };
-  const compile = new ApiGatewayCompile(parseTemplate(template), { escape: false, customMethodHandlers: javaMethods });
-  return compile.render(context);
+  let compile = compiled.get(template);
+  if (!compile || compile.busy) {
+    compile = new ApiGatewayCompile(velocity.parse(template), COMPILE_CONFIG);
+    if (!compiled.has(template)) compiled.set(template, compile);
+  } else compile.reset();
+  compile.busy = true;
+  try {
+    return compile.render(context);
+  } finally {
+    compile.busy = false;
+  }
 }

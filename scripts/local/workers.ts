@@ -44,6 +44,14 @@ interface Pending {
   timer?: NodeJS.Timeout;
 }
 
+/** What a worker knows of the function version it runs, for the handler's context. */
+interface WorkerIdentity {
+  readonly handler: string;
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly memoryLimitInMB: number;
+}
+
 /** Lambda's limit on the init phase (module import), separate from the function timeout. */
 const INIT_TIMEOUT_MS = 10_000;
 
@@ -54,9 +62,10 @@ class LambdaWorker {
   private pending: Pending | undefined;
   dead = false;
 
-  constructor(codeDir: string, handler: string, env: Record<string, string>, onDeath: (w: LambdaWorker) => void, output?: (line: string) => void, memoryMb = 128) {
+  constructor(codeDir: string, identity: WorkerIdentity, env: Record<string, string>, onDeath: (w: LambdaWorker) => void, output?: (line: string) => void) {
+    const memoryMb = identity.memoryLimitInMB;
     this.worker = new Worker(RUNTIME, {
-      workerData: { codeDir, handler },
+      workerData: { codeDir, ...identity },
       env,
       stdout: output !== undefined,
       stderr: output !== undefined,
@@ -83,8 +92,8 @@ class LambdaWorker {
       this.dead = true;
       void this.worker.terminate();
     }, INIT_TIMEOUT_MS);
-    this.worker.on("message", (msg: { type?: string; ok: boolean; result?: string; error?: LambdaError }) => {
-      if (msg.type === "ready") {
+    this.worker.on("message", (msg: string | { type: "ready"; error?: LambdaError }) => {
+      if (typeof msg !== "string") {
         clearTimeout(initTimer);
         markReady(msg.error);
         return;
@@ -93,7 +102,8 @@ class LambdaWorker {
       this.pending = undefined;
       if (!p) return;
       clearTimeout(p.timer);
-      p.resolve(msg.ok ? { ok: true, payload: msg.result ?? "null" } : { ok: false, kind: "handled", error: msg.error! });
+      // `1<result JSON>` or `0<error JSON>` (lambda-runtime.mjs).
+      p.resolve(msg.charCodeAt(0) === 49 ? { ok: true, payload: msg.slice(1) } : { ok: false, kind: "handled", error: JSON.parse(msg.slice(1)) as LambdaError });
     });
     const die = (error: LambdaError) => {
       if (this.dead && !this.pending) return;
@@ -112,7 +122,8 @@ class LambdaWorker {
     this.worker.on("exit", (code) => die({ errorType: "Runtime.ExitError", errorMessage: `RequestId: exited before completing request (status ${code})` }));
   }
 
-  async run(message: { id: string; payload: string; ctx: Record<string, unknown> }, timeoutMs: number): Promise<InvokeResult> {
+  /** Runs one invocation: `payload` is the event's JSON text, `invokedArn` the ARN as invoked. */
+  async run(awsRequestId: string, invokedArn: string, payload: string, timeoutMs: number): Promise<InvokeResult> {
     const initError = await this.ready;
     if (initError) {
       this.dead = true;
@@ -122,7 +133,8 @@ class LambdaWorker {
     if (this.dead) return { ok: false, kind: "crash", error: { errorType: "Runtime.ExitError", errorMessage: "worker exited" } };
     return new Promise((resolve) => {
       try {
-        this.worker.postMessage({ ...message, deadline: Date.now() + timeoutMs });
+        // One string (lambda-runtime.mjs reads it): cheaper to post than an object.
+        this.worker.postMessage(`${awsRequestId}\n${timeoutMs}\n${invokedArn}\n${payload}`);
       } catch (error) {
         // Nothing was sent, so nothing runs: no timer, and the worker stays usable.
         resolve({ ok: false, kind: "payload", error: { errorType: "InvalidRequestContentException", errorMessage: `Could not send the payload to the function: ${(error as Error).message}` } });
@@ -174,7 +186,7 @@ export class FunctionRunner {
   private spawn(): LambdaWorker {
     return new LambdaWorker(
       this.codeDir,
-      this.fn.handler,
+      { handler: this.fn.handler, functionName: this.fn.functionName, functionVersion: this.version, memoryLimitInMB: this.fn.memoryMb },
       this.env,
       (w) => {
         this.busy.delete(w);
@@ -182,7 +194,6 @@ export class FunctionRunner {
         if (i >= 0) this.idle.splice(i, 1);
       },
       this.output,
-      this.fn.memoryMb,
     );
   }
 
@@ -241,20 +252,7 @@ export class FunctionRunner {
     const timeoutMs = this.fn.timeoutSeconds * 1000;
     const awsRequestId = randomUUID();
     try {
-      return await w.run(
-        {
-          id: awsRequestId,
-          payload,
-          ctx: {
-            awsRequestId,
-            functionName: this.fn.functionName,
-            functionVersion: this.version,
-            invokedFunctionArn: options.invokedArn,
-            memoryLimitInMB: this.fn.memoryMb,
-          },
-        },
-        timeoutMs,
-      );
+      return await w.run(awsRequestId, options.invokedArn, payload, timeoutMs);
     } finally {
       this.release(w);
     }

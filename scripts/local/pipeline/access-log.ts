@@ -67,16 +67,23 @@ interface LogFile {
   readonly stream: WriteStream;
   /** Lines not yet handed to the stream. */
   pending: string;
+  timer?: NodeJS.Timeout;
 }
 
+/** How long a line may wait for the lines after it, and how much may wait, before the file is written. */
+const FLUSH_MS = 50;
+const FLUSH_BYTES = 64 * 1024;
+
 function flushLog(file: LogFile): void {
+  clearTimeout(file.timer);
+  file.timer = undefined;
   if (file.pending === "") return;
   const text = file.pending;
   file.pending = "";
   if (!file.stream.writableEnded) file.stream.write(text);
 }
 
-/** The access log files of the stages, written once per turn of the event loop. */
+/** The access log files of the stages, written in batches (at most every 50 ms or 64 KiB) and flushed on close. */
 export class AccessLogs {
   private readonly files = new Map<string, LogFile>();
 
@@ -100,9 +107,10 @@ export class AccessLogs {
       file = { stream, pending: "" };
       this.files.set(key, file);
     }
-    // The lines of one turn of the event loop reach the file in one write.
-    if (file.pending === "") setImmediate(flushLog, file);
+    // Whole lines only: each write ends in a newline, so the file is valid JSON lines at any time.
     file.pending += line + "\n";
+    if (file.pending.length >= FLUSH_BYTES) flushLog(file);
+    else file.timer ??= setTimeout(flushLog, FLUSH_MS, file);
   }
 
   /** Flushes and closes the files. */
