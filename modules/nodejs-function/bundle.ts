@@ -10,7 +10,7 @@ import {
   type OutputFile,
 } from "esbuild";
 import { esbuildOptions, type NodejsRuntime } from "./esbuild-options";
-import { entriesDigest, zipSync, zipWorker, type ZipEntry } from "./zip";
+import { entriesDigest, zipManySync, zipWorker, type ZipEntry } from "./zip";
 
 export { entriesDigest, zipSync, type ZipEntry } from "./zip";
 
@@ -130,7 +130,8 @@ function stampInputs(projectRoot: string, metafile: Metafile): InputStamp[] {
   return [...config, ...Object.keys(metafile.inputs)]
     .filter((f) => !f.includes(":")) // skip esbuild's virtual inputs (`<runtime>`, namespaces)
     .map((f) => {
-      const st = statSync(path.resolve(projectRoot, f));
+      // Installed packages' stats are taken once per process (the SDK's files are shared by every handler).
+      const st = currentStamp(projectRoot, f) ?? statSync(path.resolve(projectRoot, f));
       return { file: f, mtimeMs: st.mtimeMs, size: st.size };
     });
 }
@@ -274,42 +275,50 @@ function optionsFor(t: Target, props: BundleProps): BuildOptions {
   });
 }
 
-/** Writes the bundle files, zips them unless an identical zip exists, records the stamps. */
-function storeBundle(
-  t: Target,
-  files: readonly OutputFile[],
-  metafile: Metafile,
-  bundleMs: number,
-): FunctionBundle {
-  const stamps = stampInputs(t.projectRoot, metafile);
-  mkdirSync(t.dir, { recursive: true });
-  const entries: ZipEntry[] = files.map((f) => ({ name: path.basename(f.path), data: f.contents }));
-  for (const e of entries) writeFileAtomic(path.join(t.dir, e.name), e.data);
+interface Built {
+  readonly t: Target;
+  readonly files: readonly OutputFile[];
+  readonly metafile: Metafile;
+  readonly bundleMs: number;
+}
 
-  const digest = entriesDigest(entries).slice(0, 16);
-  const zipPath = path.join(t.dir, digest, "function.zip");
-  let zipBytes: Uint8Array;
-  let zipMs = 0;
-  if (existsSync(zipPath)) {
-    zipBytes = readFileSync(zipPath);
-  } else {
-    const zipStarted = process.hrtime.bigint();
-    zipBytes = zipSync(entries);
-    zipMs = Number(process.hrtime.bigint() - zipStarted) / 1e6;
-    mkdirSync(path.dirname(zipPath), { recursive: true });
-    writeFileAtomic(zipPath, zipBytes);
-  }
-  writeFileAtomic(path.join(t.dir, digest, "metafile.json"), JSON.stringify(metafile));
-  const bundleSize = entries.find((e) => e.name === "index.mjs")?.data.byteLength ?? 0;
-  const record: DiskRecord = { format: 1, zip: `${digest}/function.zip`, bundleSize, stamps };
-  writeFileAtomic(path.join(t.dir, "stamps.json"), JSON.stringify(record));
-
-  const bundle = describeBundle(
-    { id: t.id, dir: t.dir, zipPath, ...hashes(zipBytes), bundleSize, bundleMs, zipMs, cache: "none" },
-    () => metafile,
-  );
-  cache.set(t.cacheKey, { bundle, stamps });
-  return bundle;
+/**
+ * Writes each bundle's files, zips those without an identical zip on disk (all in one worker
+ * call, so concurrently), records the stamps.
+ */
+function storeBundles(built: readonly Built[]): FunctionBundle[] {
+  const staged = built.map(({ t, files, metafile }) => {
+    const stamps = stampInputs(t.projectRoot, metafile);
+    mkdirSync(t.dir, { recursive: true });
+    const entries: ZipEntry[] = files.map((f) => ({ name: path.basename(f.path), data: f.contents }));
+    for (const e of entries) writeFileAtomic(path.join(t.dir, e.name), e.data);
+    const digest = entriesDigest(entries).slice(0, 16);
+    const zipPath = path.join(t.dir, digest, "function.zip");
+    const existing: Uint8Array | undefined = existsSync(zipPath) ? readFileSync(zipPath) : undefined;
+    return { stamps, entries, digest, zipPath, existing };
+  });
+  const toZip = staged.filter((s) => s.existing === undefined);
+  const zipStarted = process.hrtime.bigint();
+  const zipped = zipManySync(toZip.map((s) => s.entries));
+  const zipMs = toZip.length === 0 ? 0 : Number(process.hrtime.bigint() - zipStarted) / 1e6 / toZip.length;
+  return built.map(({ t, metafile, bundleMs }, i) => {
+    const { stamps, entries, digest, zipPath, existing } = staged[i]!;
+    const zipBytes = existing ?? zipped[toZip.indexOf(staged[i]!)]!;
+    if (!existing) {
+      mkdirSync(path.dirname(zipPath), { recursive: true });
+      writeFileAtomic(zipPath, zipBytes);
+    }
+    writeFileAtomic(path.join(t.dir, digest, "metafile.json"), JSON.stringify(metafile));
+    const bundleSize = entries.find((e) => e.name === "index.mjs")?.data.byteLength ?? 0;
+    const record: DiskRecord = { format: 1, zip: `${digest}/function.zip`, bundleSize, stamps };
+    writeFileAtomic(path.join(t.dir, "stamps.json"), JSON.stringify(record));
+    const bundle = describeBundle(
+      { id: t.id, dir: t.dir, zipPath, ...hashes(zipBytes), bundleSize, bundleMs, zipMs: existing ? 0 : zipMs, cache: "none" },
+      () => metafile,
+    );
+    cache.set(t.cacheKey, { bundle, stamps });
+    return bundle;
+  });
 }
 
 function runEsbuild(options: BuildOptions, what: string): { result: BuildResult & { metafile: Metafile; outputFiles: OutputFile[] }; ms: number } {
@@ -339,7 +348,7 @@ export function bundleFunction(props: BundleProps): FunctionBundle {
   if (cached) return cached;
   requireEntry(t, props.entry);
   const { result, ms } = runEsbuild(optionsFor(t, props), `"${t.relEntry}"`);
-  return storeBundle(t, result.outputFiles, result.metafile, ms);
+  return storeBundles([{ t, files: result.outputFiles, metafile: result.metafile, bundleMs: ms }])[0]!;
 }
 
 /**
@@ -399,12 +408,12 @@ export function prebundle(
       },
       `${stale.length} handler(s)`,
     );
-    for (const { t } of stale) {
+    const built = stale.map(({ t }) => {
       const files = result.outputFiles.filter((f) => path.dirname(f.path) === t.dir);
       const outputPaths = files.map((f) => path.relative(projectRoot, f.path).split(path.sep).join("/"));
-      const metafile = metafileForEntry(result.metafile, t.relEntry, outputPaths);
-      results.set(t.cacheKey, storeBundle(t, files, metafile, ms / stale.length));
-    }
+      return { t, files, metafile: metafileForEntry(result.metafile, t.relEntry, outputPaths), bundleMs: ms / stale.length };
+    });
+    storeBundles(built).forEach((bundle, i) => results.set(built[i]!.t.cacheKey, bundle));
   }
   return targets.map(({ t }) => results.get(t.cacheKey)!);
 }

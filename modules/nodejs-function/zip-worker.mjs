@@ -1,4 +1,4 @@
-// synckit worker: builds a deterministic zip from in-memory entries with yazl.
+// synckit worker: builds deterministic zips from in-memory entries with yazl, several at once.
 // Plain .mjs so the worker thread needs no TypeScript loader.
 // Same bytes for the same entries on any machine, whatever the files' mtimes:
 // entries sorted by name, DOS timestamp 1980-01-01 00:00:00 (built from local-time fields,
@@ -31,4 +31,12 @@ async function zipEntries(entries) {
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
-runAsWorker(zipEntries);
+/**
+ * One zip per job, built concurrently (yazl deflates through zlib's thread pool).
+ * @param {{ name: string, data: Uint8Array }[][]} jobs
+ */
+async function zipJobs(jobs) {
+  return Promise.all(jobs.map(zipEntries));
+}
+
+runAsWorker(zipJobs);

@@ -22,23 +22,32 @@ export function entriesDigest(entries: readonly ZipEntry[]): string {
   return hash.digest("hex");
 }
 
-type ZipSync = (entries: readonly ZipEntry[]) => Uint8Array;
-let zipSyncFn: ZipSync | undefined;
+type ZipManySync = (jobs: readonly (readonly ZipEntry[])[]) => Uint8Array[];
+let zipManyFn: ZipManySync | undefined;
 
 /**
  * Deterministic zip of in-memory entries (sorted, fixed timestamp and mode, deflate),
  * built by yazl in one reused synckit worker thread.
  */
 export function zipSync(entries: readonly ZipEntry[]): Uint8Array {
-  return zipWorker()(entries.map((e) => ({ name: e.name, data: e.data })));
+  return zipManySync([entries])[0]!;
+}
+
+/**
+ * Several zips in one call: the worker builds them concurrently (zlib deflates on its thread
+ * pool, so on every core), each with exactly the bytes `zipSync` gives it alone.
+ */
+export function zipManySync(jobs: readonly (readonly ZipEntry[])[]): Uint8Array[] {
+  if (jobs.length === 0) return [];
+  return zipWorker()(jobs.map((entries) => entries.map((e) => ({ name: e.name, data: e.data }))));
 }
 
 /**
  * The zip worker, started on first use. Starting it just before esbuild runs lets the thread
  * load while esbuild works, so the first zip does not wait for it.
  */
-export function zipWorker(): ZipSync {
+export function zipWorker(): ZipManySync {
   // The worker is plain .mjs: no TypeScript loader (and none of the parent's --import flags).
-  zipSyncFn ??= createSyncFn(new URL("./zip-worker.mjs", import.meta.url), { execArgv: [] }) as ZipSync;
-  return zipSyncFn;
+  zipManyFn ??= createSyncFn(new URL("./zip-worker.mjs", import.meta.url), { execArgv: [] }) as ZipManySync;
+  return zipManyFn;
 }

@@ -1,5 +1,5 @@
 // Bench section "synth": whole-app synth wall time (a fresh `node --import tsx main.ts`, as
-// `npm run synth` runs it), cold (no bundles on disk) and warm (median of RUNS each), and
+// `cdktf synth` and `npm start` run it), cold (no bundles on disk) and warm (median of RUNS each), and
 // whether synths of unchanged sources, including after every function source's mtime
 // changed, are byte-identical (cdk.tf.json, manifest and every zip).
 import { execFileSync } from "node:child_process";

@@ -17,6 +17,7 @@ import {
   zipSync,
 } from "../../modules/nodejs-function/bundle";
 import { BROKEN_FIXTURE, CJS_FIXTURE, DYNAMO_FIXTURE } from "./support";
+import { zipManySync } from "../../modules/nodejs-function/zip";
 
 const root = findProjectRoot();
 
@@ -101,12 +102,22 @@ describe("nodejs-function: bundle and zip", function () {
       expect(items[0]!.data.toString()).to.equal("alpha");
     });
 
+    it("builds several zips in one worker call with the bytes each has alone", () => {
+      const c = { name: "c.txt", data: new TextEncoder().encode("gamma".repeat(1000)) };
+      const jobs = [[a, b], [c], [b, c, a], [a, b]];
+      const together = zipManySync(jobs);
+      expect(together).to.have.length(4);
+      together.forEach((zip, i) => expect(Buffer.from(zip).equals(Buffer.from(zipSync(jobs[i]!))), `job ${i}`).to.equal(true));
+      expect(Buffer.from(together[0]!).equals(Buffer.from(together[1]!))).to.equal(false);
+      expect(zipManySync([])).to.deep.equal([]);
+    });
+
     it("gives the same bytes in any time zone (the DOS date is written from local-time fields)", () => {
       const worker = new URL("../../modules/nodejs-function/zip-worker.mjs", import.meta.url).href;
       const script =
         `import { createSyncFn } from "synckit";` +
         `const zip = createSyncFn(new URL(${JSON.stringify(worker)}), { execArgv: [] });` +
-        `const out = zip([{ name: "a.txt", data: new TextEncoder().encode("alpha") }]);` +
+        `const [out] = zip([[{ name: "a.txt", data: new TextEncoder().encode("alpha") }]]);` +
         `process.stdout.write(Buffer.from(out).toString("base64"));`;
       const run = (tz: string) =>
         execFileSync(process.execPath, ["--input-type=module", "-e", script], {
