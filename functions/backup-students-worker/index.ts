@@ -23,6 +23,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { SESClient } from "@aws-sdk/client-ses";
 import { documentClient, dynamoClient, s3Client, sesClient } from "../lib/clients.js";
 import { intEnv, requireEnv } from "../lib/env.js";
+import { failureReason } from "../lib/jobs.js";
 import { createLogger } from "../lib/log.js";
 import { BackupConflict, BackupFailed, backupTable } from "../backup-students/backup.js";
 import { BACKUP_ID_PATTERN, JobStore } from "../backup-students/jobs.js";
@@ -49,8 +50,7 @@ const RESERVE_MS = 20_000;
 function reasonOf(err: unknown): string {
   const cause = err instanceof BackupFailed && err.cause !== undefined ? err.cause : err;
   if (err instanceof BackupConflict) return `another backup wrote ${err.key} first; nothing was overwritten`;
-  if (cause instanceof Error) return `${cause.name}: ${cause.message}`.replace(/\s*\n[\s\S]*$/, "").slice(0, 500);
-  return String(cause).slice(0, 500);
+  return failureReason(cause);
 }
 
 export function createWorker(overrides: Partial<WorkerDependencies> = {}) {

@@ -27,10 +27,11 @@ import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
 import { documentClient, lambdaClient, s3Client } from "../lib/clients.js";
 import { parseJsonBody } from "../lib/body.js";
-import { intEnv, requireEnv } from "../lib/env.js";
+import { requireEnv } from "../lib/env.js";
 import { BadRequestError, ConflictError, HttpError, isAwsError, NotFoundError } from "../lib/errors.js";
 import { withHttp, type ProxyHandler, type RequestContext } from "../lib/handler.js";
-import { header, json, type ProxyEvent } from "../lib/http.js";
+import { json, type ProxyEvent } from "../lib/http.js";
+import { basePath, jobView } from "../lib/job-view.js";
 import { decodeToken, encodeToken, parseLimit } from "../lib/pagination.js";
 import { Router } from "../lib/router.js";
 import { validate } from "../lib/validate.js";
@@ -52,43 +53,13 @@ export interface WorkerEvent {
 }
 
 const ID = new RegExp(BACKUP_ID_PATTERN);
-/** A job still `running` this long after its worker's deadline is reported failed. */
-const GRACE_MS = 60_000;
-
-/**
- * The stage's base path as the client called it: `/prod` (requestContext.path less the path),
- * behind the proxy prefix the local gateway names in `X-Forwarded-Prefix` (`/<stack>`).
- */
-function basePath(event: ProxyEvent): string {
-  const full = event.requestContext?.path;
-  const path = event.path;
-  const prefix = header(event, "x-forwarded-prefix") ?? "";
-  if (typeof full === "string" && typeof path === "string" && full.endsWith(path)) return prefix + full.slice(0, full.length - path.length);
-  return prefix;
-}
 
 function links(event: ProxyEvent, backupId: string): Record<string, string> {
   const base = basePath(event);
   return { self: `${base}/backups/${backupId}`, list: `${base}/backups` };
 }
 
-/** The job as a client sees it: `running` past the worker's deadline is reported as failed. */
-function view(job: BackupJob, now: Date): Record<string, unknown> {
-  const { expiresAt: _expires, kind: _kind, deadline, requestId: _requestId, ...rest } = job;
-  if (job.status !== "running") return rest;
-  const timeoutMs = intEnv("WORKER_TIMEOUT_SECONDS", 900) * 1000;
-  const maxAgeMs = intEnv("WORKER_MAX_EVENT_AGE_SECONDS", 21_600) * 1000;
-  const limit = deadline ?? Date.parse(job.createdAt) + maxAgeMs + timeoutMs;
-  if (now.getTime() <= limit + GRACE_MS) return rest;
-  return {
-    ...rest,
-    status: "failed",
-    error:
-      job.startedAt === undefined
-        ? "The backup worker never started; see the function's failure queue."
-        : `The backup worker did not finish within its ${timeoutMs / 1000}-second timeout; see the function's failure queue.`,
-  };
-}
+const view = (job: BackupJob, now: Date) => jobView(job, now, "backup");
 
 interface Manifest {
   count?: unknown;

@@ -2,8 +2,8 @@
  * The email a backup job sends when it ends: the figures of the backup when it succeeded,
  * the reason when it failed. Sent from $SENDER_EMAIL to $ADMIN_EMAIL.
  */
-import { SendEmailCommand, type SESClient } from "@aws-sdk/client-ses";
-import { requireEnv } from "../lib/env.js";
+import type { SESClient } from "@aws-sdk/client-ses";
+import { sendTextEmail } from "../lib/email.js";
 import type { BackupResult } from "./backup.js";
 
 function formatBytes(n: number): string {
@@ -49,15 +49,5 @@ export function reportOf(outcome: JobOutcome): { subject: string; text: string }
 }
 
 export async function sendReport(ses: SESClient, outcome: JobOutcome): Promise<void> {
-  const { subject, text } = reportOf(outcome);
-  await ses.send(
-    new SendEmailCommand({
-      Source: requireEnv("SENDER_EMAIL"),
-      Destination: { ToAddresses: [requireEnv("ADMIN_EMAIL")] },
-      Message: {
-        Subject: { Data: subject, Charset: "UTF-8" },
-        Body: { Text: { Data: text, Charset: "UTF-8" } },
-      },
-    }),
-  );
+  await sendTextEmail(ses, reportOf(outcome));
 }

@@ -1,232 +1,164 @@
 /**
- * Lambda `restoreStudentData` (student-records).
- *   POST /restore   {"key": "backups/students-YYYYMMDD-HHMMSS.json", "mode": "skip" | "overwrite"}
- *                   Loads a backup written by BackupDynamoDBAndSendEmail back into the table.
- *                   The backup is read twice, streaming: a first pass checks every item,
- *                   the count and the SHA-256 of the manifest, so a bad backup is a 400
- *                   that writes nothing; the second pass writes (BatchWriteItem for
- *                   overwrite, conditional puts for skip). 404 when the backup is missing.
+ * Lambda `restoreStudentData` (student-records): restores as jobs, because reading a large
+ * backup twice and writing it back can take longer than API Gateway's 29-second limit.
+ *   POST /restore               {"key": "backups/students-YYYYMMDD-HHMMSS.json", "mode": "skip" | "overwrite"}
+ *                               checks the request at once: 400 for a bad body or key, 404 when
+ *                               the backup does not exist, 400 when it has no usable manifest
+ *                               (the job could not verify it). Then records a job and invokes
+ *                               $WORKER_FUNCTION asynchronously (`InvocationType: Event`); 202
+ *                               `{"restoreId", "status": "running", "links", ...}` with a
+ *                               `Location` header. 502 when the worker could not be invoked
+ *                               (the job is recorded as failed; nothing was written).
+ *   GET /restores               recent restore jobs, newest first (`?limit=1..100`, default 20; `nextToken`).
+ *   GET /restores/{restoreId}   one job: status, phase, the backup it came from and its counts
+ *                               (`count`, `restored`, `skipped`; `notWritten` on a job that failed writing).
+ * The worker (functions/restore-students-worker) verifies the backup against its manifest,
+ * writes it and sends the email.
  *
  * Environment:
- *   TABLE_NAME          the studentData table (key `studentid`)
- *   BUCKET_NAME         the backup bucket
- *   ALLOWED_ORIGINS     comma-separated origins echoed in CORS headers
- *   LOG_LEVEL           debug | info | warn | error | silent (default info)
+ *   TABLE_NAME, BUCKET_NAME        the studentData table and the backup bucket
+ *   JOBS_TABLE                     the restoreJobs table
+ *   WORKER_FUNCTION                the worker's name or ARN
+ *   WORKER_TIMEOUT_SECONDS         the worker's timeout (a job running past it is reported failed)
+ *   WORKER_MAX_EVENT_AGE_SECONDS   how long the worker's event may wait to start
+ *   ALLOWED_ORIGINS, LOG_LEVEL
  */
-import { createHash } from "node:crypto";
-import type { Readable } from "node:stream";
-import { BatchWriteItemCommand, PutItemCommand, type AttributeValue, type WriteRequest } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { dynamoClient, s3Client } from "../lib/clients.js";
+import { randomBytes } from "node:crypto";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import { documentClient, lambdaClient, s3Client } from "../lib/clients.js";
 import { parseJsonBody } from "../lib/body.js";
 import { requireEnv } from "../lib/env.js";
-import { BadRequestError, ConflictError, isAwsError, MethodNotAllowedError, NotFoundError } from "../lib/errors.js";
-import { withHttp } from "../lib/handler.js";
-import { json } from "../lib/http.js";
-import { fromJsonItem } from "../lib/dynamodb-json.js";
-import { MalformedDocument, readItemsDocument } from "../lib/json-stream.js";
+import { BadRequestError, HttpError, isAwsError, NotFoundError } from "../lib/errors.js";
+import { withHttp, type ProxyHandler, type RequestContext } from "../lib/handler.js";
+import { json, type ProxyEvent } from "../lib/http.js";
+import { basePath, jobView } from "../lib/job-view.js";
+import { decodeToken, encodeToken, parseLimit } from "../lib/pagination.js";
+import { Router } from "../lib/router.js";
 import { validate } from "../lib/validate.js";
-import { BACKUP_FORMAT, manifestKeyFor } from "../backup-students/backup.js";
-import { STUDENT_ID_PATTERN } from "../insert-student-data/schema.js";
+import { manifestKeyFor } from "../backup-students/backup.js";
+import { RESTORE_ID_PATTERN, RestoreJobStore, type RestoreJob } from "./jobs.js";
+import { InvalidManifest, readManifest } from "./restore.js";
 import { RestoreRequestSchema, type RestoreRequest } from "./schema.js";
 
-const dynamodb = dynamoClient();
-const s3 = s3Client();
-const KEY_ATTRIBUTE = "studentid";
-const ID = new RegExp(STUDENT_ID_PATTERN);
-
-async function openObject(Bucket: string, Key: string): Promise<Readable | undefined> {
-  try {
-    const out = await s3.send(new GetObjectCommand({ Bucket, Key }));
-    return out.Body as Readable;
-  } catch (err) {
-    if (isAwsError(err, "NoSuchKey", "NotFound")) return undefined;
-    throw err;
-  }
+/** What the handler talks to and its clock; tests replace some of them. */
+export interface RestoreDependencies {
+  readonly dynamodb: DynamoDBDocumentClient;
+  readonly s3: S3Client;
+  readonly lambda: LambdaClient;
+  readonly now: () => Date;
 }
 
-interface Manifest {
-  count?: unknown;
-  bytes?: unknown;
-  sha256?: unknown;
+/** What the worker is invoked with. */
+export interface RestoreWorkerEvent {
+  readonly restoreId: string;
 }
 
-async function readManifest(bucket: string, key: string): Promise<Manifest | undefined> {
-  const body = await openObject(bucket, manifestKeyFor(key));
-  if (body === undefined) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += (chunk as Buffer).length;
-    if (size > 64 * 1024) throw new BadRequestError(`Manifest of ${key} is too large.`);
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    const value: unknown = JSON.parse(Buffer.concat(chunks).toString("utf8"));
-    if (typeof value !== "object" || value === null) throw new Error("not an object");
-    return value as Manifest;
-  } catch {
-    throw new BadRequestError(`Manifest of ${key} is not valid JSON.`);
-  }
+/** The routes this function serves, as the stack declares them. */
+export const RESTORE_ROUTES = ["POST /restore", "GET /restores", "GET /restores/{restoreId}"] as const;
+
+const ID = new RegExp(RESTORE_ID_PATTERN);
+
+function links(event: ProxyEvent, restoreId: string): Record<string, string> {
+  const base = basePath(event);
+  return { self: `${base}/restores/${restoreId}`, list: `${base}/restores` };
 }
 
-function checkItem(value: unknown, index: number): Record<string, AttributeValue> {
-  let item: Record<string, AttributeValue>;
-  try {
-    item = fromJsonItem(value, `items[${index}]`);
-  } catch (err) {
-    throw new BadRequestError(`Backup item ${index} is invalid: ${(err as Error).message}.`);
-  }
-  const id = item[KEY_ATTRIBUTE]?.S;
-  if (id === undefined || !ID.test(id)) throw new BadRequestError(`Backup item ${index} has no valid ${KEY_ATTRIBUTE}.`);
-  return item;
+const view = (job: RestoreJob, now: Date) => jobView(job, now, "restore");
+
+function newRestoreId(at: Date): string {
+  const iso = at.toISOString();
+  return `restore-${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}-${randomBytes(4).toString("hex")}`;
 }
 
-/** Streams the backup, checking everything; calls `onItem` for each valid item. */
-async function scanBackup(
-  body: Readable,
-  key: string,
-  onItem: (item: Record<string, AttributeValue>) => Promise<void>,
-): Promise<{ count: number; bytes: number; sha256: string }> {
-  const hash = createHash("sha256");
-  let bytes = 0;
-  let count = 0;
-  let declared: unknown;
-  let format: unknown;
-  try {
-    for await (const event of readItemsDocument(body, {
-      onChunk: (chunk) => {
-        hash.update(chunk);
-        bytes += chunk.length;
+/** Builds the handler; `handler` below is the one Lambda runs, with the real clock and clients. */
+export function createRestoreHandler(overrides: Partial<RestoreDependencies> = {}): ProxyHandler {
+  const dynamodb = overrides.dynamodb ?? documentClient();
+  const s3 = overrides.s3 ?? s3Client();
+  const lambda = overrides.lambda ?? lambdaClient();
+  const now = overrides.now ?? (() => new Date());
+
+  async function start({ event, requestId, log }: RequestContext) {
+    const request = validate<RestoreRequest>(RestoreRequestSchema, parseJsonBody(event, { limit: 4096 }));
+    const { key } = request;
+    const mode = request.mode ?? "skip";
+    if (key.includes("..") || key.endsWith(".manifest.json")) throw new BadRequestError(`key must name a backup under backups/ (got ${key}).`);
+    const table = requireEnv("TABLE_NAME");
+    const bucket = requireEnv("BUCKET_NAME");
+    const worker = requireEnv("WORKER_FUNCTION");
+    const manifestKey = manifestKeyFor(key);
+
+    try {
+      await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (err) {
+      if (isAwsError(err, "NoSuchKey", "NotFound")) throw new NotFoundError(`Backup ${key} not found.`);
+      throw err;
+    }
+    let manifest: Awaited<ReturnType<typeof readManifest>>;
+    try {
+      manifest = await readManifest(s3, bucket, manifestKey);
+    } catch (err) {
+      if (err instanceof InvalidManifest) throw new BadRequestError(`Backup ${key} cannot be verified: its manifest ${err.message.slice(manifestKey.length + 1)}.`);
+      throw err;
+    }
+    if (manifest === undefined) {
+      throw new BadRequestError(`Backup ${key} has no manifest (${manifestKey}); only backups written by POST /backup can be restored, because a restore checks the backup against its manifest's SHA-256.`);
+    }
+
+    const at = now();
+    const restoreId = newRestoreId(at);
+    const backupId = manifest.backupId ?? key.slice("backups/".length, -".json".length);
+    const jobs = new RestoreJobStore(dynamodb, requireEnv("JOBS_TABLE"));
+    const job = await jobs.create({ restoreId, table, bucket, key, manifestKey, backupId, mode, createdAt: at.toISOString(), requestId }, at);
+    try {
+      const payload: RestoreWorkerEvent = { restoreId };
+      await lambda.send(new InvokeCommand({ FunctionName: worker, InvocationType: "Event", Payload: new TextEncoder().encode(JSON.stringify(payload)) }));
+    } catch (err) {
+      log.error("could not invoke the restore worker", { error: err, restoreId });
+      const reason = `The restore worker could not be started (${err instanceof Error ? err.name : "error"}).`;
+      await jobs.finish(restoreId, { status: "failed", phase: "verify", finishedAt: now().toISOString(), error: reason });
+      throw new HttpError(502, `${reason} Nothing was restored; try again later.`, { details: { restoreId, status: "failed" }, cause: err });
+    }
+    const l = links(event, restoreId);
+    return json(
+      202,
+      {
+        restoreId,
+        status: job.status,
+        message: "Restore started. It runs as a job: GET links.self for its progress; an email reports the outcome.",
+        key,
+        backupId,
+        mode,
+        table,
+        createdAt: job.createdAt,
+        links: l,
       },
-    })) {
-      if (event.type === "item") {
-        await onItem(checkItem(event.value, count));
-        count += 1;
-      } else if (event.key === "count") declared = event.value;
-      else if (event.key === "format") format = event.value;
-    }
-  } catch (err) {
-    if (err instanceof MalformedDocument) throw new BadRequestError(`Backup ${key} is not a valid backup: ${err.message}.`);
-    throw err;
+      event,
+      { Location: l.self! },
+    );
   }
-  if (format !== BACKUP_FORMAT) throw new BadRequestError(`Backup ${key} has format ${JSON.stringify(format)}; expected ${BACKUP_FORMAT}.`);
-  if (declared !== count) throw new BadRequestError(`Backup ${key} declares ${String(declared)} items but holds ${count}.`);
-  return { count, bytes, sha256: hash.digest("hex") };
+
+  async function status({ event }: RequestContext) {
+    const restoreId = event.pathParameters?.restoreId ?? "";
+    if (!ID.test(restoreId)) throw new BadRequestError(`restoreId must look like restore-YYYYMMDD-HHMMSS-xxxxxxxx (got ${JSON.stringify(restoreId.slice(0, 60))}).`);
+    const job = await new RestoreJobStore(dynamodb, requireEnv("JOBS_TABLE")).get(restoreId);
+    if (!job) throw new NotFoundError(`No restore job ${restoreId}.`);
+    return json(200, { ...view(job, now()), links: links(event, restoreId) }, event);
+  }
+
+  async function list({ event }: RequestContext) {
+    const query = event.queryStringParameters ?? {};
+    const limit = parseLimit(query.limit, 20, 100);
+    const startKey = decodeToken(query.nextToken ?? undefined, { kind: "S", createdAt: "S", restoreId: "S" });
+    const { jobs, next } = await new RestoreJobStore(dynamodb, requireEnv("JOBS_TABLE")).recent(limit, startKey);
+    const at = now();
+    return json(200, { restores: jobs.map((j) => ({ ...view(j, at), links: links(event, j.restoreId) })), nextToken: encodeToken(next) ?? null }, event);
+  }
+
+  const [post, index, one] = RESTORE_ROUTES;
+  const router = new Router().on(post, start).on(index, list).on(one, status);
+  return withHttp("restoreStudentData", router.handle);
 }
 
-class Batcher {
-  private batch: WriteRequest[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
-  written = 0;
-
-  constructor(private readonly table: string) {}
-
-  async add(item: Record<string, AttributeValue>): Promise<void> {
-    this.batch.push({ PutRequest: { Item: item } });
-    if (this.batch.length === 25) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    if (this.batch.length > 0) {
-      const requests = this.batch;
-      this.batch = [];
-      const p: Promise<void> = this.write(requests).finally(() => this.inFlight.delete(p));
-      p.catch(() => undefined); // observed by drain(); avoids an unhandled rejection meanwhile
-      this.inFlight.add(p);
-    }
-    if (this.inFlight.size >= 4) await Promise.race(this.inFlight);
-  }
-
-  async drain(): Promise<void> {
-    await this.flush();
-    await Promise.all(this.inFlight);
-  }
-
-  private async write(requests: WriteRequest[]): Promise<void> {
-    let pending = requests;
-    for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > 8) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after retries`);
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const out = await dynamodb.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } }));
-      this.written += pending.length - (out.UnprocessedItems?.[this.table]?.length ?? 0);
-      pending = out.UnprocessedItems?.[this.table] ?? [];
-    }
-  }
-}
-
-class ConditionalWriter {
-  private readonly inFlight = new Set<Promise<void>>();
-  restored = 0;
-  skipped = 0;
-
-  constructor(private readonly table: string) {}
-
-  async add(item: Record<string, AttributeValue>): Promise<void> {
-    const p: Promise<void> = dynamodb
-      .send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: item,
-          ConditionExpression: "attribute_not_exists(#k)",
-          ExpressionAttributeNames: { "#k": KEY_ATTRIBUTE },
-        }),
-      )
-      .then(
-        () => void (this.restored += 1),
-        (err: unknown) => {
-          if (isAwsError(err, "ConditionalCheckFailedException")) this.skipped += 1;
-          else throw err;
-        },
-      )
-      .finally(() => this.inFlight.delete(p));
-    p.catch(() => undefined); // observed by drain()
-    this.inFlight.add(p);
-    if (this.inFlight.size >= 16) await Promise.race(this.inFlight);
-  }
-
-  async drain(): Promise<void> {
-    await Promise.all(this.inFlight);
-  }
-}
-
-export const handler = withHttp("restoreStudentData", async ({ event, log }) => {
-  if (event.httpMethod !== "POST") throw new MethodNotAllowedError(String(event.httpMethod), ["POST"]);
-  const request = validate<RestoreRequest>(RestoreRequestSchema, parseJsonBody(event, { limit: 4096 }));
-  const { key } = request;
-  const mode = request.mode ?? "skip";
-  if (key.includes("..") || key.endsWith(".manifest.json")) throw new BadRequestError(`key must name a backup under backups/ (got ${key}).`);
-  const table = requireEnv("TABLE_NAME");
-  const bucket = requireEnv("BUCKET_NAME");
-
-  const manifest = await readManifest(bucket, key);
-  const first = await openObject(bucket, key);
-  if (first === undefined) throw new NotFoundError(`Backup ${key} not found.`);
-  const checked = await scanBackup(first, key, async () => undefined);
-  if (manifest !== undefined) {
-    if (manifest.sha256 !== checked.sha256 || manifest.count !== checked.count || manifest.bytes !== checked.bytes) {
-      throw new BadRequestError(`Backup ${key} does not match its manifest (count, bytes or SHA-256 differ).`);
-    }
-  }
-
-  const second = await openObject(bucket, key);
-  if (second === undefined) throw new ConflictError(`Backup ${key} was removed during the restore.`);
-  let restored: number;
-  let skipped = 0;
-  if (mode === "overwrite") {
-    const batcher = new Batcher(table);
-    const written = await scanBackup(second, key, (item) => batcher.add(item));
-    await batcher.drain();
-    if (written.sha256 !== checked.sha256) throw new ConflictError(`Backup ${key} changed during the restore.`);
-    restored = batcher.written;
-  } else {
-    const writer = new ConditionalWriter(table);
-    const written = await scanBackup(second, key, (item) => writer.add(item));
-    await writer.drain();
-    if (written.sha256 !== checked.sha256) throw new ConflictError(`Backup ${key} changed during the restore.`);
-    restored = writer.restored;
-    skipped = writer.skipped;
-  }
-  log.info("restore complete", { key, mode, count: checked.count, restored, skipped });
-  return json(200, { key, mode, count: checked.count, restored, skipped, sha256: checked.sha256 }, event);
-});
+export const handler = createRestoreHandler();

@@ -6,14 +6,11 @@
  * backup API whose role lost `lambda:InvokeFunction` on the worker is refused by the local
  * Lambda API as Lambda would refuse it.
  */
-import { BatchWriteItemCommand, DynamoDBClient, type WriteRequest } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
 import type { ApiEndpoint } from "../../scripts/local/gateway";
-import { apiKey, body, environment, eventually, startApp, type RunningApp, type StackDocument } from "./support/app";
+import { apiKey, body, environment, eventually, startApp, type RunningApp } from "./support/app";
+import { fillStudents, fnResource, limitIntegrations, mails, resources, STUDENT_STACK as STACK, waitForJob as waitFor } from "./support/jobs";
 
-const STACK = `student-records-${environment.name}`;
 const WORKER = `${environment.prefix}BackupDynamoDBAndSendEmailWorker`;
 const API_FUNCTION = `${environment.prefix}BackupDynamoDBAndSendEmail`;
 /** The integration limit the edited stack gives the backup routes (API Gateway's default and maximum: 29,000 ms). */
@@ -33,11 +30,6 @@ interface Job {
   links: { self: string; list: string };
 }
 
-type Resources = Record<string, Record<string, unknown>>;
-const resources = (doc: StackDocument, type: string): Resources => (doc.resource[type] ?? {}) as Resources;
-const fnResource = (doc: StackDocument, name: string) => Object.values(resources(doc, "aws_lambda_function")).find((f) => f.function_name === name)!;
-const logicalId = (doc: StackDocument, name: string) => Object.entries(resources(doc, "aws_lambda_function")).find(([, f]) => f.function_name === name)![0];
-
 async function start(app: RunningApp): Promise<{ api: ApiEndpoint; key: string }> {
   const api = app.api("student-records", "prod");
   return { api, key: apiKey(api, "StudentApiKey") };
@@ -47,23 +39,7 @@ async function post(api: ApiEndpoint, key: string): Promise<Response> {
   return fetch(`${api.url}/backup`, { method: "POST", headers: { "x-api-key": key } });
 }
 
-async function waitForJob(api: ApiEndpoint, key: string, backupId: string, timeoutMs = 120_000): Promise<Job> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await fetch(`${api.url}/backups/${backupId}`, { headers: { "x-api-key": key } });
-    if (res.status === 200) {
-      const job = await body<Job>(res);
-      if (job.status !== "running" || Date.now() > until) return job;
-    } else if (res.status !== 429) throw new Error(`GET /backups/${backupId}: ${res.status} ${await res.text()}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function mails(app: RunningApp): { subject: string; text: string; to: string[] }[] {
-  return readdirSync(app.endpoints.mailbox)
-    .filter((f) => f.endsWith(".json"))
-    .map((f) => JSON.parse(readFileSync(path.join(app.endpoints.mailbox, f), "utf8")) as { subject: string; text: string; to: string[] });
-}
+const waitForJob = (api: ApiEndpoint, key: string, backupId: string) => waitFor<Job>(api, key, `/backups/${backupId}`);
 
 describe("e2e: student-records backups as jobs", function () {
   this.timeout(300_000);
@@ -73,12 +49,7 @@ describe("e2e: student-records backups as jobs", function () {
 
     before(async function () {
       app = await startApp({
-        [STACK]: (doc) => {
-          const target = logicalId(doc, API_FUNCTION);
-          for (const integration of Object.values(resources(doc, "aws_api_gateway_integration"))) {
-            if (String(integration.uri).includes(`aws_lambda_function.${target}.`)) integration.timeout_milliseconds = LIMIT_MS;
-          }
-        },
+        [STACK]: (doc) => limitIntegrations(doc, API_FUNCTION, LIMIT_MS),
       });
     });
 
@@ -90,27 +61,9 @@ describe("e2e: student-records backups as jobs", function () {
       const { api, key } = await start(app);
       // Enough students that copying them takes longer than the 1-second limit (about 3 s on a
       // quiet 2-core machine, longer under load), while the answer itself is a few requests.
-      const ddb = new DynamoDBClient({ endpoint: app.endpoints.dynamodb, region: environment.region, credentials: { accessKeyId: "local", secretAccessKey: "local" } });
       const table = `${environment.prefix}studentData`;
       const count = 60_000;
-      const pad = "x".repeat(400);
-      const batches: WriteRequest[][] = [];
-      for (let i = 0; i < count; i += 25) {
-        batches.push(
-          Array.from({ length: 25 }, (_, j) => ({
-            PutRequest: { Item: { studentid: { S: `S${String(i + j).padStart(6, "0")}` }, name: { S: `Student ${i + j}` }, class: { S: "10A" }, birthdate: { S: "2009-01-01" }, email: { S: `s${i + j}@school.example` }, note: { S: pad } } },
-          })),
-        );
-      }
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 8 }, async () => {
-          while (next < batches.length) {
-            let pending = batches[next++]!;
-            while (pending.length > 0) pending = (await ddb.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }))).UnprocessedItems?.[table] ?? [];
-          }
-        }),
-      );
+      await fillStudents(app, count);
 
       // A warm function, as a deployed one usually is: a cold start counts against the limit too.
       let warm = 0;

@@ -181,6 +181,21 @@ describe("e2e: student-records (real stack over HTTP)", function () {
     let backup: BackupResponse;
     let before: Student[];
 
+    /** POST /restore (202, a job), followed at its links.self until it ends. */
+    async function restoreJob(request: { key: string; mode: string }): Promise<Record<string, unknown>> {
+      const res = await call("POST", "/restore", request);
+      expect(res.status, await res.clone().text()).to.equal(202);
+      const started = await body<{ restoreId: string; status: string; links: { self: string } }>(res);
+      expect(started.status).to.equal("running");
+      expect(res.headers.get("location")).to.equal(started.links.self);
+      let job: Record<string, unknown> = started;
+      for (let i = 0; i < 500 && job.status === "running"; i += 1) {
+        await new Promise((r) => setTimeout(r, 20));
+        job = await body(await call("GET", `/restores/${started.restoreId}`));
+      }
+      return job;
+    }
+
     it("starts a backup job (202) that writes the table to the backup bucket and emails the admin a report", async function () {
       before = (await body<{ items: Student[] }>(await call("GET", "/students?limit=100"))).items.sort((a, b) => a.studentid.localeCompare(b.studentid));
       expect(before).to.have.length(4);
@@ -239,15 +254,13 @@ describe("e2e: student-records (real stack over HTTP)", function () {
       const put = await call("PUT", `/students/${changed.studentid}`, { name: "Changed after backup", class: changed.class, birthdate: changed.birthdate, email: changed.email, version: changed.version });
       expect(put.status).to.equal(200);
 
-      const skip = await call("POST", "/restore", { key: backup.key, mode: "skip" });
-      expect(skip.status).to.equal(200);
-      expect(await body(skip)).to.include({ count: 4, restored: 1, skipped: 3 });
+      const skip = await restoreJob({ key: backup.key, mode: "skip" });
+      expect(skip).to.include({ status: "succeeded", count: 4, restored: 1, skipped: 3, backupId: backup.backupId });
       expect(await body<Student>(await call("GET", `/students/${gone.studentid}`))).to.deep.equal(gone);
       expect(await body<Student>(await call("GET", `/students/${changed.studentid}`))).to.include({ name: "Changed after backup" });
 
-      const overwrite = await call("POST", "/restore", { key: backup.key, mode: "overwrite" });
-      expect(overwrite.status).to.equal(200);
-      expect(await body(overwrite)).to.include({ count: 4, restored: 4, skipped: 0 });
+      const overwrite = await restoreJob({ key: backup.key, mode: "overwrite" });
+      expect(overwrite).to.include({ status: "succeeded", count: 4, restored: 4, skipped: 0 });
       const after = (await body<{ items: Student[] }>(await call("GET", "/students?limit=100"))).items.sort((a, b) => a.studentid.localeCompare(b.studentid));
       expect(after).to.deep.equal(before);
     });

@@ -1,15 +1,15 @@
 /**
- * Backups as jobs and restores, against dynalite, s3rver and the SES mailbox: POST /backup
+ * Backups as jobs, against dynalite, s3rver and the SES mailbox: POST /backup
  * (BackupDynamoDBAndSendEmail) records a job and invokes the worker through the local Lambda
  * Invoke API with `InvocationType: Event`; the worker (run in this process) writes the
  * backup, records the outcome and sends the email; GET /backups[/{id}] report it.
+ * Restores from these backups: test/functions/student-restore.test.ts.
  */
 import { expect } from "chai";
-import { DeleteItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { backends, bucketKeys, createBucket, createTable, isolateEnv, objectText, openUploads, tableItems, uniqueName } from "../support/backends.js";
+import { backends, bucketKeys, createBucket, createTable, isolateEnv, objectText, openUploads, uniqueName } from "../support/backends.js";
 import { createJobsTable } from "../support/backup-jobs.js";
 import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
 import { startInProcessLambda, type InProcessLambda } from "../support/lambda.js";
@@ -37,7 +37,7 @@ interface JobView {
   links: { self: string; list: string };
 }
 
-describe("student-records backup jobs and restore", function () {
+describe("student-records backup jobs", function () {
   this.timeout(60_000);
   isolateEnv();
 
@@ -47,7 +47,6 @@ describe("student-records backup jobs and restore", function () {
   let createWorker: typeof import("../../functions/backup-students-worker/index.js").createWorker;
   let backup: Handler;
   let insert: Handler;
-  let restore: Handler;
   let table: string;
   let bucket: string;
   let jobsTable: string;
@@ -56,7 +55,6 @@ describe("student-records backup jobs and restore", function () {
   const startBackup = (h: Handler = backup, body: string | null = null) => call(h, proxyEvent({ method: "POST", resource: "/backup", headers: JSON_HEADERS, body }));
   const job = (id: string, h: Handler = backup) => call(h, proxyEvent({ method: "GET", resource: "/backups/{backupId}", pathParameters: { backupId: id }, headers: JSON_HEADERS }));
   const jobs = (query: Record<string, string> = {}) => call(backup, proxyEvent({ method: "GET", resource: "/backups", query, headers: JSON_HEADERS }));
-  const runRestore = (body: unknown) => call(restore, proxyEvent({ method: "POST", resource: "/restore", headers: JSON_HEADERS, body: JSON.stringify(body) }));
   const seed = async (n: number) => {
     for (let i = 0; i < n; i += 1) {
       const id = `k${String(i).padStart(3, "0")}`;
@@ -87,7 +85,6 @@ describe("student-records backup jobs and restore", function () {
     });
     process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.api.endpoint;
     insert = (await import("../../functions/insert-student-data/index.js")).handler as Handler;
-    restore = (await import("../../functions/restore-students/index.js")).handler as Handler;
     jobsTable = await createJobsTable();
   });
 
@@ -285,66 +282,6 @@ describe("student-records backup jobs and restore", function () {
       expect((await job("students-19990101-000000")).statusCode).to.equal(404);
       const wrongMethod = await call(backup, proxyEvent({ method: "DELETE", resource: "/backups/{backupId}", pathParameters: { backupId: ids[0]! }, headers: JSON_HEADERS }));
       expect(wrongMethod.statusCode).to.equal(405);
-    });
-  });
-
-  describe("POST /restore from a job's backup", function () {
-    it("round-trips: restore with overwrite reproduces the table exactly", async function () {
-      await seed(40);
-      const { ddb } = await backends();
-      await ddb.send(
-        new PutItemCommand({
-          TableName: table,
-          Item: {
-            studentid: { S: "typed" },
-            n: { N: "12345678901234567890.5" },
-            b: { B: new Uint8Array([0, 1, 255]) },
-            ss: { SS: ["a", "b"] },
-            ns: { NS: ["1", "2.5"] },
-            bs: { BS: [new Uint8Array([1]), new Uint8Array([2])] },
-            m: { M: { l: { L: [{ NULL: true }, { BOOL: false }, { S: "ü" }] } } },
-          },
-        }),
-      );
-      const original = await tableItems(table);
-      const made = await backupNow();
-      expect(made.status).to.equal("succeeded");
-      for (let i = 0; i < 10; i += 1) await ddb.send(new DeleteItemCommand({ TableName: table, Key: { studentid: { S: `k${String(i).padStart(3, "0")}` } } }));
-      await ddb.send(new DeleteItemCommand({ TableName: table, Key: { studentid: { S: "typed" } } }));
-      const res = await runRestore({ key: made.key, mode: "overwrite" });
-      expect(res.statusCode).to.equal(200);
-      expect(res.body).to.include({ count: 41, restored: 41 });
-      expect(await tableItems(table)).to.deep.equal(original);
-    });
-
-    it("restore with skip keeps existing items and restores missing ones", async function () {
-      await seed(5);
-      const { key } = await backupNow();
-      const { ddb } = await backends();
-      await ddb.send(new DeleteItemCommand({ TableName: table, Key: { studentid: { S: "k002" } } }));
-      const res = await runRestore({ key, mode: "skip" });
-      expect(res.statusCode).to.equal(200);
-      expect(res.body).to.include({ count: 5, restored: 1, skipped: 4 });
-    });
-
-    it("refuses keys outside backups/, missing backups and damaged backups without writing", async function () {
-      for (const key of ["../secrets.json", "backups/../x.json", "other/x.json", "backups/x.manifest.json", "backups/x.txt"]) {
-        expect((await runRestore({ key })).statusCode, key).to.equal(400);
-      }
-      expect((await runRestore({ key: "backups/x.json", mode: "merge" })).statusCode).to.equal(400);
-      expect((await runRestore({ key: "backups/students-19990101-000000.json" })).statusCode).to.equal(404);
-      await seed(3);
-      const { key } = await backupNow();
-      const { ddb, s3c } = await backends();
-      for (const id of ["k000", "k001", "k002"]) await ddb.send(new DeleteItemCommand({ TableName: table, Key: { studentid: { S: id } } }));
-      const text = await objectText(bucket, key);
-      await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text.replace("k001", "k00X") }));
-      const tampered = await runRestore({ key, mode: "overwrite" });
-      expect(tampered.statusCode).to.equal(400);
-      expect((tampered.body as { message: string }).message).to.match(/manifest/);
-      await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: "backups/broken.json", Body: text.slice(0, text.length - 30) }));
-      expect((await runRestore({ key: "backups/broken.json" })).statusCode).to.equal(400);
-      expect(await tableItems(table)).to.deep.equal([]);
     });
   });
 });

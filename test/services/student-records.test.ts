@@ -2,9 +2,10 @@ import { expect } from "chai";
 import { router as getStudentDataRouter } from "../../functions/get-student-data/index";
 import { router as insertStudentDataRouter } from "../../functions/insert-student-data/index";
 import { StudentCreateSchema, StudentUpdateSchema } from "../../functions/insert-student-data/schema";
+import { RESTORE_ROUTES } from "../../functions/restore-students/index";
 import { RestoreRequestSchema } from "../../functions/restore-students/schema";
 import { StudentRecordsStack } from "../../modules/services/student-records";
-import { TABLE_READ_ACTIONS, TABLE_WRITE_ACTIONS } from "../../modules/table";
+import { TABLE_READ_ACTIONS } from "../../modules/table";
 import { build, Synth, testEnv } from "./support";
 
 const ROUTES: Record<string, string> = {
@@ -17,6 +18,8 @@ const ROUTES: Record<string, string> = {
   "GET /backups": "dev-BackupDynamoDBAndSendEmail",
   "GET /backups/{backupId}": "dev-BackupDynamoDBAndSendEmail",
   "POST /restore": "dev-restoreStudentData",
+  "GET /restores": "dev-restoreStudentData",
+  "GET /restores/{restoreId}": "dev-restoreStudentData",
 };
 
 describe("student-records service stack", () => {
@@ -34,9 +37,10 @@ describe("student-records service stack", () => {
 
   const table = () => dev.ref("aws_dynamodb_table", "arn", (t) => t.name === "dev-studentData");
   const jobsTable = (attr = "arn") => dev.ref("aws_dynamodb_table", attr, (t) => t.name === "dev-backupJobs");
+  const restoreJobsTable = (attr = "arn") => dev.ref("aws_dynamodb_table", attr, (t) => t.name === "dev-restoreJobs");
+  const queueArn = (name: string) => dev.ref("aws_sqs_queue", "arn", (q) => q.name === name);
   const bucketArn = () => dev.ref("aws_s3_bucket", "arn");
   const tableRead = () => ({ actions: [...TABLE_READ_ACTIONS].sort(), resources: [table()] });
-  const tableWrite = () => ({ actions: [...TABLE_WRITE_ACTIONS].sort(), resources: [table()] });
 
   it("is the stack student-records-<env> with the API student and the table studentData keyed by studentid", () => {
     expect(stackId).to.equal("student-records-dev");
@@ -51,6 +55,7 @@ describe("student-records service stack", () => {
     const routed = (fnName: string) => Object.keys(ROUTES).filter((k) => ROUTES[k] === fnName).sort();
     expect([...getStudentDataRouter.routeKeys].sort()).to.deep.equal(routed("dev-getStudentData"));
     expect([...insertStudentDataRouter.routeKeys].sort()).to.deep.equal(routed("dev-insertStudentData"));
+    expect([...RESTORE_ROUTES].sort()).to.deep.equal(routed("dev-restoreStudentData"));
   });
 
   it("routes every method to its function through a Lambda proxy integration, API key required", () => {
@@ -74,6 +79,7 @@ describe("student-records service stack", () => {
       "dev-getStudentData",
       "dev-insertStudentData",
       "dev-restoreStudentData",
+      "dev-restoreStudentDataWorker",
     ]);
   });
 
@@ -94,6 +100,8 @@ describe("student-records service stack", () => {
         `dev-insertStudentData ${exec}/*/POST/students`,
         `dev-insertStudentData ${exec}/*/PUT/students/*`,
         `dev-restoreStudentData ${exec}/*/POST/restore`,
+        `dev-restoreStudentData ${exec}/*/GET/restores`,
+        `dev-restoreStudentData ${exec}/*/GET/restores/*`,
       ].sort(),
     );
   });
@@ -130,7 +138,7 @@ describe("student-records service stack", () => {
 
   it("allows the configured web origin in CORS preflights on every resource", () => {
     const preflights = dev.routeKeys().filter((k) => k.startsWith("OPTIONS "));
-    expect(preflights).to.deep.equal(["OPTIONS /backup", "OPTIONS /backups", "OPTIONS /backups/{backupId}", "OPTIONS /restore", "OPTIONS /students", "OPTIONS /students/{studentid}"]);
+    expect(preflights).to.deep.equal(["OPTIONS /backup", "OPTIONS /backups", "OPTIONS /backups/{backupId}", "OPTIONS /restore", "OPTIONS /restores", "OPTIONS /restores/{restoreId}", "OPTIONS /students", "OPTIONS /students/{studentid}"]);
     for (const key of preflights) {
       const params = dev.route(key).integrationResponses[0].response_parameters;
       expect(params["method.response.header.Access-Control-Allow-Origin"], key).to.equal("'http://localhost:5173'");
@@ -162,7 +170,7 @@ describe("student-records service stack", () => {
 
   it("lets the worker read the table, write, read and delete under backups/ only, record jobs, send mail as the sender only and send to its failure queue", () => {
     expect(dev.grants("BackupDynamoDBAndSendEmailWorker")).to.deep.equal([
-      { actions: ["sqs:SendMessage"], resources: [dev.ref("aws_sqs_queue", "arn")] },
+      { actions: ["sqs:SendMessage"], resources: [queueArn("dev-BackupJobFailures")] },
       tableRead(),
       { actions: ["s3:AbortMultipartUpload", "s3:PutObject"], resources: [`${bucketArn()}/backups/*`] },
       { actions: ["s3:GetObject"], resources: [`${bucketArn()}/backups/*`] },
@@ -177,24 +185,46 @@ describe("student-records service stack", () => {
     ]);
   });
 
-  it("runs backups as asynchronous jobs: no retries, failed events to an encrypted queue, jobs in a table with TTL and a by-kind index", () => {
-    const config = dev.one("aws_lambda_function_event_invoke_config");
-    expect(config.function_name).to.equal(`\${aws_lambda_function.${dev.fnId("dev-BackupDynamoDBAndSendEmailWorker")}.function_name}`);
-    expect(config).to.include({ maximum_retry_attempts: 0, maximum_event_age_in_seconds: 900 });
-    expect(config.destination_config).to.deep.equal({ on_failure: { destination: dev.ref("aws_sqs_queue", "arn") } });
-    const queue = dev.one("aws_sqs_queue");
-    expect(queue).to.include({ name: "dev-BackupJobFailures", sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
-    expect(dev.fn("dev-BackupDynamoDBAndSendEmailWorker")).to.include({ timeout: 900, memory_size: 512 });
-    const jobs = dev.one("aws_dynamodb_table", (t) => t.name === "dev-backupJobs");
-    expect(jobs.hash_key).to.equal("backupId");
-    expect(jobs.ttl).to.deep.equal({ attribute_name: "expiresAt", enabled: true });
-    expect(jobs.global_secondary_index[0]).to.include({ name: "byKind", hash_key: "kind", range_key: "createdAt" });
+  it("runs backups and restores as asynchronous jobs: no retries, failed events to an encrypted queue each, jobs in tables with TTL and a by-kind index", () => {
+    for (const [worker, queue, jobs, key] of [
+      ["dev-BackupDynamoDBAndSendEmailWorker", "dev-BackupJobFailures", "dev-backupJobs", "backupId"],
+      ["dev-restoreStudentDataWorker", "dev-RestoreJobFailures", "dev-restoreJobs", "restoreId"],
+    ] as const) {
+      const config = dev.one("aws_lambda_function_event_invoke_config", (c) => c.function_name === `\${aws_lambda_function.${dev.fnId(worker)}.function_name}`);
+      expect(config).to.include({ maximum_retry_attempts: 0, maximum_event_age_in_seconds: 900 });
+      expect(config.destination_config).to.deep.equal({ on_failure: { destination: queueArn(queue) } });
+      expect(dev.one("aws_sqs_queue", (q) => q.name === queue)).to.include({ sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
+      expect(dev.fn(worker)).to.include({ timeout: 900, memory_size: 512 });
+      const table = dev.one("aws_dynamodb_table", (t) => t.name === jobs);
+      expect(table.hash_key).to.equal(key);
+      expect(table.ttl).to.deep.equal({ attribute_name: "expiresAt", enabled: true });
+      expect(table.global_secondary_index[0]).to.include({ name: "byKind", hash_key: "kind", range_key: "createdAt" });
+    }
+    expect(dev.find("aws_lambda_function_event_invoke_config")).to.have.length(2);
   });
 
-  it("lets the restore write the table and read under backups/ only", () => {
+  it("lets the restore API read and list under backups/ only, create, read and update restore jobs, list them, and invoke exactly its worker", () => {
     expect(dev.grants("restoreStudentData")).to.deep.equal([
-      tableWrite(),
       { actions: ["s3:GetObject"], resources: [`${bucketArn()}/backups/*`] },
+      { actions: ["s3:ListBucket"], resources: [bucketArn()], condition: { StringLike: { "s3:prefix": ["backups/*"] } } },
+      { actions: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources: [restoreJobsTable()] },
+      { actions: ["dynamodb:Query"], resources: [`${restoreJobsTable()}/index/byKind`] },
+      { actions: ["lambda:InvokeFunction"], resources: [dev.ref("aws_lambda_function", "arn", (f) => f.function_name === "dev-restoreStudentDataWorker")] },
+    ]);
+  });
+
+  it("lets the restore worker batch-write the table, read under backups/ only, read and update its jobs, send mail as the sender only and send to its failure queue", () => {
+    expect(dev.grants("restoreStudentDataWorker")).to.deep.equal([
+      { actions: ["sqs:SendMessage"], resources: [queueArn("dev-RestoreJobFailures")] },
+      { actions: ["dynamodb:BatchWriteItem", "dynamodb:PutItem"], resources: [table()] },
+      { actions: ["s3:GetObject"], resources: [`${bucketArn()}/backups/*`] },
+      { actions: ["s3:ListBucket"], resources: [bucketArn()], condition: { StringLike: { "s3:prefix": ["backups/*"] } } },
+      { actions: ["dynamodb:GetItem", "dynamodb:UpdateItem"], resources: [restoreJobsTable()] },
+      {
+        actions: ["ses:SendEmail", "ses:SendRawEmail"],
+        resources: [dev.ref("aws_ses_email_identity", "arn", (i) => i.email === "no-reply@dev.example.com")],
+        condition: { StringEquals: { "ses:FromAddress": ["no-reply@dev.example.com"] } },
+      },
     ]);
   });
 
@@ -225,7 +255,20 @@ describe("student-records service stack", () => {
       SENDER_EMAIL: "no-reply@dev.example.com",
       TABLE_NAME: tableName,
     });
-    expect(dev.fn("dev-restoreStudentData").environment.variables).to.deep.equal({ ALLOWED_ORIGINS: origins, BUCKET_NAME: bucket, TABLE_NAME: tableName });
+    expect(dev.fn("dev-restoreStudentData").environment.variables).to.deep.equal({
+      ALLOWED_ORIGINS: origins,
+      BUCKET_NAME: bucket,
+      JOBS_TABLE: restoreJobsTable("name"),
+      TABLE_NAME: tableName,
+      WORKER_FUNCTION: "dev-restoreStudentDataWorker",
+      WORKER_MAX_EVENT_AGE_SECONDS: "900",
+      WORKER_TIMEOUT_SECONDS: "900",
+    });
+    expect(dev.fn("dev-restoreStudentDataWorker").environment.variables).to.deep.equal({
+      ADMIN_EMAIL: "admin@dev.example.com",
+      JOBS_TABLE: restoreJobsTable("name"),
+      SENDER_EMAIL: "no-reply@dev.example.com",
+    });
   });
 
   it("logs S3 server access for the backups bucket to the platform's access-log bucket", () => {

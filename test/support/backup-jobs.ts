@@ -1,6 +1,6 @@
 /**
- * What a backup job needs in handler tests: a `backupJobs`-shaped table (key `backupId`,
- * index `byKind`) in dynalite, and the worker running behind the local Lambda Invoke API
+ * What a backup or restore job needs in handler tests: a jobs table (key `backupId` or
+ * `restoreId`, index `byKind`) in dynalite, and the worker running behind the local Lambda Invoke API
  * (in this process), with JOBS_TABLE, WORKER_FUNCTION and AWS_ENDPOINT_URL_LAMBDA set.
  */
 import { CreateTableCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
@@ -8,17 +8,19 @@ import { backends, uniqueName } from "./backends.js";
 import { startInProcessLambda, type InProcessLambda, type TestHandler } from "./lambda.js";
 
 export const BACKUP_WORKER = "test-BackupDynamoDBAndSendEmailWorker";
+export const RESTORE_WORKER = "test-restoreStudentDataWorker";
 
-export async function createJobsTable(): Promise<string> {
+/** A jobs table as the stack declares them: `backupJobs` (key `backupId`) or `restoreJobs` (key `restoreId`), index `byKind`. */
+export async function createJobsTable(key: "backupId" | "restoreId" = "backupId"): Promise<string> {
   const { ddb } = await backends();
-  const name = uniqueName("backupJobs");
+  const name = uniqueName(key === "backupId" ? "backupJobs" : "restoreJobs");
   await ddb.send(
     new CreateTableCommand({
       TableName: name,
       BillingMode: "PAY_PER_REQUEST",
-      KeySchema: [{ AttributeName: "backupId", KeyType: "HASH" }],
+      KeySchema: [{ AttributeName: key, KeyType: "HASH" }],
       AttributeDefinitions: [
-        { AttributeName: "backupId", AttributeType: "S" },
+        { AttributeName: key, AttributeType: "S" },
         { AttributeName: "kind", AttributeType: "S" },
         { AttributeName: "createdAt", AttributeType: "S" },
       ],

@@ -1,7 +1,7 @@
 /**
  * The student records page in Chromium: type the key, add a student, see it listed, look it
- * up, back up (the job followed to the end, the report in the mailbox) and restore; a wrong
- * key and a refused body are shown to the person.
+ * up, back up and restore (each job followed to the end, its report in the mailbox); a
+ * wrong key and a refused body are shown to the person.
  */
 import { expect } from "chai";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -82,10 +82,25 @@ describe("web: student records page (Chromium)", function () {
     await screenshot(page, "student-records");
   });
 
-  it("restores the backup, skipping the student that exists", async function () {
+  it("restores the backup, following the restore job until it finishes, skipping the student that exists", async function () {
     const { page } = tab;
+    const polled: string[] = [];
+    page.on("response", (r) => {
+      if (/\/restores\/restore-\d{8}-\d{6}-[0-9a-f]{8}$/.test(r.url())) polled.push(`${r.status()}`);
+    });
+    const started = page.waitForResponse((r) => r.url().endsWith("/restore") && r.request().method() === "POST");
     await page.getByRole("button", { name: "Restore" }).click();
+    expect((await started).status(), "POST /restore starts a job").to.equal(202);
     await page.getByRole("status").filter({ hasText: "Restored 0 of 1 students (1 skipped)." }).waitFor();
+    expect(polled.length, "the page followed the job at GET /restores/{restoreId}").to.be.greaterThan(0);
+    expect(polled.every((s) => s === "200")).to.equal(true);
+    expect(await page.locator("#restore-progress").evaluate((p) => (p as unknown as { value: number }).value)).to.equal(100);
+    expect(await page.locator("#restore-result").textContent()).to.match(/^Restore finished: 0 of 1 students restored from backups\/students-\d{8}-\d{6}\.json\.$/);
+    // the worker reports the restore too: a second email, naming the job
+    const mailbox = () => readdirSync(app.endpoints.mailbox).filter((f) => f.endsWith(".json"));
+    for (let i = 0; i < 500 && mailbox().length < 2; i += 1) await new Promise((r) => setTimeout(r, 20));
+    const subjects = mailbox().map((f) => (JSON.parse(readFileSync(path.join(app.endpoints.mailbox, f), "utf8")) as { subject: string }).subject);
+    expect(subjects.some((s) => /^Restore of \S+ from students-\d{8}-\d{6}: 0 restored, 1 skipped$/.test(s)), subjects.join("; ")).to.equal(true);
   });
 
   it("had no console errors, no failed requests, and every CORS preflight allowed the page's origin", async function () {

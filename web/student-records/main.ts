@@ -1,10 +1,11 @@
 /**
  * The student records page (the document's web interface): send the API key, list, add and
- * look up students, back up (following the backup job until it finishes) and restore.
+ * look up students, back up and restore (each a job, followed until it finishes).
  */
 import { loadConfig, stagesOf } from "../lib/config";
 import { byId, el, onSubmit, valueOf } from "../lib/dom";
 import { call } from "../lib/http";
+import { failed, followJob, type JobState } from "../lib/job";
 import { apiKey, keyForm, keyHeader } from "../lib/key";
 import { fail, say } from "../lib/status";
 
@@ -66,21 +67,15 @@ async function lookUp(): Promise<void> {
   }
 }
 
-interface BackupState {
+interface BackupState extends JobState {
   backupId?: string;
-  status?: string;
   key?: string;
   count?: number;
   emailSent?: boolean;
-  progress?: number;
-  message?: string;
-  error?: string;
   startedAt?: string;
 }
 
-const FINISHED = ["SUCCEEDED", "FAILED"];
-
-/** POST /backup: a job (202) followed at GET /backups/{backupId} until it succeeds or fails (a 200 is a finished backup). */
+/** POST /backup: a job (202) followed at GET /backups/{backupId} until it succeeds or fails. */
 async function backup(): Promise<void> {
   const progress = byId<HTMLProgressElement>("backup-progress");
   const result = byId("backup-result");
@@ -88,17 +83,13 @@ async function backup(): Promise<void> {
   result.textContent = "Backup started…";
   try {
     const started = await call<BackupState>(`${apiUrl}/backup`, { method: "POST", headers: headers() });
-    let state = started.data;
-    let delay = 200;
-    while (started.status === 202 && state.backupId && !FINISHED.includes(String(state.status).toUpperCase())) {
+    const self = `${apiUrl}/backups/${encodeURIComponent(started.data.backupId ?? "")}`;
+    const state = await followJob(self, started.data, headers(), (s) => {
       // queued, then taken by the worker: the bar shows the steps the job reports
-      progress.value = Math.max(progress.value, state.startedAt ? 50 : 20, Math.min(95, progress.value + 5));
-      result.textContent = `Backup ${state.backupId} ${state.startedAt ? "running" : "queued"}…`;
-      await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 2, 2000);
-      state = (await call<BackupState>(`${apiUrl}/backups/${encodeURIComponent(state.backupId)}`, { headers: headers() })).data;
-    }
-    if (String(state.status).toUpperCase() === "FAILED") throw new Error(`Backup failed: ${state.error ?? state.message ?? "see the logs"}`);
+      progress.value = Math.max(progress.value, s.startedAt ? 50 : 20, Math.min(95, progress.value + 5));
+      result.textContent = `Backup ${s.backupId} ${s.startedAt ? "running" : "queued"}…`;
+    });
+    if (failed(state)) throw new Error(`Backup failed: ${state.error ?? state.message ?? "see the logs"}`);
     progress.value = 100;
     result.textContent = `Backup finished: ${state.count ?? "?"} students in ${state.key ?? "?"}${state.emailSent ? "; the report was emailed" : ""}.`;
     if (state.key) byId<HTMLInputElement>("restore-key").value = state.key;
@@ -110,14 +101,44 @@ async function backup(): Promise<void> {
   }
 }
 
+interface RestoreState extends JobState {
+  restoreId?: string;
+  phase?: "verify" | "write";
+  count?: number;
+  restored?: number;
+  skipped?: number;
+  notWritten?: number;
+}
+
+/** POST /restore: a job (202) followed at GET /restores/{restoreId}: queued, verifying, then writing with its counts. */
 async function restore(): Promise<void> {
   const key = valueOf("restore-key");
   const mode = byId<HTMLSelectElement>("restore-mode").value;
+  const progress = byId<HTMLProgressElement>("restore-progress");
+  const result = byId("restore-result");
+  progress.value = 5;
+  result.textContent = "Restore started…";
   try {
-    const { data } = await call<{ count: number; restored: number; skipped: number }>(`${apiUrl}/restore`, { method: "POST", headers: headers(), body: { key, mode } });
-    say(`Restored ${data.restored} of ${data.count} students (${data.skipped} skipped).`);
+    const started = await call<RestoreState>(`${apiUrl}/restore`, { method: "POST", headers: headers(), body: { key, mode } });
+    const self = `${apiUrl}/restores/${encodeURIComponent(started.data.restoreId ?? "")}`;
+    const state = await followJob(self, started.data, headers(), (s) => {
+      const done = (s.restored ?? 0) + (s.skipped ?? 0);
+      if (s.phase === "write" && s.count) progress.value = Math.max(progress.value, 30 + Math.round((65 * done) / s.count));
+      else progress.value = Math.max(progress.value, s.phase === "verify" ? 20 : 10);
+      result.textContent =
+        s.phase === "write" ? `Restore ${s.restoreId} writing: ${done} of ${s.count ?? "?"} students…` : `Restore ${s.restoreId} ${s.phase === "verify" ? "verifying the backup" : "queued"}…`;
+    });
+    if (failed(state)) {
+      const written = state.phase === "write" ? ` ${state.restored ?? 0} students were written before it stopped.` : "";
+      throw new Error(`Restore failed: ${state.error ?? state.message ?? "see the logs"}.${written}`);
+    }
+    progress.value = 100;
+    result.textContent = `Restore finished: ${state.restored ?? 0} of ${state.count ?? "?"} students restored from ${key}.`;
+    say(`Restored ${state.restored ?? 0} of ${state.count ?? "?"} students (${state.skipped ?? 0} skipped).`);
     await list();
   } catch (error) {
+    progress.value = 0;
+    result.textContent = "";
     fail(error);
   }
 }

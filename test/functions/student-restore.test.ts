@@ -1,0 +1,360 @@
+/**
+ * Restores as jobs, against dynalite, s3rver and the SES mailbox: POST /restore
+ * (restoreStudentData) checks the request, records a job and invokes the worker through the
+ * local Lambda Invoke API with `InvocationType: Event`; the worker (run in this process)
+ * verifies the backup against its manifest, writes it, records the outcome and sends the
+ * email; GET /restores[/{id}] report it. The backups are written by the real backup job.
+ */
+import { expect } from "chai";
+import { BatchWriteItemCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import type { APIGatewayProxyEvent } from "aws-lambda";
+import { backends, createBucket, createTable, isolateEnv, objectText, tableCount, tableItems, uniqueName } from "../support/backends.js";
+import { BACKUP_WORKER, createJobsTable, RESTORE_WORKER } from "../support/backup-jobs.js";
+import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
+import { startInProcessLambda, type InProcessLambda } from "../support/lambda.js";
+
+type Handler = (event: APIGatewayProxyEvent) => Promise<unknown>;
+type RestoreWorker = (event: unknown, context?: { getRemainingTimeInMillis?: () => number }) => Promise<{ status: string; reason?: string }>;
+
+const SENDER = "no-reply@system.edu.vn";
+const ADMIN = "admin@system.edu.vn";
+
+interface RestoreView {
+  restoreId: string;
+  status: string;
+  phase?: string;
+  key: string;
+  backupId: string;
+  mode: string;
+  count?: number;
+  restored?: number;
+  skipped?: number;
+  notWritten?: number;
+  sha256?: string;
+  error?: string;
+  emailSent?: boolean;
+  links: { self: string; list: string };
+}
+
+describe("student-records restore jobs", function () {
+  this.timeout(120_000);
+  isolateEnv();
+
+  let lambda: InProcessLambda;
+  let createRestoreWorker: typeof import("../../functions/restore-students-worker/index.js").createRestoreWorker;
+  let backupApi: Handler;
+  let insert: Handler;
+  let restoreApi: Handler;
+  let table: string;
+  let bucket: string;
+  let backupJobs: string;
+  let restoreJobs: string;
+  /** The restore worker behind the Lambda API; a test may swap it for one with other clients. */
+  let restoreWorker: RestoreWorker;
+
+  const call = async (h: Handler, e: APIGatewayProxyEvent) => parseResponse(await h(e));
+  const startRestore = (body: unknown) => call(restoreApi, proxyEvent({ method: "POST", resource: "/restore", headers: JSON_HEADERS, body: typeof body === "string" ? body : JSON.stringify(body) }));
+  const getRestore = (id: string) => call(restoreApi, proxyEvent({ method: "GET", resource: "/restores/{restoreId}", pathParameters: { restoreId: id }, headers: JSON_HEADERS }));
+  const listRestores = (query: Record<string, string> = {}) => call(restoreApi, proxyEvent({ method: "GET", resource: "/restores", query, headers: JSON_HEADERS }));
+  const seed = async (n: number) => {
+    for (let i = 0; i < n; i += 1) {
+      const id = `k${String(i).padStart(3, "0")}`;
+      const body = JSON.stringify({ studentid: id, name: `Student ${id}`, class: "12A1", birthdate: "2007-05-14", email: `${id}@school.example` });
+      expect((await call(insert, proxyEvent({ method: "POST", resource: "/students", headers: JSON_HEADERS, body }))).statusCode).to.equal(201);
+    }
+  };
+  const del = async (...ids: string[]) => {
+    const { ddb } = await backends();
+    for (const id of ids) await ddb.send(new DeleteItemCommand({ TableName: table, Key: { studentid: { S: id } } }));
+  };
+
+  /** A backup of the table as it is, by the real backup job; its key. */
+  async function backupNow(): Promise<string> {
+    Object.assign(process.env, { JOBS_TABLE: backupJobs, WORKER_FUNCTION: BACKUP_WORKER });
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5)); // backup ids have one-second resolution
+    const started = await call(backupApi, proxyEvent({ method: "POST", resource: "/backup", headers: JSON_HEADERS }));
+    expect(started.statusCode, JSON.stringify(started.body)).to.equal(202);
+    await lambda.api.idle();
+    const id = (started.body as { backupId: string }).backupId;
+    const done = await call(backupApi, proxyEvent({ method: "GET", resource: "/backups/{backupId}", pathParameters: { backupId: id }, headers: JSON_HEADERS }));
+    expect(done.body).to.include({ status: "succeeded" });
+    Object.assign(process.env, { JOBS_TABLE: restoreJobs, WORKER_FUNCTION: RESTORE_WORKER });
+    return (done.body as { key: string }).key;
+  }
+
+  /** POST /restore (202), the worker run to its end, then GET /restores/{id}. */
+  async function restoreNow(body: unknown): Promise<RestoreView> {
+    const started = await startRestore(body);
+    expect(started.statusCode, JSON.stringify(started.body)).to.equal(202);
+    await lambda.api.idle();
+    const res = await getRestore((started.body as RestoreView).restoreId);
+    expect(res.statusCode).to.equal(200);
+    return res.body as RestoreView;
+  }
+
+  const mailsSince = async (n: number) => (await (await backends()).ses.messages()).slice(n);
+  const mailCount = async () => (await (await backends()).ses.messages()).length;
+
+  before(async function () {
+    const b = await backends();
+    b.identities.add(SENDER);
+    const { createWorker } = await import("../../functions/backup-students-worker/index.js");
+    ({ createRestoreWorker } = await import("../../functions/restore-students-worker/index.js"));
+    const backupWorker = createWorker();
+    restoreWorker = createRestoreWorker() as RestoreWorker;
+    lambda = await startInProcessLambda({
+      [BACKUP_WORKER]: { handler: (e, ctx) => backupWorker(e, ctx), asyncInvoke: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 900 } },
+      [RESTORE_WORKER]: { handler: (e, ctx) => restoreWorker(e, ctx), asyncInvoke: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 900 } },
+    });
+    process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.api.endpoint;
+    backupApi = (await import("../../functions/backup-students/index.js")).handler as Handler;
+    insert = (await import("../../functions/insert-student-data/index.js")).handler as Handler;
+    restoreApi = (await import("../../functions/restore-students/index.js")).handler as Handler;
+    backupJobs = await createJobsTable("backupId");
+    restoreJobs = await createJobsTable("restoreId");
+  });
+
+  after(async function () {
+    await lambda?.api.close();
+  });
+
+  beforeEach(async function () {
+    table = await createTable(uniqueName("studentData"), ["studentid", "S"]);
+    bucket = await createBucket(uniqueName("student-backup"));
+    restoreWorker = createRestoreWorker() as RestoreWorker;
+    Object.assign(process.env, {
+      TABLE_NAME: table,
+      BUCKET_NAME: bucket,
+      JOBS_TABLE: restoreJobs,
+      WORKER_FUNCTION: RESTORE_WORKER,
+      SENDER_EMAIL: SENDER,
+      ADMIN_EMAIL: ADMIN,
+      ALLOWED_ORIGINS: "https://app.example.com",
+    });
+  });
+
+  it("answers 202 with the job's links at once; the job restores in overwrite mode exactly what was backed up, reports its counts and the backup, one email", async function () {
+    await seed(40);
+    const { ddb } = await backends();
+    await ddb.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: {
+          studentid: { S: "typed" },
+          n: { N: "12345678901234567890.5" },
+          b: { B: new Uint8Array([0, 1, 255]) },
+          ss: { SS: ["a", "b"] },
+          ns: { NS: ["1", "2.5"] },
+          bs: { BS: [new Uint8Array([1]), new Uint8Array([2])] },
+          m: { M: { l: { L: [{ NULL: true }, { BOOL: false }, { S: "ü" }] } } },
+        },
+      }),
+    );
+    const original = await tableItems(table);
+    const key = await backupNow();
+    await del(...Array.from({ length: 10 }, (_, i) => `k${String(i).padStart(3, "0")}`), "typed");
+    const mails = await mailCount();
+
+    const started = await startRestore({ key, mode: "overwrite" });
+    expect(started.statusCode).to.equal(202);
+    const body = started.body as RestoreView;
+    expect(body).to.include({ status: "running", key, mode: "overwrite", backupId: key.slice("backups/".length, -".json".length) });
+    expect(body.restoreId).to.match(/^restore-\d{8}-\d{6}-[0-9a-f]{8}$/);
+    expect(body.links).to.deep.equal({ self: `/restores/${body.restoreId}`, list: "/restores" });
+    expect(started.headers.Location).to.equal(body.links.self);
+    expect(started.headers["Access-Control-Allow-Origin"]).to.equal("https://app.example.com");
+
+    await lambda.api.idle();
+    const done = (await getRestore(body.restoreId)).body as RestoreView;
+    expect(done).to.include({ status: "succeeded", phase: "write", count: 41, restored: 41, skipped: 0, key, emailSent: true });
+    expect(done.sha256).to.equal((JSON.parse(await objectText(bucket, key.replace(/\.json$/, ".manifest.json"))) as { sha256: string }).sha256);
+    expect(await tableItems(table)).to.deep.equal(original);
+    const mail = await mailsSince(mails);
+    expect(mail).to.have.length(1);
+    expect(mail[0]!.to).to.deep.equal([ADMIN]);
+    expect(mail[0]!.subject).to.equal(`Restore of ${table} from ${done.backupId}: 41 restored, 0 skipped`);
+    for (const needle of [body.restoreId, key, "Restored: 41", done.sha256!]) expect(mail[0]!.text).to.contain(needle);
+    const listed = (await listRestores()).body as { restores: RestoreView[] };
+    expect(listed.restores.map((r) => r.restoreId)).to.include(body.restoreId);
+  });
+
+  it("skip mode keeps the students that exist and restores the missing ones", async function () {
+    await seed(5);
+    const key = await backupNow();
+    await del("k002");
+    const done = await restoreNow({ key, mode: "skip" });
+    expect(done).to.include({ status: "succeeded", count: 5, restored: 1, skipped: 4 });
+    expect(await tableCount(table)).to.equal(5);
+  });
+
+  it("refuses a bad body, a key outside backups/, a missing backup and a backup without a usable manifest at once (4xx), creating no job and invoking nothing", async function () {
+    const jobsBefore = ((await listRestores({ limit: "100" })).body as { restores: unknown[] }).restores.length;
+    const invoked = lambda.invocations.get(RESTORE_WORKER) ?? 0;
+    for (const key of ["../secrets.json", "backups/../x.json", "other/x.json", "backups/x.manifest.json", "backups/x.txt"]) {
+      expect((await startRestore({ key })).statusCode, key).to.equal(400);
+    }
+    expect((await startRestore({ key: "backups/x.json", mode: "merge" })).statusCode).to.equal(400);
+    expect((await startRestore("{not json")).statusCode).to.equal(400);
+    const missing = await startRestore({ key: "backups/students-19990101-000000.json" });
+    expect(missing.statusCode).to.equal(404);
+    expect(missing.body).to.deep.equal({ message: "Backup backups/students-19990101-000000.json not found." });
+    const { s3c } = await backends();
+    await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: "backups/loose.json", Body: '{"format":"dynamodb-json/1","count":0,"items":[]}' }));
+    const loose = await startRestore({ key: "backups/loose.json" });
+    expect(loose.statusCode).to.equal(400);
+    expect((loose.body as { message: string }).message).to.match(/has no manifest .*SHA-256/);
+    await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: "backups/loose.manifest.json", Body: '{"count": 0}' }));
+    const vague = await startRestore({ key: "backups/loose.json" });
+    expect(vague.statusCode).to.equal(400);
+    expect((vague.body as { message: string }).message).to.match(/cannot be verified: its manifest does not state the backup's count, bytes and SHA-256/);
+    expect(((await listRestores({ limit: "100" })).body as { restores: unknown[] }).restores).to.have.length(jobsBefore);
+    expect(lambda.invocations.get(RESTORE_WORKER) ?? 0).to.equal(invoked);
+    expect((await getRestore("../x")).statusCode).to.equal(400);
+    expect((await getRestore("restore-19990101-000000-00000000")).statusCode).to.equal(404);
+    const wrongMethod = await call(restoreApi, proxyEvent({ method: "DELETE", resource: "/restores/{restoreId}", pathParameters: { restoreId: "x" }, headers: JSON_HEADERS }));
+    expect(wrongMethod.statusCode).to.equal(405);
+    expect(wrongMethod.headers.Allow).to.equal("GET");
+  });
+
+  it("a tampered backup (same size, other bytes) is a failed job that wrote nothing, with a failure email", async function () {
+    await seed(3);
+    const key = await backupNow();
+    await del("k000", "k001", "k002");
+    const { s3c } = await backends();
+    const text = await objectText(bucket, key);
+    await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text.replace("k001", "k00X") }));
+    const mails = await mailCount();
+    const done = await restoreNow({ key, mode: "overwrite" });
+    expect(done).to.include({ status: "failed", phase: "verify", restored: 0, skipped: 0, emailSent: true });
+    expect(done.error).to.equal(`the backup ${key} does not match its manifest (sha256 differs); nothing was written`);
+    expect(done).to.not.have.property("notWritten");
+    expect(await tableItems(table)).to.deep.equal([]);
+    const mail = await mailsSince(mails);
+    expect(mail).to.have.length(1);
+    expect(mail[0]!.subject).to.match(/FAILED$/);
+    expect(mail[0]!.text).to.contain(done.restoreId).and.contain("does not match its manifest").and.contain("Nothing was written to the table.");
+  });
+
+  it("a truncated backup and a removed manifest are failed jobs that wrote nothing", async function () {
+    await seed(3);
+    const key = await backupNow();
+    await del("k000", "k001", "k002");
+    const { s3c } = await backends();
+    const text = await objectText(bucket, key);
+    await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text.slice(0, text.length - 30) }));
+    const truncated = await restoreNow({ key });
+    expect(truncated).to.include({ status: "failed", phase: "verify" });
+    expect(truncated.error, truncated.error).to.match(/is not a valid backup .*; nothing was written$/);
+
+    // The manifest is removed after POST /restore checked it, before the worker runs.
+    await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text }));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const worker = restoreWorker;
+    restoreWorker = async (e, ctx) => {
+      await gate;
+      return worker(e, ctx);
+    };
+    const started = await startRestore({ key });
+    expect(started.statusCode).to.equal(202);
+    await s3c.send(new DeleteObjectCommand({ Bucket: bucket, Key: key.replace(/\.json$/, ".manifest.json") }));
+    release();
+    await lambda.api.idle();
+    const unverifiable = (await getRestore((started.body as RestoreView).restoreId)).body as RestoreView;
+    expect(unverifiable).to.include({ status: "failed", phase: "verify" });
+    expect(unverifiable.error).to.match(/manifest .* is missing, so the backup cannot be verified; nothing was written/);
+    expect(await tableItems(table)).to.deep.equal([]);
+  });
+
+  it("a write that fails part-way is a failed job whose counts say exactly what was written", async function () {
+    await seed(120);
+    const key = await backupNow();
+    const { ddb: plain } = await backends();
+    for (let i = 0; i < 120; i += 1) await plain.send(new DeleteItemCommand({ TableName: table, Key: { studentid: { S: `k${String(i).padStart(3, "0")}` } } }));
+    // A DynamoDB client whose third and later BatchWriteItem requests fail.
+    const flaky = new DynamoDBClient({});
+    let batches = 0;
+    flaky.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "BatchWriteItemCommand" && ++batches > 2) throw Object.assign(new Error("Throughput exceeds the current capacity"), { name: "ProvisionedThroughputExceededException" });
+        return next(args);
+      },
+      { step: "initialize", name: "failLaterBatches" },
+    );
+    restoreWorker = createRestoreWorker({ dynamodb: flaky }) as RestoreWorker;
+    const mails = await mailCount();
+    const done = await restoreNow({ key, mode: "overwrite" });
+    expect(done).to.include({ status: "failed", phase: "write", count: 120, restored: 50, skipped: 0, notWritten: 70 });
+    expect(done.error).to.match(/^writing the backup .* failed: ProvisionedThroughputExceededException: /);
+    expect(await tableCount(table)).to.equal(50);
+    const mail = await mailsSince(mails);
+    expect(mail[0]!.text).to.contain("Failed in: write").and.contain("Restored before the failure: 50").and.contain("Not written: 70");
+  });
+
+  it("shows the job's progress while it writes: phase write and a growing restored count", async function () {
+    const { ddb } = await backends();
+    const total = 400;
+    for (let i = 0; i < total; i += 25) {
+      const RequestItems = { [table]: Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: { studentid: { S: `p${String(i + j).padStart(4, "0")}` }, name: { S: "P" } } } })) };
+      let left = (await ddb.send(new BatchWriteItemCommand({ RequestItems }))).UnprocessedItems?.[table] ?? [];
+      while (left.length > 0) left = (await ddb.send(new BatchWriteItemCommand({ RequestItems: { [table]: left } }))).UnprocessedItems?.[table] ?? [];
+    }
+    const key = await backupNow();
+    // Every BatchWriteItem waits 500 ms: 16 batches, 4 at a time, about 2 s of writing; the
+    // worker records its counts about once a second.
+    const slow = new DynamoDBClient({});
+    slow.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "BatchWriteItemCommand") await new Promise((r) => setTimeout(r, 500));
+        return next(args);
+      },
+      { step: "initialize", name: "slowBatches" },
+    );
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const worker = createRestoreWorker({ dynamodb: slow }) as RestoreWorker;
+    restoreWorker = async (e, ctx) => {
+      await gate;
+      return worker(e, ctx);
+    };
+    const started = await startRestore({ key, mode: "overwrite" });
+    const id = (started.body as RestoreView).restoreId;
+    const queued = (await getRestore(id)).body as RestoreView;
+    expect(queued).to.include({ status: "running" });
+    expect(queued).to.not.have.property("phase");
+    release();
+    const seen: string[] = [];
+    for (;;) {
+      const view = (await getRestore(id)).body as RestoreView;
+      seen.push(`${view.status}/${view.phase ?? "-"}/${view.restored ?? "-"}`);
+      if (view.status !== "running") break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await lambda.api.idle();
+    expect(seen.at(-1)).to.equal(`succeeded/write/${total}`);
+    expect(seen.some((s) => /^running\/write\/(\d+)$/.test(s) && Number(s.split("/")[2]) > 0 && Number(s.split("/")[2]) < total), seen.join(" ")).to.equal(true);
+  });
+
+  it("a duplicate event does not run the job twice", async function () {
+    await seed(1);
+    const key = await backupNow();
+    const done = await restoreNow({ key });
+    expect(done.status).to.equal("succeeded");
+    const again = await restoreWorker({ restoreId: done.restoreId });
+    expect(again.status).to.equal("skipped");
+    expect(((await getRestore(done.restoreId)).body as RestoreView).status).to.equal("succeeded");
+  });
+
+  it("answers 502 and records the job failed when the worker cannot be invoked", async function () {
+    await seed(1);
+    const key = await backupNow();
+    process.env.WORKER_FUNCTION = "no-such-worker";
+    const res = await startRestore({ key });
+    expect(res.statusCode).to.equal(502);
+    const body = res.body as { restoreId: string; status: string; message: string };
+    expect(body).to.include({ status: "failed" });
+    expect(body.message).to.contain("ResourceNotFoundException");
+    expect(((await getRestore(body.restoreId)).body as RestoreView).status).to.equal("failed");
+  });
+});
