@@ -83,13 +83,14 @@ export class HostedUi {
 
   constructor(private readonly pools: LocalUserPools) {}
 
+  /** Whether the request is the hosted UI's; false for a request target that is not a URL (the user-pool API answers it). */
   serves(req: IncomingMessage): boolean {
-    return PATHS.has(new URL(req.url ?? "/", "http://localhost").pathname);
+    return URL.canParse(req.url ?? "/", "http://localhost") && PATHS.has(new URL(req.url ?? "/", "http://localhost").pathname);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://localhost");
     try {
+      const url = new URL(req.url ?? "/", "http://localhost");
       switch (`${req.method} ${url.pathname}`) {
         case "GET /oauth2/authorize":
           return this.page(res, 200, this.authorizeRequest(url.searchParams));

@@ -20,16 +20,31 @@ export function securityHeaders(csp: string): Record<string, string> {
   };
 }
 
+/** The path a request names on the site, without leading slashes; undefined when the target or a %-escape is malformed. */
+function sitePath(target: string | undefined): string | undefined {
+  try {
+    return decodeURIComponent(new URL(target ?? "/", "http://localhost").pathname).replace(/^\/+/, "");
+  } catch {
+    return undefined;
+  }
+}
+
 /** Serves `content()` (read per request, so a rebuild swaps it) on host:port. */
 export async function startStaticServer(content: () => StaticContent, host: string, port: number): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const c = content();
-    const url = new URL(req.url ?? "/", "http://localhost");
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405, { ...c.headers, Allow: "GET, HEAD", "Content-Type": "text/plain; charset=utf-8" }).end("Method Not Allowed");
       return;
     }
-    let path = decodeURIComponent(url.pathname).replace(/^\/+/, "");
+    const decoded = sitePath(req.url);
+    if (decoded === undefined) {
+      // A malformed %-escape or request target: what CloudFront answers, not an exception that
+      // would end `npm start` (any page could send one with an <img src>).
+      res.writeHead(400, { ...c.headers, "Content-Type": "text/plain; charset=utf-8" }).end("Bad Request");
+      return;
+    }
+    let path = decoded;
     if (path === "config.json") {
       res.writeHead(200, { ...c.headers, "Content-Type": "application/json", "Cache-Control": "no-cache" }).end(req.method === "HEAD" ? undefined : c.config);
       return;

@@ -8,6 +8,7 @@
 import { CognitoIdentityProviderClient, GetUserCommand, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { expect } from "chai";
 import { decodeJwt, generateKeyPair, SignJWT } from "jose";
+import { connect } from "node:net";
 import { LocalCognito } from "../../../scripts/local/authorizers";
 import type { AppClientModel } from "../../../scripts/local/model/types";
 import { LocalUserPools, startCognitoIdp } from "../../../scripts/local/web/cognito-idp";
@@ -87,5 +88,21 @@ describe("local Cognito user-pool API", function () {
     const forged = await new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: "local" }).sign(privateKey);
     expect(await cognito.verify([POOL], out.AuthenticationResult!.IdToken!)).to.not.equal(undefined);
     expect(await cognito.verify([POOL], forged)).to.equal(undefined);
+  });
+
+  it("answers a request target that is not a URL with a Cognito error and keeps serving (it once threw and ended npm start)", async function () {
+    const { port } = new URL(idp.url);
+    for (const line of ["GET http://[ HTTP/1.1", "POST http://[ HTTP/1.1", "GET http://[/oauth2/authorize HTTP/1.1"]) {
+      const reply = await new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(port), "127.0.0.1", () => socket.end(`${line}\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`));
+        let data = "";
+        socket.setEncoding("utf8").on("data", (c: string) => (data += c)).on("end", () => resolve(data)).on("error", reject);
+      });
+      expect(reply.split("\r\n")[0], line).to.match(/^HTTP\/1\.1 400 /);
+      expect(reply, line).to.include('"__type":"UnknownOperationException"');
+    }
+    const user = pools.seededUsers()[0]!;
+    const out = await sdk.send(new InitiateAuthCommand({ AuthFlow: "USER_PASSWORD_AUTH", ClientId: CLIENT, AuthParameters: { USERNAME: user.username, PASSWORD: user.password } }));
+    expect(out.AuthenticationResult?.IdToken).to.be.a("string");
   });
 });

@@ -1,5 +1,6 @@
 /** The local web origin's static server: the built site from memory, config.json, CloudFront's headers. */
 import { expect } from "chai";
+import { connect } from "node:net";
 import { buildSite } from "../../../web/build";
 import { contentSecurityPolicy } from "../../../web/csp";
 import { securityHeaders, startStaticServer } from "../../../scripts/local/web/static";
@@ -46,5 +47,21 @@ describe("local web origin (static server)", function () {
     expect((await fetch(`${base}/nothing.js`)).status).to.equal(404);
     expect((await fetch(`${base}/todos/`, { method: "POST" })).status).to.equal(405);
     expect(await (await fetch(`${base}/config.json`)).json()).to.deep.equal({ environment: "dev" });
+  });
+
+  it("answers a malformed %-escape or request target with 400 and keeps serving (it once threw and ended npm start)", async function () {
+    for (const path of ["/%ff", "/todos/%", "/a%zz/index.html", "/%E0%A4%A"]) {
+      const res = await fetch(`${base}${path}`);
+      expect(res.status, path).to.equal(400);
+      expect(res.headers.get("content-security-policy"), path).to.equal(csp);
+    }
+    // An absolute-form target that is not a URL, as a raw request line (fetch cannot send it).
+    const status = await new Promise<string>((resolve, reject) => {
+      const socket = connect(server.port, "127.0.0.1", () => socket.end("GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+      let data = "";
+      socket.setEncoding("utf8").on("data", (c: string) => (data += c)).on("end", () => resolve(data.split("\r\n")[0]!)).on("error", reject);
+    });
+    expect(status).to.match(/^HTTP\/1\.1 400 /);
+    expect((await fetch(`${base}/todos/`)).status).to.equal(200);
   });
 });
