@@ -2,52 +2,23 @@
  * SigV4 for `AWS_IAM` methods and cache invalidation: the `Authorization` header's signature
  * recomputed with `@smithy/signature-v4` over the request as received (method, raw path,
  * query, the signed headers, the body's SHA-256) with the local credentials, the scope
- * checked against the API's region and `execute-api`, and the date within 15 minutes.
+ * checked against the API's region and `execute-api`, and the date within 5 minutes; or,
+ * without such a header, a presigned URL's (`sigv4-presigned.ts`).
  */
-import { createHash, createHmac, timingSafeEqual, type BinaryLike, type Hash, type Hmac } from "node:crypto";
+import { createHash, timingSafeEqual } from "node:crypto";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { GatewayRequest } from "../request";
 import { GatewayError } from "./errors";
 import type { Invocation } from "./invocation";
+import { checkPresigned, isPresigned } from "./sigv4-presigned";
+import { Sha256 } from "./sha256";
+import { amzDate, checkAccessKey, checkScope, checkSigningTime, type SignatureCheck } from "./sigv4-rules";
+
+export { Sha256 } from "./sha256";
+export type { SignatureCheck } from "./sigv4-rules";
 
 /** The access key the local gateway accepts; the same the functions' environment carries. */
 export const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
-
-/** How far the signing time may be from now (API Gateway: "Signature expired ... - 15 min."). */
-const MAX_SKEW_MS = 15 * 60 * 1000;
-
-type SourceData = string | ArrayBuffer | ArrayBufferView;
-
-function bytes(data: SourceData): BinaryLike {
-  if (typeof data === "string") return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return new Uint8Array(data);
-}
-
-/** SHA-256 (HMAC-SHA-256 with a secret) in the shape the signer takes, over node:crypto. */
-export class Sha256 {
-  private hash: Hash | Hmac;
-
-  constructor(private readonly secret?: SourceData) {
-    this.hash = this.make();
-  }
-
-  private make(): Hash | Hmac {
-    return this.secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(this.secret));
-  }
-
-  update(data: Uint8Array): void {
-    this.hash.update(data);
-  }
-
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(new Uint8Array(this.hash.digest()));
-  }
-
-  reset(): void {
-    this.hash = this.make();
-  }
-}
 
 export interface ParsedAuthorization {
   readonly accessKeyId: string;
@@ -74,43 +45,23 @@ export function parseAuthorization(value: string): ParsedAuthorization | string 
   return { accessKeyId: scope[0]!, date: scope[1]!, region: scope[2]!, service: scope[3]!, signedHeaders: fields.get("SignedHeaders")!.split(";"), signature };
 }
 
-/** `20150830T123600Z` → epoch ms; NaN when malformed. */
-function amzDate(value: string): number {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  return m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) : Number.NaN;
-}
-
-export interface SignatureCheck {
-  readonly method: string;
-  /** The path as sent, still percent-encoded. */
-  readonly path: string;
-  readonly query: Record<string, string[]>;
-  /** Header value by lower-case name. */
-  readonly header: (name: string) => string | undefined;
-  readonly body: Buffer;
-  readonly region: string;
-  readonly service: string;
-  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  readonly now: number;
-}
-
 /**
- * Verifies a SigV4 `Authorization` header; undefined when it is valid, else the gateway error
- * API Gateway answers (403 Missing Authentication Token without a SigV4 header).
+ * Verifies a SigV4 `Authorization` header, or a presigned URL's query string; undefined when
+ * it is valid, else the gateway error API Gateway answers (403 Missing Authentication Token
+ * with neither).
  */
 export async function checkSignature(check: SignatureCheck): Promise<GatewayError | undefined> {
   const authorization = check.header("authorization");
-  if (!authorization?.startsWith("AWS4-HMAC-SHA256")) return new GatewayError("MISSING_AUTHENTICATION_TOKEN");
+  if (!authorization?.startsWith("AWS4-HMAC-SHA256")) return isPresigned(check.query) ? checkPresigned(check) : new GatewayError("MISSING_AUTHENTICATION_TOKEN");
   const parsed = parseAuthorization(authorization);
   if (typeof parsed === "string") return new GatewayError("INVALID_SIGNATURE", parsed);
-  if (parsed.accessKeyId !== check.credentials.accessKeyId) return new GatewayError("INVALID_SIGNATURE", "The security token included in the request is invalid.");
+  const keyFailure = checkAccessKey(parsed.accessKeyId, check.credentials);
+  if (keyFailure) return keyFailure;
   const dateHeader = check.header("x-amz-date") ?? "";
   const signedAt = amzDate(dateHeader);
   if (Number.isNaN(signedAt) || !parsed.signedHeaders.includes("x-amz-date")) return new GatewayError("INVALID_SIGNATURE", "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
-  if (Math.abs(check.now - signedAt) > MAX_SKEW_MS) return new GatewayError("INVALID_SIGNATURE", `Signature expired: ${dateHeader} is now earlier or later than 15 min. from the gateway's time.`);
-  if (parsed.date !== dateHeader.slice(0, 8) || parsed.region !== check.region || parsed.service !== check.service) {
-    return new GatewayError("INVALID_SIGNATURE", `Credential should be scoped to a valid date, the region ${check.region} and the service ${check.service}.`);
-  }
+  const failure = checkSigningTime(dateHeader, signedAt, check.now) ?? checkScope(parsed, dateHeader, check);
+  if (failure) return failure;
   const headers: Record<string, string> = {};
   for (const name of parsed.signedHeaders) {
     const value = check.header(name);
