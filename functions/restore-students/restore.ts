@@ -160,7 +160,7 @@ export async function verifyBackup(o: VerifyOptions): Promise<Verified> {
     if (object === undefined) throw new RestoreFailed(`the backup ${o.key} no longer exists; nothing was written`, "verify");
     const body = object.body;
     o.signal?.addEventListener("abort", () => body.destroy(new Error("restore aborted")), { once: true });
-    found = await readBackup(body, async () => undefined);
+    found = await readBackup(body, async () => o.signal?.throwIfAborted());
   } catch (err) {
     if (err instanceof RestoreFailed) throw err;
     if (err instanceof MalformedDocument) throw new RestoreFailed(`the backup ${o.key} is not a valid backup (${err.message}); nothing was written`, "verify");
@@ -335,6 +335,7 @@ export async function writeBackup(o: WriteOptions): Promise<Counts> {
   let reported = Date.now();
   try {
     const read = await readBackup(body, async (item) => {
+      o.signal?.throwIfAborted();
       await writer.add(item);
       if (o.onProgress && Date.now() - reported >= every) {
         reported = Date.now();

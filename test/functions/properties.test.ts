@@ -119,7 +119,7 @@ describe(`handler properties (${NUM_RUNS} events per handler)`, function () {
       expect(count(histogram, (s) => s >= 400)).to.be.at.least(atLeast(0.1));
     });
 
-    it("restoreStudentData: POST /restore", async function () {
+    it("restoreStudentData: POST /restore, GET /restores, GET /restores/{restoreId}", async function () {
       const { lambda, jobsTable } = await backupJobs();
       await new Promise((r) => setTimeout(r, 1000)); // a new second: backup ids have one-second resolution
       Object.assign(process.env, { JOBS_TABLE: jobsTable, WORKER_FUNCTION: BACKUP_WORKER });
@@ -143,9 +143,16 @@ describe(`handler properties (${NUM_RUNS} events per handler)`, function () {
         },
         { requiredKeys: ["key"] },
       );
-      const histogram = await checkHandler(handler, eventArb({ methods: methods("POST"), resource: "/restore", body: bodyArb(restoreBody) }));
+      const restoreIds = fc.oneof(fc.constantFrom("restore-20300101-000000-0a1b2c3d", "restore-1-2-3", "../x", ""), fc.string({ maxLength: 40 }));
+      const events = fc.oneof(
+        { weight: 4, arbitrary: eventArb({ methods: methods("POST"), resource: "/restore", body: bodyArb(restoreBody) }) },
+        { weight: 1, arbitrary: eventArb({ methods: methods("GET"), resource: "/restores", query: limitQuery, body: bodyArb(fc.constant({})) }) },
+        { weight: 1, arbitrary: eventArb({ methods: methods("GET"), resource: "/restores/{restoreId}", pathParameters: restoreIds.map((restoreId) => ({ restoreId })), body: bodyArb(fc.constant({})) }) },
+      );
+      const histogram = await checkHandler(handler, events);
       // Accepted requests start a job (202); the worker runs it before the next event.
       expect(histogram[202] ?? 0).to.be.at.least(atLeast(0.001));
+      expect(histogram[200] ?? 0, "GET /restores listed jobs").to.be.greaterThan(0);
       expect(histogram[404] ?? 0).to.be.greaterThan(0);
       expect(histogram[400] ?? 0).to.be.at.least(atLeast(0.01));
     });

@@ -7,7 +7,7 @@
  */
 import { expect } from "chai";
 import { BatchWriteItemCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { DeleteObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { backends, createBucket, createTable, isolateEnv, objectText, tableCount, tableItems, uniqueName } from "../support/backends.js";
 import { BACKUP_WORKER, createJobsTable, RESTORE_WORKER } from "../support/backup-jobs.js";
@@ -334,6 +334,65 @@ describe("student-records restore jobs", function () {
     await lambda.api.idle();
     expect(seen.at(-1)).to.equal(`succeeded/write/${total}`);
     expect(seen.some((s) => /^running\/write\/(\d+)$/.test(s) && Number(s.split("/")[2]) > 0 && Number(s.split("/")[2]) < total), seen.join(" ")).to.equal(true);
+  });
+
+  it("a backup replaced between the verify and the write pass is refused before any write (its ETag changed)", async function () {
+    await seed(3);
+    const key = await backupNow();
+    await del("k000", "k001", "k002");
+    const { s3c } = await backends();
+    const text = await objectText(bucket, key);
+    // An S3 client that replaces the backup (same bytes but one) just before the second read.
+    const s3 = new S3Client({ forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
+    let reads = 0;
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Key?: string };
+        if (context.commandName === "GetObjectCommand" && input.Key === key && ++reads === 2) {
+          await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text.replace("k001", "k00X") }));
+        }
+        return next(args);
+      },
+      { step: "initialize", name: "replaceBetweenPasses" },
+    );
+    restoreWorker = createRestoreWorker({ s3 }) as RestoreWorker;
+    const done = await restoreNow({ key, mode: "overwrite" });
+    expect(reads).to.equal(2);
+    expect(done).to.include({ status: "failed", phase: "write", count: 3, restored: 0, skipped: 0, notWritten: 3 });
+    expect(done.error).to.equal(`the backup ${key} was replaced after it was verified; nothing was written`);
+    expect(await tableItems(table)).to.deep.equal([]);
+  });
+
+  it("a restore still writing near the worker's timeout is cut short: failed with its counts, email sent", async function () {
+    const { ddb } = await backends();
+    for (let i = 0; i < 400; i += 25) {
+      const RequestItems = { [table]: Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: { studentid: { S: `t${String(i + j).padStart(4, "0")}` }, name: { S: "T" } } } })) };
+      let left = (await ddb.send(new BatchWriteItemCommand({ RequestItems }))).UnprocessedItems?.[table] ?? [];
+      while (left.length > 0) left = (await ddb.send(new BatchWriteItemCommand({ RequestItems: { [table]: left } }))).UnprocessedItems?.[table] ?? [];
+    }
+    const key = await backupNow();
+    // Every BatchWriteItem waits 500 ms (16 batches, 4 at a time: about 2 s); the worker is
+    // told it has 21 s left, 1 s more than its reserve, so it stops after about 1 s.
+    const slow = new DynamoDBClient({});
+    slow.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "BatchWriteItemCommand") await new Promise((r) => setTimeout(r, 500));
+        return next(args);
+      },
+      { step: "initialize", name: "slowBatches" },
+    );
+    const worker = createRestoreWorker({ dynamodb: slow }) as RestoreWorker;
+    restoreWorker = (e) => worker(e, { getRemainingTimeInMillis: () => 21_000 });
+    // Restored into an empty table, so that what is in it is what the restore wrote.
+    table = process.env.TABLE_NAME = await createTable(uniqueName("studentData"), ["studentid", "S"]);
+    const mails = await mailCount();
+    const done = await restoreNow({ key, mode: "overwrite" });
+    expect(done).to.include({ status: "failed", phase: "write", count: 400, skipped: 0, emailSent: true });
+    expect(done.error).to.equal("the restore did not finish within the function's timeout");
+    expect(done.restored).to.be.above(0).and.below(400);
+    expect(done.notWritten).to.equal(400 - done.restored!);
+    expect(await tableCount(table)).to.equal(done.restored);
+    expect((await mailsSince(mails))[0]!.text).to.contain(`Restored before the failure: ${done.restored}`);
   });
 
   it("a duplicate event does not run the job twice", async function () {
