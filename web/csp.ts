@@ -9,6 +9,11 @@ export interface CspSources {
   readonly connect: readonly string[];
   /** Origins images load from besides the site (the image bucket). */
   readonly img?: readonly string[];
+  /**
+   * For a `<meta http-equiv>` element: without `frame-ancestors`, which browsers ignore
+   * there (the header carries it). @default false
+   */
+  readonly meta?: boolean;
 }
 
 export function contentSecurityPolicy(sources: CspSources): string {
@@ -22,6 +27,6 @@ export function contentSecurityPolicy(sources: CspSources): string {
     `connect-src ${list(sources.connect)}`,
     "base-uri 'none'",
     "form-action 'self'",
-    "frame-ancestors 'none'",
+    ...(sources.meta ? [] : ["frame-ancestors 'none'"]),
   ].join("; ");
 }

@@ -10,7 +10,7 @@ import { ApiGatewayMethodResponse } from "@cdktf/provider-aws/lib/api-gateway-me
 import type { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import type { ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
-import { PropError } from "../core/errors";
+import { isResolved, PropError } from "../core/errors";
 import { escapeMap } from "./terraform-text";
 
 export interface CorsOptions {
@@ -86,7 +86,8 @@ export function resolveCors(options: CorsOptions, where = "RestApi", prop = "cor
     throw new PropError(where, `${prop}.allowCredentials`, true, 'browsers refuse credentials with origin "*": list the origins instead.');
   }
   for (const o of origins) {
-    if (o !== "*" && !ORIGIN.test(o)) {
+    // An origin known only after an apply (a distribution's domain from another stack) is a token.
+    if (o !== "*" && isResolved(o) && !ORIGIN.test(o)) {
       throw new PropError(where, `${prop}.allowOrigins`, o, 'write an origin as scheme://host[:port], without path or trailing slash, e.g. "https://www.example.com".');
     }
   }

@@ -44,6 +44,11 @@ export function authDomainProblem(prefix: string): string | undefined {
   return undefined;
 }
 
+/** The hosted UI's base URL of an environment, `https://<prefix>.auth.<region>.amazoncognito.com`: known before any apply. */
+export function authDomainUrl(env: Environment): string {
+  return `https://${env.services.imageGallery.authDomainPrefix}.auth.${env.region}.amazoncognito.com`;
+}
+
 /** Seconds GET /view-all responses are cached (presigned URLs live longer than this). */
 export const VIEW_ALL_CACHE_SECONDS = 60;
 
@@ -74,7 +79,7 @@ export class ImageGalleryStack extends ServiceStack {
     const domainProblem = authDomainProblem(config.authDomainPrefix);
     if (domainProblem) throw new PropError(this, "services.imageGallery.authDomainPrefix", config.authDomainPrefix, `${domainProblem} (set ${env.name.toUpperCase()}_IMAGE_AUTH_DOMAIN)`);
     this.userPoolDomain = new CognitoUserPoolDomain(this, "UserPoolDomain", { domain: config.authDomainPrefix, userPoolId: this.userPool.id });
-    this.authDomainUrl = `https://${config.authDomainPrefix}.auth.${env.region}.amazoncognito.com`;
+    this.authDomainUrl = authDomainUrl(env);
     const pageUrls = env.webOrigins.map((origin) => `${origin.replace(/\/+$/, "")}${IMAGE_GALLERY_PAGE_PATH}`);
     this.userPoolClient = new CognitoUserPoolClient(this, "UserPoolClient", {
       name: this.physicalName("ImageGalleryWeb"),

@@ -9,6 +9,7 @@ import { checkApiGatewayAccountOwners, PlatformStack } from "./platform";
 import { StateBootstrapStack } from "./state-bootstrap";
 import { StudentRecordsStack } from "./student-records";
 import { TodosStack } from "./todos";
+import { WebEdgeStack } from "./web-edge";
 import { WebSiteStack } from "./web-site";
 
 export { PlatformStack, alarmTopic, checkApiGatewayAccountOwners, alarmTopicArn, platformRefs, type PlatformRefs } from "./platform";
@@ -18,6 +19,7 @@ export { ItemsCatalogStack } from "./items-catalog";
 export { MusicLibraryStack } from "./music-library";
 export { StudentRecordsStack } from "./student-records";
 export { TodosStack } from "./todos";
+export { WebEdgeStack } from "./web-edge";
 export { WebSiteStack } from "./web-site";
 
 /**
@@ -46,8 +48,15 @@ export interface EnvironmentStacks {
   readonly stateBootstrap?: StateBootstrapStack;
   readonly platform: PlatformStack;
   readonly services: readonly ServiceStack[];
-  /** The environment's site (web/), after every service stack. */
+  /** The environment's site infrastructure (distribution, bucket), before the service stacks. */
+  readonly webEdge?: WebEdgeStack;
+  /** The environment's site files (web/) and config.json, after every service stack. */
   readonly web?: WebSiteStack;
+}
+
+/** The environment as the service stacks see it: its web origins plus the site's own (deduplicated). */
+export function withSiteOrigins(env: Environment, siteOrigins: readonly string[]): Environment {
+  return { ...env, webOrigins: [...new Set([...env.webOrigins, ...siteOrigins])] };
 }
 
 /**
@@ -65,14 +74,20 @@ export function defineApp(
   const stacks = environments.map((env) => {
     const stateBootstrap = env.backend.kind === "s3" ? new StateBootstrapStack(app, env) : undefined;
     const platform = new PlatformStack(app, env);
+    // The site's distribution first: the services read its origin (a cross-stack reference)
+    // into their CORS allow-lists and callback URLs, so no second pass names it by hand.
+    const webEdge = services === SERVICES ? new WebEdgeStack(app, env) : undefined;
+    webEdge?.addDependency(platform);
+    const serviceEnv = webEdge ? withSiteOrigins(env, webEdge.site.origins) : env;
     const stacks = services.map((make) => {
-      const stack = make(app, env, platform);
+      const stack = make(app, serviceEnv, platform);
       stack.addDependency(platform);
+      if (webEdge) stack.addDependency(webEdge);
       return stack;
     });
-    const web = services === SERVICES ? new WebSiteStack(app, env, stacks) : undefined;
+    const web = webEdge ? new WebSiteStack(app, env, webEdge, stacks) : undefined;
     web?.addDependency(platform);
-    return { env, ...(stateBootstrap ? { stateBootstrap } : {}), platform, services: stacks, ...(web ? { web } : {}) };
+    return { env, ...(stateBootstrap ? { stateBootstrap } : {}), platform, services: stacks, ...(webEdge ? { webEdge } : {}), ...(web ? { web } : {}) };
   });
   // Guardrails on every stack, the platform and state-bootstrap ones included: an
   // unsuppressed policy error fails the synth (modules/policy).

@@ -1,31 +1,42 @@
 /**
- * web-<env>: the environment's site (web/, one page per service) on modules/static-site,
- * with `config.json` written from references: every service API's invoke URL per stage,
- * the image gallery's user pool, app client, region and hosted-UI domain. The CSP's
- * connect-src is exactly those invoke URLs and the hosted UI's domain (its token endpoint).
+ * web-<env>: the environment's site files (web/, one page per service) uploaded into the
+ * web-edge-<env> stack's bucket, with `config.json` written from references: every service
+ * API's invoke URL per stage, the image gallery's user pool, app client, region and hosted-UI
+ * domain. Each document carries the exact Content-Security-Policy in a `<meta http-equiv>`
+ * element (connect-src exactly those invoke URLs and the hosted UI's domain, img-src the image
+ * bucket), inside the bounds of the distribution's header policy (see web-edge.ts).
  *
- * Order, acyclic: platform → service stacks → web. The services name the site's origin in
- * their CORS allow-lists from configuration (`<ENV>_WEB_ORIGINS`, which holds the custom
- * domain; see docs/deploying.md), so nothing points back from the services to this stack.
+ * Order, acyclic: platform → web-edge → service stacks (their CORS allow-lists read the
+ * distribution's domain from web-edge) → web (reads the services). See docs/deploying.md.
  */
 import type { Construct } from "constructs";
 import type { Environment } from "../config/environments";
 import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
 import { RestApi } from "../rest-api";
-import { StaticSite } from "../static-site";
+import { SiteObjects } from "../static-site";
+import { terraformLiteral } from "../static-site/headers";
 import { buildSite } from "../../web/build";
 import { contentSecurityPolicy } from "../../web/csp";
 import { ImageGalleryStack } from "./image-gallery";
-import { platformRefs } from "./platform";
+import type { WebEdgeStack } from "./web-edge";
 
 export const WEB = "web";
 
+/** A built document with the exact CSP as its first `<head>` element, as a Terraform string (references resolved at apply). */
+export function withMetaCsp(html: string, csp: string): string {
+  const literal = terraformLiteral(html);
+  if (!literal.includes("<head>")) throw new Error("a page without <head> cannot carry its Content-Security-Policy");
+  return literal.replace("<head>", `<head>\n    <meta http-equiv="Content-Security-Policy" content="${csp}">`);
+}
+
 export class WebSiteStack extends ServiceStack {
-  readonly site: StaticSite;
+  readonly files: SiteObjects;
   /** The `config.json` document, with references (`${...}`) in it. */
   readonly config: Record<string, unknown>;
+  /** The documents' CSP (a `<meta>` element), with references in it. */
+  readonly contentSecurityPolicy: string;
 
-  constructor(scope: Construct, env: Environment, services: readonly ServiceStack[], props: ServiceStackProps = {}) {
+  constructor(scope: Construct, env: Environment, edge: WebEdgeStack, services: readonly ServiceStack[], props: ServiceStackProps = {}) {
     super(scope, `${WEB}-${env.name}`, env, props);
     const apis: Record<string, Record<string, string>> = {};
     const connect: string[] = [];
@@ -49,19 +60,21 @@ export class WebSiteStack extends ServiceStack {
       }
       this.addDependency(stack);
     }
+    this.addDependency(edge);
     this.config = { environment: env.name, region: env.region, apis, ...(cognito ? { cognito } : {}) };
+    this.contentSecurityPolicy = contentSecurityPolicy({ connect, img, meta: true });
     const site = buildSite();
-    const logs = platformRefs(env).accessLogsBucket;
-    this.site = new StaticSite(this, "Site", {
-      name: this.physicalName("site"),
+    this.files = new SiteObjects(this, "Files", {
+      bucket: edge.site.bucket.bucketName,
       files: [
-        ...site.files.map((f) => ({ path: f.path, body: f.body, contentType: f.contentType, cacheControl: f.cacheControl })),
+        ...site.files.map((f) => ({
+          path: f.path,
+          body: f.path.endsWith(".html") ? withMetaCsp(f.body.toString("utf8"), this.contentSecurityPolicy) : f.body,
+          contentType: f.contentType,
+          cacheControl: f.cacheControl,
+        })),
         { path: "config.json", body: JSON.stringify(this.config, null, 2), contentType: "application/json", cacheControl: "no-cache" },
       ],
-      contentSecurityPolicy: contentSecurityPolicy({ connect, img }),
-      logs: { bucket: logs, prefix: `${this.node.id}/cloudfront/` },
-      bucketAccessLogs: { bucket: logs, prefix: `${this.node.id}/bucket/` },
-      ...(env.siteDomain ? { domain: env.siteDomain } : {}),
     });
   }
 }

@@ -13,22 +13,15 @@ import { CloudfrontResponseHeadersPolicy } from "@cdktf/provider-aws/lib/cloudfr
 import { CloudwatchLogDelivery } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery";
 import { CloudwatchLogDeliveryDestination } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination";
 import { CloudwatchLogDeliverySource } from "@cdktf/provider-aws/lib/cloudwatch-log-delivery-source";
-import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
+import type { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
 import { Bucket, type ServerAccessLogsProps } from "../bucket";
 import { PropError, isResolved } from "../core/errors";
-import { INDEX_REWRITE_CODE, isText, securityHeadersConfig, terraformLiteral } from "./headers";
+import { INDEX_REWRITE_CODE, securityHeadersConfig } from "./headers";
+import { addSiteObjects, checkSitePaths, type SiteObject } from "./site-objects";
 
-/** One file of the site. */
-export interface SiteObject {
-  /** Key under the site root, no leading slash: `index.html`, `assets/app-3F2A.js`. */
-  readonly path: string;
-  /** The bytes, or a string that may hold Terraform references (`config.json`). */
-  readonly body: Buffer | string;
-  readonly contentType: string;
-  readonly cacheControl: string;
-}
+export type { SiteObject } from "./site-objects";
 
 export interface CustomDomain {
   /** Host names served (CNAMEs), e.g. `["www.example.com"]`. */
@@ -38,8 +31,12 @@ export interface CustomDomain {
 }
 
 export interface StaticSiteProps {
-  /** The site's files (path, bytes, content type, cache control), uploaded as one `aws_s3_object` each. */
-  readonly files: readonly SiteObject[];
+  /**
+   * The site's files (path, bytes, content type, cache control), uploaded as one
+   * `aws_s3_object` each. Leave out to upload them from another stack with `SiteObjects`.
+   * @default none
+   */
+  readonly files?: readonly SiteObject[];
   /** The Content-Security-Policy header (may hold references). */
   readonly contentSecurityPolicy: string;
   /** Bucket (name) that receives the distribution's standard logs, and the key prefix. */
@@ -67,18 +64,15 @@ export class StaticSite extends Construct {
   readonly objects: S3Object[] = [];
   /** `https://<domain>`: the site's origin, for CORS allow-lists. */
   readonly origin: string;
+  /** Every origin the site answers on: each custom name, and the distribution's own `*.cloudfront.net`. */
+  readonly origins: readonly string[];
 
   constructor(scope: Construct, id: string, props: StaticSiteProps) {
     super(scope, id);
     const where = this.node.path;
-    const paths = new Set<string>();
-    for (const f of props.files) {
-      if (f.path.startsWith("/") || f.path === "") throw new PropError(where, "files[].path", f.path, 'write keys without a leading "/", e.g. "index.html".');
-      if (paths.has(f.path)) throw new PropError(where, "files[].path", f.path, "list each file once.");
-      paths.add(f.path);
-    }
+    const paths = checkSitePaths(where, props.files ?? []);
     const root = props.defaultRootObject ?? "index.html";
-    if (!paths.has(root)) throw new PropError(where, "defaultRootObject", root, `add a file "${root}" or name one of the files.`);
+    if (props.files && !paths.has(root)) throw new PropError(where, "defaultRootObject", root, `add a file "${root}" or name one of the files.`);
     const cert = props.domain?.certificateArn;
     if (cert !== undefined && isResolved(cert) && !/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\//.test(cert)) {
       throw new PropError(where, "domain.certificateArn", cert, "give an ACM certificate ARN in us-east-1: CloudFront reads certificates only from there.");
@@ -144,6 +138,7 @@ export class StaticSite extends Construct {
         : { cloudfrontDefaultCertificate: true, minimumProtocolVersion: MINIMUM_TLS },
     });
     this.origin = props.domain ? `https://${props.domain.names[0]}` : `https://${this.distribution.domainName}`;
+    this.origins = [...(props.domain?.names ?? []).map((n) => `https://${n}`), `https://${this.distribution.domainName}`];
 
     // Standard logging v2: CloudWatch Logs delivers the distribution's access logs to the log
     // bucket (no ACLs needed, unlike legacy logging). CloudFront's delivery source lives in us-east-1.
@@ -165,20 +160,6 @@ export class StaticSite extends Construct {
       region: "us-east-1",
     });
 
-    for (const f of [...props.files].sort((a, b) => a.path.localeCompare(b.path))) {
-      // A string body may hold references (config.json); a Buffer is literal bytes.
-      const body =
-        typeof f.body === "string" ? { content: f.body } : isText(f.contentType) ? { content: terraformLiteral(f.body.toString("utf8")) } : { contentBase64: f.body.toString("base64") };
-      this.objects.push(
-        new S3Object(this, `Object_${f.path.replace(/[^A-Za-z0-9]+/g, "_")}`, {
-          bucket: this.bucket.bucketName,
-          key: f.path,
-          ...body,
-          contentType: f.contentType,
-          cacheControl: f.cacheControl,
-          dependsOn: [this.bucket.policy],
-        }),
-      );
-    }
+    this.objects.push(...addSiteObjects(this, this.bucket.bucketName, props.files ?? [], [this.bucket.policy]));
   }
 }

@@ -235,8 +235,8 @@ describe("defineApp", () => {
     const defined = defineApp(app as App, loadEnvironments({}));
     expect(defined.map((d) => d.env.name)).to.deep.equal(["dev", "prod"]);
     const ids = stacksOf(app as App).map((s) => s.node.id);
-    expect(ids).to.include.members(["state-bootstrap-dev", "platform-dev", "state-bootstrap-prod", "platform-prod", "web-dev", "web-prod"]);
-    expect(ids).to.have.length(6 + SERVICES.length * 2);
+    expect(ids).to.include.members(["state-bootstrap-dev", "platform-dev", "state-bootstrap-prod", "platform-prod", "web-edge-dev", "web-edge-prod", "web-dev", "web-prod"]);
+    expect(ids).to.have.length(8 + SERVICES.length * 2);
 
     const accounts: Record<string, number> = { dev: 0, prod: 0 };
     for (const stack of stacksOf(app as App)) {
@@ -247,9 +247,11 @@ describe("defineApp", () => {
     expect(accounts).to.deep.equal({ dev: 1, prod: 1 });
     for (const d of defined) {
       expect(d.services).to.have.length(SERVICES.length);
-      for (const service of d.services) expect(service.dependencies, service.node.id).to.deep.equal([d.platform]);
-      // the site comes last: it reads every service's invoke URLs, and nothing reads it
-      expect(d.web!.dependencies.map((s) => s.node.id).sort()).to.deep.equal([...d.services.map((s) => s.node.id), d.platform.node.id].sort());
+      // the site's distribution comes before the services (they read its origin), and reads nothing of theirs
+      expect(d.webEdge!.dependencies).to.deep.equal([d.platform]);
+      for (const service of d.services) expect(service.dependencies, service.node.id).to.deep.equal([d.platform, d.webEdge]);
+      // the site's files come last: they read every service's invoke URLs, and nothing reads them
+      expect(d.web!.dependencies.map((s) => s.node.id).sort()).to.deep.equal([...d.services.map((s) => s.node.id), d.platform.node.id, d.webEdge!.node.id].sort());
     }
     expect(defined[0]!.platform.node.id).to.equal("platform-dev");
     expect(defined[1]!.stateBootstrap!.node.id).to.equal("state-bootstrap-prod");

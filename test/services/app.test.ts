@@ -27,12 +27,14 @@ describe("the whole app with the five services", () => {
     expect(SERVICES).to.have.length(5);
   });
 
-  it("synthesizes one stack per service per environment, each after its environment's platform stack", () => {
+  it("synthesizes one stack per service per environment, each after its environment's platform and site-edge stacks", () => {
     for (const env of ["dev", "prod"]) {
+      expect(manifest.stacks[`web-edge-${env}`].dependencies).to.deep.equal([`platform-${env}`]);
+      expect([...manifest.stacks[`web-${env}`].dependencies].sort()).to.deep.equal([...SERVICE_NAMES.map((s) => `${s}-${env}`), `platform-${env}`, `web-edge-${env}`].sort());
       for (const service of SERVICE_NAMES) {
         const id = `${service}-${env}`;
         expect(manifest.stacks, id).to.have.property(id);
-        expect(manifest.stacks[id].dependencies, id).to.deep.equal([`platform-${env}`]);
+        expect([...manifest.stacks[id].dependencies].sort(), id).to.deep.equal([`platform-${env}`, `web-edge-${env}`]);
         expect(existsSync(path.join(outdir, manifest.stacks[id].synthesizedStackPath)), id).to.equal(true);
       }
     }

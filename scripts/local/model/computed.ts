@@ -130,6 +130,11 @@ function computed(resolver: Resolver, r: TfResource, attr: string, gatewayUrl: s
       if (attr === "endpoint") return `cognito-idp.${region}.amazonaws.com/${id}`;
       return undefined;
     }
+    case "aws_cloudfront_distribution":
+      // the site's origin as the services' CORS allow-lists read it from the web-edge stack
+      if (attr === "domain_name") return `d${fakeId(seed, 13)}.cloudfront.net`;
+      if (attr === "arn") return `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${fakeId(seed, 14).toUpperCase()}`;
+      return undefined;
     case "aws_cognito_user_pool_client":
       if (attr === "id") return fakeId(seed, 26);
       return undefined;
