@@ -8,7 +8,8 @@
  *                                     `If-Match: "<version>"` or a `version` field it is
  *                                     conditional: 409 with the current version when stale.
  *                                     404 when missing, by a condition expression (no read first).
- *   DELETE /todos/{id}                404 when missing (condition expression, no read first)
+ *   DELETE /todos/{id}                404 when missing (condition expression, no read first); with
+ *                                     `If-Match: "<version>"` conditional as PUT is (409 when stale)
  * Every answer with a todo carries its version as `ETag: "<version>"`.
  *
  * Environment:
@@ -131,26 +132,45 @@ async function updateTodo({ event }: RequestContext) {
     );
     return json(200, Attributes, event, etag(Attributes?.version));
   } catch (err) {
-    if (!isAwsError(err, "ConditionalCheckFailedException")) throw err;
-    if (expected === undefined) throw new NotFoundError(`Todo ${id} not found.`, { cause: err });
-    // The write did not happen; a read tells the caller which condition failed.
-    const { Item } = await db.send(new GetCommand({ TableName, Key: { id }, ConsistentRead: true }));
-    if (Item === undefined) throw new NotFoundError(`Todo ${id} not found.`, { cause: err });
-    throw new ConflictError(`Todo ${id} was changed by someone else: version ${expected} is stale.`, {
-      details: { currentVersion: Item.version },
-      headers: etag(Item.version),
-      cause: err,
-    });
+    throw await failedCondition(err, TableName, id, expected);
   }
 }
 
+/**
+ * The answer to a write refused by its condition (`attribute_exists(id)`, and the version when
+ * one was expected): 404 when the todo is missing, 409 with the current version when stale.
+ * Any other error is returned as it is.
+ */
+async function failedCondition(err: unknown, TableName: string, id: string, expected: number | undefined): Promise<unknown> {
+  if (!isAwsError(err, "ConditionalCheckFailedException")) return err;
+  if (expected === undefined) return new NotFoundError(`Todo ${id} not found.`, { cause: err });
+  // The write did not happen; a read tells the caller which condition failed.
+  const { Item } = await db.send(new GetCommand({ TableName, Key: { id }, ConsistentRead: true }));
+  if (Item === undefined) return new NotFoundError(`Todo ${id} not found.`, { cause: err });
+  return new ConflictError(`Todo ${id} was changed by someone else: version ${expected} is stale.`, {
+    details: { currentVersion: Item.version },
+    headers: etag(Item.version),
+    cause: err,
+  });
+}
+
 async function deleteTodo({ event }: RequestContext) {
+  const TableName = requireEnv("TABLE_NAME");
   const id = todoId(event);
+  // Without If-Match the document's delete; with it, only the version the caller last saw.
+  const expected = ifMatchVersion(event);
   try {
-    await db.send(new DeleteCommand({ TableName: requireEnv("TABLE_NAME"), Key: { id }, ConditionExpression: "attribute_exists(id)" }));
+    await db.send(
+      new DeleteCommand({
+        TableName,
+        Key: { id },
+        ...(expected === undefined
+          ? { ConditionExpression: "attribute_exists(id)" }
+          : { ConditionExpression: "attribute_exists(id) AND #version = :expected", ExpressionAttributeNames: { "#version": "version" }, ExpressionAttributeValues: { ":expected": expected } }),
+      }),
+    );
   } catch (err) {
-    if (isAwsError(err, "ConditionalCheckFailedException")) throw new NotFoundError(`Todo ${id} not found.`, { cause: err });
-    throw err;
+    throw await failedCondition(err, TableName, id, expected);
   }
   return json(200, { message: "Todo deleted successfully", deleted: id }, event);
 }

@@ -10,7 +10,8 @@
  * | DELETE /todos/{id}  | API key if todos.apiKeyRequired   | todo-api-handler    | -          |
  *
  * PUT is last-writer-wins as in the document; `If-Match: "<version>"` (or a `version` field)
- * makes it conditional (409 when stale). Responses carry the version as `ETag`.
+ * makes it conditional (409 when stale), and `If-Match` makes a DELETE conditional the same
+ * way. Responses carry the version as `ETag`.
  *
  * Stage `prod` throttled by env.services.todos.stageThrottle; with an API key, key
  * `TodoApiKey` in usage plan `TodoUsagePlan`. CORS for env.webOrigins. Alarms to the

@@ -152,6 +152,21 @@ describe("todo-api-handler", function () {
     expect((await one("DELETE", todo.id)).statusCode).to.equal(404);
   });
 
+  it("deletes conditionally with If-Match: 409 with the current version when stale (the todo stays), 200 when current", async function () {
+    const todo = (await create({ title: "keep" })).body as Todo;
+    expect((await one("PUT", todo.id, { title: "changed" })).statusCode).to.equal(200);
+    const del = (value: string) => call(proxyEvent({ method: "DELETE", resource: "/todos/{id}", pathParameters: { id: todo.id }, headers: { ...JSON_HEADERS, "If-Match": value }, body: null }));
+    const stale = await del('"1"');
+    expect(stale.statusCode).to.equal(409);
+    expect(stale.body).to.include({ currentVersion: 2 });
+    expect(stale.headers.ETag).to.equal('"2"');
+    expect(await tableItems(table)).to.have.length(1);
+    expect((await del("not-a-version")).statusCode).to.equal(400);
+    expect((await del('"2"')).statusCode).to.equal(200);
+    expect(await tableItems(table)).to.deep.equal([]);
+    expect((await del('"2"')).statusCode).to.equal(404);
+  });
+
   it("answers 405 with Allow for other methods, 404 for an unknown resource, and 500 without leaking detail when misconfigured", async function () {
     const patch = await call(proxyEvent({ method: "PATCH", resource: "/todos", headers: JSON_HEADERS }));
     expect(patch.statusCode).to.equal(405);
