@@ -3,6 +3,9 @@
  * shared assets under `/assets/` with content-hashed names (esbuild's `[hash]`), so a
  * deploy changes exactly the files whose bytes changed and needs no invalidation.
  *
+ * Each page's document is one shared template, web/lib/page.html (the head, the heading,
+ * the status and alert regions), around the page's own `web/<service>/body.html`.
+ *
  * Pure and synchronous (esbuild's buildSync, nothing written to disk): the site stack calls
  * it during synth, the local web server on start and on every change under web/.
  * `config.json` is not part of the build: Terraform (or the local server) writes it.
@@ -65,6 +68,21 @@ export function contentTypeOf(file: string): string {
 }
 
 const webRoot = import.meta.dirname;
+/** The document every page shares; `{{title}}`, `{{style}}`, `{{script}}` and `{{body}}` are filled in. */
+const PAGE_TEMPLATE = path.join(webRoot, "lib", "page.html");
+/** A page's own markup, inside `<main>` after the heading and the status regions. */
+const BODY = "body.html";
+
+/** A page's document: the shared template around its body.html. */
+function pageDocument(template: string, page: Page, style: string, script: string): string {
+  const values: Record<string, string> = {
+    title: escapeHtml(page.title),
+    style,
+    script,
+    body: readFileSync(path.join(webRoot, page.service, BODY), "utf8"),
+  };
+  return template.replace(/\{\{(title|style|script|body)\}\}/g, (_, key: string) => values[key]!);
+}
 
 /** Whether the pages' sources are beside this file (in the repository; not in the npm package's bundles). */
 export function pageSourcesPresent(): boolean {
@@ -123,6 +141,7 @@ export function buildSite(options: BuildOptions = {}): Site {
   const style = assets.get("site.css");
   if (!style) throw new Error("web build produced no site.css");
   const scripts: Record<string, string> = {};
+  const template = readFileSync(PAGE_TEMPLATE, "utf8");
   for (const p of pages) {
     const script = assets.get(`${p.service}.js`);
     if (!script) throw new Error(`web build produced no script for ${p.service}`);
@@ -130,15 +149,12 @@ export function buildSite(options: BuildOptions = {}): Site {
     let pageStyle = style;
     if (p.stylesheet === "tailwind") {
       const dir = path.join(webRoot, p.service);
-      const body = tailwindCss(path.join(dir, "style.css"), [path.join(dir, "index.html"), path.join(dir, "main.ts")]);
-      const css = file(`assets/${p.service}-${shortHash(body)}.css`, body, IMMUTABLE);
-      files.push(css);
-      pageStyle = css.path;
+      const css = tailwindCss(path.join(dir, "style.css"), [PAGE_TEMPLATE, path.join(dir, BODY), path.join(dir, "main.ts")]);
+      const cssFile = file(`assets/${p.service}-${shortHash(css)}.css`, css, IMMUTABLE);
+      files.push(cssFile);
+      pageStyle = cssFile.path;
     }
-    const html = readFileSync(path.join(webRoot, p.service, "index.html"), "utf8")
-      .replaceAll("{{style}}", `/${pageStyle}`)
-      .replaceAll("{{script}}", `/${script}`);
-    files.push(file(`${p.service}/index.html`, html, NO_CACHE));
+    files.push(file(`${p.service}/index.html`, pageDocument(template, p, `/${pageStyle}`, `/${script}`), NO_CACHE));
   }
   files.push(file("index.html", landingPage(pages, `/${style}`), NO_CACHE));
   files.push(file("favicon.svg", readFileSync(path.join(webRoot, "lib", "favicon.svg")), "public, max-age=86400"));

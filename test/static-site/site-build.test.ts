@@ -4,7 +4,7 @@
  * linked as a stylesheet (the CSP allows styles only from the site: no inline styles).
  */
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildSite, PAGES } from "../../web/build";
@@ -29,7 +29,7 @@ describe("site build: the student page's Tailwind CSS", function () {
   it("is Tailwind's output with only the utilities the page uses", function () {
     const css = tailwind!.body.toString("utf8");
     expect(css.startsWith("/*! tailwindcss v4.")).to.equal(true);
-    // used in index.html: layout utilities, and sr-only for the table caption
+    // used in body.html: layout utilities, and sr-only for the table caption
     expect(css).to.include(".md\\:grid-cols-2").and.include(".md\\:col-span-2").and.include(".sr-only");
     // composed with @apply in style.css: the buttons' hover and the focus ring
     expect(css).to.match(/button\{[^}]*background-color:var\(--color-indigo-700\)/);
@@ -54,6 +54,26 @@ describe("site build: the student page's Tailwind CSS", function () {
   it("puts no inline style in any document (the CSP's style-src is 'self')", function () {
     for (const f of site.files.filter((x) => x.path.endsWith(".html"))) {
       expect(f.body.toString("utf8"), f.path).to.not.match(/<style|\sstyle=/);
+    }
+  });
+});
+
+describe("site build: one shared document around each page's body", function () {
+  const site = buildSite();
+  const text = (p: string) => site.files.find((f) => f.path === p)!.body.toString("utf8");
+  const template = readFileSync(path.join(webRoot, "lib", "page.html"), "utf8");
+
+  it("gives every page the template's head, heading and status regions, with its title, stylesheet and script", function () {
+    for (const p of PAGES) {
+      const html = text(`${p.service}/index.html`);
+      const body = readFileSync(path.join(webRoot, p.service, "body.html"), "utf8");
+      expect(body, `${p.service}/body.html holds only the page's own markup`).to.not.match(/<!doctype|<head|<h1|id="status"|id="error"/i);
+      const [before, after] = template.split("{{body}}") as [string, string];
+      const style = /<link rel="stylesheet" href="([^"]+)">/.exec(html)![1]!;
+      const expected = before.replaceAll("{{title}}", p.title).replace("{{style}}", style).replace("{{script}}", `/${site.scripts[p.service]}`) + body + after;
+      expect(html, p.service).to.equal(expected);
+      expect(html.match(/<h1>/g), p.service).to.have.length(1);
+      expect(html).to.include(`<title>${p.title}</title>`).and.include('<p id="status" role="status" aria-live="polite"></p>').and.include('<p id="error" role="alert"></p>');
     }
   });
 });
