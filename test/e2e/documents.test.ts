@@ -276,8 +276,8 @@ describe("e2e: the documents' requests, replayed verbatim (plus the key or token
       ]);
     });
 
-    it("the mock /items/{ID} test with ID 1: {\"ID\" : 1, \"name\" : \"foo1\", \"price\" : 1.5}, Content-Type application/json", async function () {
-      const res = await fetch(`${dev.url}/preview/items/1`, { headers: key });
+    it("the mock /items/{ID} test with ID 1 and Headers header1:value1, header2:value2: {\"ID\" : 1, \"name\" : \"foo1\", \"price\" : 1.5}, Content-Type application/json", async function () {
+      const res = await fetch(`${dev.url}/preview/items/1`, { headers: { ...key, ...curlHeaders("header1:value1", "header2:value2") } });
       expect(res.status).to.equal(200);
       expect(res.headers.get("content-type")).to.equal("application/json");
       expect(await body(res)).to.deep.equal({ ID: 1, name: "foo1", price: 1.5 });
