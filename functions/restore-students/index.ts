@@ -99,7 +99,7 @@ export function createRestoreHandler(overrides: Partial<RestoreDependencies> = {
     try {
       manifest = await readManifest(s3, bucket, manifestKey);
     } catch (err) {
-      if (err instanceof InvalidManifest) throw new BadRequestError(`Backup ${key} cannot be verified: its manifest ${err.message.slice(manifestKey.length + 1)}.`);
+      if (err instanceof InvalidManifest) throw new BadRequestError(`Backup ${key} cannot be verified: its manifest ${err.reason}.`);
       throw err;
     }
     if (manifest === undefined) {

@@ -12,15 +12,15 @@
  */
 import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
-import { BatchWriteItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient, type WriteRequest } from "@aws-sdk/client-dynamodb";
+import type { AttributeValue, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { isAwsError } from "../lib/errors.js";
 import { fromJsonItem } from "../lib/dynamodb-json.js";
 import { MalformedDocument, readItemsDocument } from "../lib/json-stream.js";
 import { BACKUP_FORMAT } from "../backup-students/backup.js";
 import { STUDENT_ID_PATTERN } from "../insert-student-data/schema.js";
+import { Batcher, ConditionalWriter, KEY_ATTRIBUTE } from "./writers.js";
 
-const KEY_ATTRIBUTE = "studentid";
 const ID = new RegExp(STUDENT_ID_PATTERN);
 /** Largest manifest read, in bytes (a backup job's is a few hundred). */
 const MANIFEST_LIMIT = 64 * 1024;
@@ -49,10 +49,13 @@ export interface Verified {
   readonly etag?: string;
 }
 
-/** The manifest is not JSON or lacks count, bytes or SHA-256. */
+/** The manifest is not JSON or lacks count, bytes or SHA-256; `reason` says which, e.g. "is not valid JSON". */
 export class InvalidManifest extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(
+    readonly manifestKey: string,
+    readonly reason: string,
+  ) {
+    super(`${manifestKey} ${reason}`);
     this.name = "InvalidManifest";
   }
 }
@@ -90,7 +93,7 @@ export async function readManifest(s3: S3Client, bucket: string, manifestKey: st
     size += (chunk as Buffer).length;
     if (size > MANIFEST_LIMIT) {
       object.body.destroy();
-      throw new InvalidManifest(`${manifestKey} is larger than ${MANIFEST_LIMIT} bytes`);
+      throw new InvalidManifest(manifestKey, `is larger than ${MANIFEST_LIMIT} bytes`);
     }
     chunks.push(chunk as Buffer);
   }
@@ -98,11 +101,11 @@ export async function readManifest(s3: S3Client, bucket: string, manifestKey: st
   try {
     value = JSON.parse(Buffer.concat(chunks).toString("utf8"));
   } catch {
-    throw new InvalidManifest(`${manifestKey} is not valid JSON`);
+    throw new InvalidManifest(manifestKey, "is not valid JSON");
   }
   const m = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
   if (!Number.isSafeInteger(m.count) || !Number.isSafeInteger(m.bytes) || typeof m.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(m.sha256)) {
-    throw new InvalidManifest(`${manifestKey} does not state the backup's count, bytes and SHA-256`);
+    throw new InvalidManifest(manifestKey, "does not state the backup's count, bytes and SHA-256");
   }
   return { count: m.count as number, bytes: m.bytes as number, sha256: m.sha256, ...(typeof m.backupId === "string" ? { backupId: m.backupId } : {}) };
 }
@@ -171,134 +174,6 @@ export async function verifyBackup(o: VerifyOptions): Promise<Verified> {
     throw new RestoreFailed(`the backup ${o.key} does not match its manifest (${differs.join(", ")} differ${differs.length === 1 ? "s" : ""}); nothing was written`, "verify");
   }
   return { ...found, ...(object.etag ? { etag: object.etag } : {}) };
-}
-
-/**
- * Writes in flight, at most `limit` at once. The first failure is kept and thrown by the next
- * `add` or by `drain`, even when the failed write settled while nobody was waiting on it.
- */
-class InFlight {
-  private readonly pending = new Set<Promise<void>>();
-  private failure: { error: unknown } | undefined;
-
-  constructor(private readonly limit: number) {}
-
-  async add(write: Promise<void>): Promise<void> {
-    this.check();
-    const p: Promise<void> = write.then(
-      () => undefined,
-      (error: unknown) => void (this.failure ??= { error }),
-    );
-    const tracked = p.finally(() => this.pending.delete(tracked));
-    this.pending.add(tracked);
-    if (this.pending.size >= this.limit) await Promise.race(this.pending);
-    this.check();
-  }
-
-  /** Waits for every write in flight; throws the first failure. */
-  async drain(): Promise<void> {
-    await Promise.all(this.pending);
-    this.check();
-  }
-
-  /** Waits for every write in flight to end, however it ends, so the counts are final. */
-  async settle(): Promise<void> {
-    await Promise.all(this.pending);
-  }
-
-  private check(): void {
-    if (this.failure) throw this.failure.error;
-  }
-}
-
-/** Writes through BatchWriteItem, 25 items a request, at most 4 requests in flight. */
-class Batcher {
-  private batch: WriteRequest[] = [];
-  private readonly inFlight = new InFlight(4);
-  written = 0;
-  readonly skipped = 0;
-
-  constructor(
-    private readonly dynamodb: DynamoDBClient,
-    private readonly table: string,
-  ) {}
-
-  get restored(): number {
-    return this.written;
-  }
-
-  async add(item: Record<string, AttributeValue>): Promise<void> {
-    this.batch.push({ PutRequest: { Item: item } });
-    if (this.batch.length === 25) await this.flush();
-  }
-
-  async drain(): Promise<void> {
-    await this.flush();
-    await this.inFlight.drain();
-  }
-
-  settle(): Promise<void> {
-    return this.inFlight.settle();
-  }
-
-  private async flush(): Promise<void> {
-    if (this.batch.length === 0) return;
-    const requests = this.batch;
-    this.batch = [];
-    await this.inFlight.add(this.write(requests));
-  }
-
-  private async write(requests: WriteRequest[]): Promise<void> {
-    let pending = requests;
-    for (let attempt = 0; pending.length > 0; attempt += 1) {
-      if (attempt > 8) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed after retries`);
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
-      const out = await this.dynamodb.send(new BatchWriteItemCommand({ RequestItems: { [this.table]: pending } }));
-      const left = out.UnprocessedItems?.[this.table] ?? [];
-      this.written += pending.length - left.length;
-      pending = left;
-    }
-  }
-}
-
-/** Writes each item with a condition that it does not exist yet, at most 16 at once; an existing one is skipped. */
-class ConditionalWriter {
-  private readonly inFlight = new InFlight(16);
-  restored = 0;
-  skipped = 0;
-
-  constructor(
-    private readonly dynamodb: DynamoDBClient,
-    private readonly table: string,
-  ) {}
-
-  async add(item: Record<string, AttributeValue>): Promise<void> {
-    const write = this.dynamodb
-      .send(
-        new PutItemCommand({
-          TableName: this.table,
-          Item: item,
-          ConditionExpression: "attribute_not_exists(#k)",
-          ExpressionAttributeNames: { "#k": KEY_ATTRIBUTE },
-        }),
-      )
-      .then(
-        () => void (this.restored += 1),
-        (err: unknown) => {
-          if (isAwsError(err, "ConditionalCheckFailedException")) this.skipped += 1;
-          else throw err;
-        },
-      );
-    await this.inFlight.add(write);
-  }
-
-  drain(): Promise<void> {
-    return this.inFlight.drain();
-  }
-
-  settle(): Promise<void> {
-    return this.inFlight.settle();
-  }
 }
 
 export interface WriteOptions {
