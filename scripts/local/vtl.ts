@@ -245,10 +245,18 @@ const COMPILE_CONFIG = { escape: false, customMethodHandlers: javaMethods };
 /** Each template parsed once, its compiler reused from render to render (rendering is synchronous). */
 const compiled = new Map<string, ApiGatewayCompile>();
 
+/** The override maps a template created, if any (none when no template mentioned them). */
+export function existingOverrides(context: object): Partial<Overrides> {
+  return context as Partial<Overrides>;
+}
+
+/** Templates that name `$context.requestOverride` or `.responseOverride` (only they get the maps). */
+const mentionsOverrides = (template: string) => template.includes("Override");
+
 /** Renders a mapping template. Throws on a template error (API Gateway answers 500). */
 export function renderTemplate(template: string, variables: Record<string, unknown>): string {
   if (isStaticTemplate(template)) return template;
-  if (variables.context && typeof variables.context === "object") overridesOf(variables.context);
+  if (variables.context && typeof variables.context === "object" && mentionsOverrides(template)) overridesOf(variables.context);
   const context: Record<string, unknown> = { Integer: JAVA_INTEGER, Long: JAVA_INTEGER, Double: {}, Boolean: {}, String: JAVA_STRING, Math, ...variables };
   let compile = compiled.get(template);
   if (!compile || compile.busy) {

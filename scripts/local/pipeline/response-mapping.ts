@@ -5,7 +5,7 @@
  */
 import { responseHeaderName } from "../headers";
 import { methodResponse, selectResponse } from "../integrations";
-import { overridesOf } from "../vtl";
+import { existingOverrides } from "../vtl";
 import { GatewayError } from "./errors";
 import { scopeOf, type Invocation } from "./invocation";
 
@@ -29,7 +29,8 @@ export function mapResponse(inv: Invocation): void {
  * `test_integration_mock_with_response_override_in_request_template`; AWS's override guide).
  */
 function applyResponseOverride(inv: Invocation, response: { status: number; headers: Record<string, string | string[]> }): void {
-  const { responseOverride } = overridesOf(inv.ctx);
+  const { responseOverride } = existingOverrides(inv.ctx);
+  if (!responseOverride) return;
   const status = Number(responseOverride.status);
   if (responseOverride.status !== undefined && responseOverride.status !== "" && Number.isInteger(status) && status >= 100 && status <= 599) response.status = status;
   for (const [name, value] of Object.entries(responseOverride.header)) {

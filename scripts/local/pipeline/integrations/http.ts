@@ -14,7 +14,7 @@ import { request as httpRequest } from "node:http";
 import { chooseRequestTemplate, render } from "../../integrations";
 import { isBinary } from "../../request";
 import { mappingValue } from "../../responses";
-import { overridesOf } from "../../vtl";
+import { existingOverrides } from "../../vtl";
 import { GatewayError } from "../errors";
 import { scopeOf, type Invocation, type IntegrationOutput } from "../invocation";
 import { refuseMappedHeaders } from "./request-parameters";
@@ -66,10 +66,12 @@ function buildRequest(inv: Invocation): UpstreamRequest {
     else if (m[1] === "header") mappedHeaders[m[2]!] = value;
     else query[m[2]!] = value;
   }
-  const { requestOverride } = overridesOf(inv.ctx);
-  for (const [k, v] of Object.entries(requestOverride.path)) pathValues[k] = String(v);
-  for (const [k, v] of Object.entries(requestOverride.querystring)) query[k] = String(v);
-  for (const [k, v] of Object.entries(requestOverride.header)) mappedHeaders[k] = Array.isArray(v) ? v.map(String).join(",") : String(v);
+  const { requestOverride } = existingOverrides(inv.ctx);
+  if (requestOverride) {
+    for (const [k, v] of Object.entries(requestOverride.path)) pathValues[k] = String(v);
+    for (const [k, v] of Object.entries(requestOverride.querystring)) query[k] = String(v);
+    for (const [k, v] of Object.entries(requestOverride.header)) mappedHeaders[k] = Array.isArray(v) ? v.map(String).join(",") : String(v);
+  }
   const uri = (integration.uri ?? "")
     .replace(/\$\{stageVariables\.([A-Za-z0-9_]+)\}/g, (_m, name: string) => stage.variables[name] ?? "")
     .replace(/\{([^}]+)\}/g, (whole, name: string) => (pathValues[name] === undefined ? whole : encodeURIComponent(pathValues[name]!).replace(/%2F/g, "/")));
