@@ -53,10 +53,13 @@ function etag(version: unknown): Record<string, string> {
   return typeof version === "number" ? { ETag: `"${version}"`, "Access-Control-Expose-Headers": "ETag" } : {};
 }
 
-/** The version an `If-Match` header asks for: `"3"`, `W/"3"` or `3`; undefined when absent. */
+/**
+ * The version an `If-Match` header asks for: `"3"`, `W/"3"` or `3`; undefined when absent or
+ * `*` ("any current version", RFC 9110: the todo must exist, which every write requires anyway).
+ */
 export function ifMatchVersion(event: ProxyEvent): number | undefined {
   const raw = header(event, "if-match");
-  if (raw === undefined || raw.trim() === "") return undefined;
+  if (raw === undefined || raw.trim() === "" || raw.trim() === "*") return undefined;
   const m = /^(?:W\/)?"?([1-9]\d{0,9})"?$/.exec(raw.trim());
   if (!m || Number(m[1]) > VERSION_MAX) {
     throw new BadRequestError(`If-Match must be the ETag of the todo, e.g. "3" (got ${JSON.stringify(raw.slice(0, 40))}).`);

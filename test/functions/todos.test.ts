@@ -167,6 +167,20 @@ describe("todo-api-handler", function () {
     expect((await del('"2"')).statusCode).to.equal(404);
   });
 
+  it("reads If-Match: * as any current version (RFC 9110): the write happens when the todo exists, 404 when it does not", async function () {
+    const todo = (await create({ title: "any" })).body as Todo;
+    const anyVersion = (method: string, id: string, body?: unknown) =>
+      call(proxyEvent({ method, resource: "/todos/{id}", pathParameters: { id }, headers: { ...JSON_HEADERS, "If-Match": "*" }, body: body === undefined ? null : JSON.stringify(body) }));
+    const missing = "00000000-0000-4000-8000-000000000000";
+    expect((await anyVersion("PUT", missing, { title: "x" })).statusCode).to.equal(404);
+    expect((await anyVersion("DELETE", missing)).statusCode).to.equal(404);
+    const put = await anyVersion("PUT", todo.id, { title: "y" });
+    expect(put.statusCode).to.equal(200);
+    expect(put.body).to.include({ title: "y", version: 2 });
+    expect((await anyVersion("DELETE", todo.id)).statusCode).to.equal(200);
+    expect(await tableItems(table)).to.deep.equal([]);
+  });
+
   it("answers 405 with Allow for other methods, 404 for an unknown resource, and 500 without leaking detail when misconfigured", async function () {
     const patch = await call(proxyEvent({ method: "PATCH", resource: "/todos", headers: JSON_HEADERS }));
     expect(patch.statusCode).to.equal(405);
