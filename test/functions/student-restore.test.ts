@@ -395,6 +395,30 @@ describe("student-records restore jobs", function () {
     expect((await mailsSince(mails))[0]!.text).to.contain(`Restored before the failure: ${done.restored}`);
   });
 
+  it("lists recent restore jobs newest first and pages with nextToken", async function () {
+    await seed(1);
+    const key = await backupNow();
+    const { createRestoreHandler } = await import("../../functions/restore-students/index.js");
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i += 1) {
+      const at = new Date(Date.UTC(2033, 0, 1, 0, 0, i));
+      const res = parseResponse(await createRestoreHandler({ now: () => at })(proxyEvent({ method: "POST", resource: "/restore", headers: JSON_HEADERS, body: JSON.stringify({ key }) })));
+      expect(res.statusCode).to.equal(202);
+      ids.push((res.body as RestoreView).restoreId);
+    }
+    await lambda.api.idle();
+    const first = await listRestores({ limit: "2" });
+    expect(first.statusCode).to.equal(200);
+    const page = first.body as { restores: RestoreView[]; nextToken: string | null };
+    expect(page.restores.map((r) => r.restoreId)).to.deep.equal([ids[2], ids[1]]);
+    expect(page.restores[0]!.links.self).to.equal(`/restores/${ids[2]}`);
+    expect(page.nextToken).to.be.a("string");
+    const second = (await listRestores({ limit: "2", nextToken: page.nextToken! })).body as { restores: RestoreView[] };
+    expect(second.restores[0]!.restoreId).to.equal(ids[0]);
+    expect((await listRestores({ limit: "0" })).statusCode).to.equal(400);
+    expect((await listRestores({ nextToken: "garbage!" })).statusCode).to.equal(400);
+  });
+
   it("a duplicate event does not run the job twice", async function () {
     await seed(1);
     const key = await backupNow();
