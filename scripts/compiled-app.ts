@@ -8,7 +8,8 @@
  * - The cache is valid while every input esbuild read (and every folder holding one, so an
  *   added file is noticed) keeps its size and mtime, and esbuild, Node and the options are the
  *   same; otherwise esbuild rebuilds it (a tenth of a second). Bundles are named by their
- *   digest, so concurrent synths never pair one build's bundle with another's record.
+ *   digest, so concurrent synths never pair one build's bundle with another's record, and the
+ *   newest three are kept, so a synth started before an edit still finds its own.
  * - `import.meta.url` and `import.meta.dirname` keep meaning the original file (the zip worker
  *   and the pages are found beside their sources).
  * - Source maps are off while the app runs (cdktf captures a full stack trace for every token;
@@ -161,11 +162,22 @@ export async function compileApp(root: string, entry: string, cacheDir = path.jo
   writeAtomic(`${file}.map`, map.text);
   writeAtomic(file, js.text);
   writeAtomic(recordFile, JSON.stringify({ key, bundle: name, stamps: stampsFor(root, inputs) } satisfies CacheRecord));
-  for (const old of readdirSync(cacheDir)) {
-    const stale = old.startsWith(`${path.basename(entry, path.extname(entry))}-`) && !old.startsWith(name);
-    if (stale) rmSync(path.join(cacheDir, old), { force: true });
-  }
+  removeOldBundles(cacheDir, `${path.basename(entry, path.extname(entry))}-`, name);
   return { file, built: true };
+}
+
+/** Bundles kept besides the newest: a synth started just before an edit may still load its own. */
+const KEEP_BUNDLES = 3;
+
+function removeOldBundles(cacheDir: string, prefix: string, newest: string): void {
+  const bundles = readdirSync(cacheDir)
+    .filter((f) => f.startsWith(prefix) && f.endsWith(".cjs") && f !== newest)
+    .map((f) => ({ f, mtimeMs: statSync(path.join(cacheDir, f), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  for (const { f } of bundles.slice(KEEP_BUNDLES - 1)) {
+    rmSync(path.join(cacheDir, f), { force: true });
+    rmSync(path.join(cacheDir, `${f}.map`), { force: true });
+  }
 }
 
 /** `error.stack` with every position inside `bundle` replaced by the source position. */

@@ -76,14 +76,23 @@ describe("compiled app (scripts/compiled-app.ts)", function () {
     const edited = await compileApp(dir, "app.ts");
     expect(edited.built, "after an edit").to.equal(true);
     expect(readFileSync(edited.file, "utf8")).to.include("failing again");
-    expect(statSync(first.file, { throwIfNoEntry: false }), "the stale bundle is removed").to.equal(undefined);
+    expect(statSync(first.file, { throwIfNoEntry: false }), "the previous bundle is kept for a synth still loading it").to.not.equal(undefined);
 
     // A new file in an input's folder may change what an import resolves to (sub/where/index.ts).
     const folder = path.join(dir, "sub");
     writeFileSync(path.join(folder, "new.ts"), "export {};\n");
     utimesSync(folder, later, new Date(Date.now() + 120_000));
     expect((await compileApp(dir, "app.ts")).built, "after a file was added").to.equal(true);
-    expect(readdirSync(path.join(dir, ".build", "app")).filter((f) => f.endsWith(".cjs"))).to.have.length(1);
+
+    // Older bundles beyond the newest three are removed, with their maps.
+    for (const text of ["one", "two", "three"]) {
+      writeFileSync(path.join(dir, "sub", "thrower.ts"), FILES["sub/thrower.ts"].replace("on purpose", text));
+      await compileApp(dir, "app.ts");
+    }
+    const left = readdirSync(path.join(dir, ".build", "app")).sort();
+    expect(left.filter((f) => f.endsWith(".cjs"))).to.have.length(3);
+    expect(left.filter((f) => f.endsWith(".cjs.map"))).to.have.length(3);
+    expect(statSync(first.file, { throwIfNoEntry: false }), "the oldest is gone").to.equal(undefined);
   });
 
   it("keeps import.meta.url and import.meta.dirname of each source file, and strings as written", async function () {
