@@ -4,6 +4,7 @@
  * steps live in `pipeline/`, one file each.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import { GatewayError } from "./pipeline/errors";
 import type { GatewayRuntime } from "./pipeline/runtime";
 import type { HttpResponse } from "./responses";
@@ -77,6 +78,18 @@ export function createGatewayServer(runtime: () => GatewayRuntime | undefined, l
       if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
       res.end('{"message": "Internal server error"}');
     });
+  });
+  // A request Node's parser refuses (a method it does not know, a control character in a
+  // header, a raw space in the path, headers past its limit) gets a JSON message like every
+  // other refusal, not an empty 400.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || error.code === "ECONNRESET") {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+    const body = JSON.stringify({ message: tooLarge ? "Request Header Fields Too Large" : `Bad Request: not a valid HTTP/1.1 request (${error.code ?? "parse error"})` });
+    socket.end(`HTTP/1.1 ${tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request"}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
   server.keepAliveTimeout = 5000;
   return server;

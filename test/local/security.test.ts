@@ -8,6 +8,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { expect } from "chai";
 import { rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { startGateway, type ApiEndpoint, type Gateway } from "../../scripts/local/gateway";
 import { checkSignature, LOCAL_CREDENTIALS, Sha256 } from "../../scripts/local/pipeline/sigv4";
@@ -291,6 +292,30 @@ describe("local gateway security (regressions)", function () {
       expect(res.status).to.equal(413);
       expect(await res.json()).to.deep.equal({ message: "Request Too Long" });
       expect(res.headers.get("access-control-allow-origin")).to.equal(GUARD_CORS_ORIGIN);
+    });
+  });
+
+  describe("requests that are not valid HTTP", function () {
+    /** The raw answer to raw bytes: status line and body. */
+    const rawRequest = (bytes: string) =>
+      new Promise<{ status: string; body: string }>((resolve, reject) => {
+        const { port } = new URL(dev.url);
+        const socket = connect(Number(port), "127.0.0.1", () => socket.write(bytes));
+        let data = "";
+        socket.setEncoding("latin1").on("data", (c: string) => (data += c)).on("end", () => resolve({ status: data.split("\r\n")[0]!, body: data.slice(data.indexOf("\r\n\r\n") + 4) })).on("error", reject);
+      });
+
+    it("answers an unknown method, a control character in a header or a raw space in the path with a JSON 400, not an empty one", async function () {
+      const path = new URL(dev.url).pathname;
+      for (const bytes of [`FOO ${path}/work HTTP/1.1\r\nHost: x\r\n\r\n`, `GET ${path}/work HTTP/1.1\r\nHost: x\r\nX-Trace: a\u0001b\r\n\r\n`, `GET ${path}/a b HTTP/1.1\r\nHost: x\r\n\r\n`]) {
+        const { status, body } = await rawRequest(bytes);
+        expect(status, JSON.stringify(bytes)).to.equal("HTTP/1.1 400 Bad Request");
+        expect((JSON.parse(body) as { message: string }).message, JSON.stringify(bytes)).to.match(/^Bad Request: not a valid HTTP\/1\.1 request/);
+      }
+      const { status, body } = await rawRequest(`GET ${path}/work HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`);
+      expect(status).to.equal("HTTP/1.1 431 Request Header Fields Too Large");
+      expect(JSON.parse(body)).to.deep.equal({ message: "Request Header Fields Too Large" });
+      expect((await post("/work", '{"sleepMs": 0}')).status, "the gateway serves on").to.equal(200);
     });
   });
 });
