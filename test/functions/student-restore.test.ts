@@ -93,6 +93,40 @@ describe("student-records restore jobs", function () {
     return res.body as RestoreView;
   }
 
+  /** `n` students `<prefix>0000`... written straight to the table, 25 a request. */
+  async function fill(n: number, prefix: string): Promise<void> {
+    const { ddb } = await backends();
+    for (let i = 0; i < n; i += 25) {
+      const RequestItems = { [table]: Array.from({ length: Math.min(25, n - i) }, (_, j) => ({ PutRequest: { Item: { studentid: { S: `${prefix}${String(i + j).padStart(4, "0")}` }, name: { S: prefix } } } })) };
+      let left = (await ddb.send(new BatchWriteItemCommand({ RequestItems }))).UnprocessedItems?.[table] ?? [];
+      while (left.length > 0) left = (await ddb.send(new BatchWriteItemCommand({ RequestItems: { [table]: left } }))).UnprocessedItems?.[table] ?? [];
+    }
+  }
+
+  /** A DynamoDB client whose every BatchWriteItem waits `ms` first. */
+  function slowBatchWrites(ms: number): DynamoDBClient {
+    const slow = new DynamoDBClient({});
+    slow.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "BatchWriteItemCommand") await new Promise((r) => setTimeout(r, ms));
+        return next(args);
+      },
+      { step: "initialize", name: "slowBatches" },
+    );
+    return slow;
+  }
+
+  /** Holds the restore worker's invocations until `release()`, to change things before it runs. */
+  function gateWorker(worker: RestoreWorker = restoreWorker): () => void {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    restoreWorker = async (e, ctx) => {
+      await gate;
+      return worker(e, ctx);
+    };
+    return release;
+  }
+
   const mailsSince = async (n: number) => (await (await backends()).ses.messages()).slice(n);
   const mailCount = async () => (await (await backends()).ses.messages()).length;
 
@@ -249,13 +283,7 @@ describe("student-records restore jobs", function () {
 
     // The manifest is removed after POST /restore checked it, before the worker runs.
     await s3c.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: text }));
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const worker = restoreWorker;
-    restoreWorker = async (e, ctx) => {
-      await gate;
-      return worker(e, ctx);
-    };
+    const release = gateWorker();
     const started = await startRestore({ key });
     expect(started.statusCode).to.equal(202);
     await s3c.send(new DeleteObjectCommand({ Bucket: bucket, Key: key.replace(/\.json$/, ".manifest.json") }));
@@ -293,31 +321,13 @@ describe("student-records restore jobs", function () {
   });
 
   it("shows the job's progress while it writes: phase write and a growing restored count", async function () {
-    const { ddb } = await backends();
     const total = 400;
-    for (let i = 0; i < total; i += 25) {
-      const RequestItems = { [table]: Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: { studentid: { S: `p${String(i + j).padStart(4, "0")}` }, name: { S: "P" } } } })) };
-      let left = (await ddb.send(new BatchWriteItemCommand({ RequestItems }))).UnprocessedItems?.[table] ?? [];
-      while (left.length > 0) left = (await ddb.send(new BatchWriteItemCommand({ RequestItems: { [table]: left } }))).UnprocessedItems?.[table] ?? [];
-    }
+    await fill(total, "p");
     const key = await backupNow();
     // Every BatchWriteItem waits 500 ms: 16 batches, 4 at a time, about 2 s of writing; the
     // worker records its counts about once a second.
-    const slow = new DynamoDBClient({});
-    slow.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === "BatchWriteItemCommand") await new Promise((r) => setTimeout(r, 500));
-        return next(args);
-      },
-      { step: "initialize", name: "slowBatches" },
-    );
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const worker = createRestoreWorker({ dynamodb: slow }) as RestoreWorker;
-    restoreWorker = async (e, ctx) => {
-      await gate;
-      return worker(e, ctx);
-    };
+    const slow = slowBatchWrites(500);
+    const release = gateWorker(createRestoreWorker({ dynamodb: slow }) as RestoreWorker);
     const started = await startRestore({ key, mode: "overwrite" });
     const id = (started.body as RestoreView).restoreId;
     const queued = (await getRestore(id)).body as RestoreView;
@@ -364,23 +374,11 @@ describe("student-records restore jobs", function () {
   });
 
   it("a restore still writing near the worker's timeout is cut short: failed with its counts, email sent", async function () {
-    const { ddb } = await backends();
-    for (let i = 0; i < 400; i += 25) {
-      const RequestItems = { [table]: Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: { studentid: { S: `t${String(i + j).padStart(4, "0")}` }, name: { S: "T" } } } })) };
-      let left = (await ddb.send(new BatchWriteItemCommand({ RequestItems }))).UnprocessedItems?.[table] ?? [];
-      while (left.length > 0) left = (await ddb.send(new BatchWriteItemCommand({ RequestItems: { [table]: left } }))).UnprocessedItems?.[table] ?? [];
-    }
+    await fill(400, "t");
     const key = await backupNow();
     // Every BatchWriteItem waits 500 ms (16 batches, 4 at a time: about 2 s); the worker is
     // told it has 21 s left, 1 s more than its reserve, so it stops after about 1 s.
-    const slow = new DynamoDBClient({});
-    slow.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === "BatchWriteItemCommand") await new Promise((r) => setTimeout(r, 500));
-        return next(args);
-      },
-      { step: "initialize", name: "slowBatches" },
-    );
+    const slow = slowBatchWrites(500);
     const worker = createRestoreWorker({ dynamodb: slow }) as RestoreWorker;
     restoreWorker = (e) => worker(e, { getRemainingTimeInMillis: () => 21_000 });
     // Restored into an empty table, so that what is in it is what the restore wrote.
