@@ -153,14 +153,19 @@ export async function startLambdaApi(host: LambdaApiHost, options: LambdaApiOpti
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const url = URL.canParse(req.url ?? "/", "http://127.0.0.1") ? new URL(req.url ?? "/", "http://127.0.0.1") : new URL("http://127.0.0.1/");
     const m = PATH.exec(url.pathname);
     if (!m || req.method !== "POST") throw new LambdaApiError(404, "UnknownOperationException", `Unknown operation ${req.method} ${url.pathname}`);
     const type = String(req.headers["x-amz-invocation-type"] ?? "RequestResponse");
     if (!["RequestResponse", "Event", "DryRun"].includes(type)) {
       throw new LambdaApiError(400, "InvalidParameterValueException", `1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
     }
-    const name = decodeURIComponent(m[1]!);
+    let name: string;
+    try {
+      name = decodeURIComponent(m[1]!);
+    } catch {
+      throw new LambdaApiError(400, "ValidationException", `1 validation error detected: Value '${m[1]!.slice(0, 140)}' at 'functionName' failed to satisfy constraint: Member must be a function name, ARN or partial ARN (a malformed %-escape)`);
+    }
     const qualifier = url.searchParams.get("Qualifier") ?? undefined;
     const ref = qualifier === undefined || /:function:[^:]+:/.test(name) ? name : `${name}:${qualifier}`;
     const target = resolveTarget(host.functions(), ref);

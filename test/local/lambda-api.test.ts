@@ -173,6 +173,14 @@ describe("local Lambda Invoke API", function () {
     expect(((await raw.json()) as { message: string }).message).to.match(/^Could not parse request body into json/);
   });
 
+  it("a malformed %-escape in the function name is a 400 ValidationException, not a 500", async function () {
+    const res = await fetch(`${api.endpoint}/2015-03-31/functions/%ff/invocations`, { method: "POST", body: "{}" });
+    expect(res.status).to.equal(400);
+    expect(res.headers.get("x-amzn-errortype")).to.equal("ValidationException");
+    expect(((await res.json()) as { message: string }).message).to.match(/^1 validation error detected: Value '%ff' at 'functionName'/);
+    expect((await fetch(`${api.endpoint}/2015-03-31/functions/target/invocations`, { method: "POST", body: "{}" })).status).to.equal(200);
+  });
+
   describe("IAM, as Lambda checks a caller in the same account", function () {
     it("lets a function whose role allows lambda:InvokeFunction on the target invoke it", async function () {
       const out = await client("caller").send(new InvokeCommand({ FunctionName: "target", InvocationType: "Event", Payload: "{}" }));
