@@ -17,6 +17,7 @@
  */
 import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -160,5 +161,21 @@ describe("local S3: request authentication", function () {
       expect(xmlError(await res.text()).Code).to.equal("AccessDenied");
       expect(await failure(client.send(new GetObjectCommand({ Bucket: BUCKET, Key: "anonymous.txt" })))).to.include({ name: "NoSuchKey" });
     });
+  });
+  it("answers a request target that is not a URL with S3's 400 InvalidURI, and serves on", async function () {
+    const { port } = new URL(s3.endpoint);
+    for (const method of ["OPTIONS", "GET", "PUT"]) {
+      const reply = await new Promise<string>((resolve, reject) => {
+        // write, not end: the supervisor's front (a TCP pipe) does not carry a half-closed request.
+        const socket = connect(Number(port), "127.0.0.1", () => socket.write(`${method} http://[ HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`));
+        let data = "";
+        socket.setEncoding("utf8").on("data", (c: string) => (data += c)).on("end", () => resolve(data)).on("error", reject);
+      });
+      expect(reply.split("\r\n")[0], method).to.equal("HTTP/1.1 400 Bad Request");
+      const error = xmlError(reply.slice(reply.indexOf("<")));
+      expect(error.Code, method).to.equal("InvalidURI");
+      expect(error.Message!.replace(/&#39;/g, "'"), method).to.equal("Couldn't parse the specified URI.");
+    }
+    expect((await fetch(`${s3.endpoint}/${BUCKET}/x`)).status, "an anonymous read, as before").to.equal(403);
   });
 });

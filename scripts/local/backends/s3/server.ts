@@ -47,6 +47,10 @@ export async function createS3Layer(options: S3LayerOptions): Promise<ChildServi
   const server = http.createServer((req, res) => {
     count.track(req, res);
     (async () => {
+      if (!URL.canParse(req.url ?? "/", "http://localhost")) {
+        await drain(req);
+        return s3Error(req, res, 400, "InvalidURI", "Couldn't parse the specified URI.");
+      }
       // A CORS preflight carries no credentials, on S3 as here: s3rver answers it from the bucket's CORS rules.
       if (req.method !== "OPTIONS") {
         const result = await auth.authenticate(req);
@@ -72,7 +76,11 @@ export async function createS3Layer(options: S3LayerOptions): Promise<ChildServi
       s3rver.handle(req, res);
     })().catch((err: unknown) => {
       if (res.headersSent) res.destroy();
-      else s3Error(req, res, 500, "InternalError", `We encountered an internal error. Please try again. (${String(err)})`);
+      else {
+        // The detail goes to the log, as S3 keeps its own: the answer is S3's.
+        console.error(`local S3: ${req.method} ${req.url}: ${(err as Error).stack ?? String(err)}`);
+        s3Error(req, res, 500, "InternalError", "We encountered an internal error. Please try again.");
+      }
     });
   });
   return { server, stats: count.stats };
