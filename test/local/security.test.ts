@@ -208,6 +208,20 @@ describe("local gateway security (regressions)", function () {
         expect(epoch(m![3]!) - epoch(m![2]!)).to.equal(5 * 60 * 1000);
       }
     });
+
+    it("refuses a signature dated more than 5 minutes ahead with AWS's 'Signature not yet current'", async function () {
+      // AWS's SigV4 wording, recorded from other services (aws/aws-sdk-js#1652: "Signature not yet current:
+      // 20170731T092200Z is still later than 20170731T092115Z (20170731T091615Z + 5 min.)"); not recorded from API Gateway.
+      const url = `${dev.url}/iam`;
+      const ahead = new Date(Date.now() + 6 * 60 * 1000);
+      const res = await fetch(url, { headers: await sign(url, "GET", undefined, { signingDate: ahead }) });
+      expect(res.status).to.equal(403);
+      expect(res.headers.get("x-amzn-errortype")).to.equal("InvalidSignatureException");
+      const m = /^Signature not yet current: (\d{8}T\d{6}Z) is still later than (\d{8}T\d{6}Z) \((\d{8}T\d{6}Z) \+ 5 min\.\)$/.exec(await message(res));
+      expect(m, "message in AWS's words").to.not.equal(null);
+      expect(Math.abs(epoch(m![1]!) - ahead.getTime())).to.be.below(1000);
+      expect(epoch(m![2]!) - epoch(m![3]!)).to.equal(5 * 60 * 1000);
+    });
   });
 
   describe("stage cache invalidation", function () {

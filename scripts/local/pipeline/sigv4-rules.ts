@@ -2,7 +2,8 @@
  * What SigV4 verification checks the same way for a signed `Authorization` header and a
  * presigned URL: the access key, the signing time (within 5 minutes of the gateway's clock)
  * and the credential scope. Messages as API Gateway words them (recorded, see
- * test/local/security.test.ts).
+ * test/local/security.test.ts); "Signature not yet current" is AWS's SigV4 wording as other
+ * services record it, none recorded from API Gateway itself.
  */
 import { GatewayError } from "./errors";
 
