@@ -142,9 +142,11 @@ describe("student-records restore jobs", function () {
       [RESTORE_WORKER]: { handler: (e, ctx) => restoreWorker(e, ctx), asyncInvoke: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 900 } },
     });
     process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.api.endpoint;
-    backupApi = (await import("../../functions/backup-students/index.js")).handler as Handler;
+    // Handlers built here, after AWS_ENDPOINT_URL_LAMBDA names this file's Lambda API: the modules'
+    // own `handler`s keep the Lambda client of whichever earlier test file imported them first.
+    backupApi = (await import("../../functions/backup-students/index.js")).createBackupHandler() as Handler;
     insert = (await import("../../functions/insert-student-data/index.js")).handler as Handler;
-    restoreApi = (await import("../../functions/restore-students/index.js")).handler as Handler;
+    restoreApi = (await import("../../functions/restore-students/index.js")).createRestoreHandler() as Handler;
     backupJobs = await createJobsTable("backupId");
     restoreJobs = await createJobsTable("restoreId");
   });
