@@ -94,8 +94,29 @@ function matchNode(node: ResourceNode, segments: Segments, index: number, params
   return fallback;
 }
 
-/** Finds the resource and method for a path relative to the stage (`/items/1`). */
+/**
+ * Matches by tree, method and path, remembered: the tree does not change once built (a reload
+ * brings a new one), and the same request line matches the same way. Bounded, as paths are not.
+ */
+const matches = new WeakMap<ResourceNode, Map<string, RouteMatch | null>>();
+const MAX_REMEMBERED = 10_000;
+
+/** Finds the resource and method for a path relative to the stage (`/items/1`); the path parameters are the caller's own copy. */
 export function route(root: ResourceNode, path: string, httpMethod: string): RouteMatch | undefined {
+  let byLine = matches.get(root);
+  if (!byLine) matches.set(root, (byLine = new Map()));
+  const key = `${httpMethod} ${path}`;
+  let found = byLine.get(key);
+  if (found === undefined) {
+    found = matchRoute(root, path, httpMethod) ?? null;
+    if (byLine.size >= MAX_REMEMBERED) byLine.clear();
+    byLine.set(key, found);
+  }
+  // A template may change `$input.params().path`: each request gets its own map.
+  return found === null ? undefined : { ...found, pathParameters: { ...found.pathParameters } };
+}
+
+function matchRoute(root: ResourceNode, path: string, httpMethod: string): RouteMatch | undefined {
   const parts: string[] = [];
   const offsets: number[] = [];
   for (let start = 0; start < path.length; ) {
