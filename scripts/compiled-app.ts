@@ -1,5 +1,5 @@
 /**
- * Runs the cdktf app (`app.ts`) from a CommonJS bundle of its TypeScript files that esbuild
+ * Runs the cdktf app (`modules/services/app.ts`) from a CommonJS bundle of its TypeScript files that esbuild
  * compiles once and caches under `.build/app/`, instead of letting tsx transform and resolve
  * the ~90 project files through its loader thread in every synth. Installed packages stay
  * outside the bundle (`require`d from node_modules as before), so a synth loads the same cdktf,
@@ -26,6 +26,9 @@ import { pathToFileURL } from "node:url";
 import type * as Esbuild from "esbuild";
 
 const requireHere = createRequire(import.meta.url);
+
+/** The cdktf app main.ts and `npm run synth` run, relative to the project root. */
+export const APP_ENTRY = "modules/services/app.ts";
 
 /** What `.build/app/<entry>.json` records about the last build. */
 interface CacheRecord {

@@ -3,7 +3,7 @@
  * project of its own: built once and reused until an input (or a folder holding one)
  * changes, `import.meta` still meaning each source file, an error's stack mapped back to the
  * TypeScript, and a fallback to the TypeScript loader when the sources do not compile. On
- * the real app: every file of the outdir byte-identical to app.ts run from its sources by tsx.
+ * the real app: every file of the outdir byte-identical to modules/services/app.ts run from its sources by tsx.
  */
 import { expect } from "chai";
 import { execFile } from "node:child_process";
@@ -131,14 +131,14 @@ describe("compiled app (scripts/compiled-app.ts)", function () {
     expect(err?.message).to.match(/thrower\.ts:2:\d+: ERROR: Unexpected/);
   });
 
-  it("synthesizes the whole app byte-identically to app.ts run from its sources by tsx", async function () {
+  it("synthesizes the whole app byte-identically to modules/services/app.ts run from its sources by tsx", async function () {
     const out = mkdtempSync(path.join(os.tmpdir(), "compiled-app-synth-"));
     dirs.push(out);
     const env = { ...process.env, CHECKPOINT_DISABLE: "1" };
     const synth = (args: string[], outdir: string) =>
       run(process.execPath, ["--import", "tsx", ...args], { cwd: root, env: { ...env, CDKTF_OUTDIR: outdir }, maxBuffer: 64 << 20 });
     await synth(["main.ts"], path.join(out, "compiled"));
-    await synth(["--eval", 'const app = await import("./app.ts"); app.run();', "--input-type=module"], path.join(out, "sources"));
+    await synth(["--eval", 'const app = await import("./modules/services/app.ts"); app.run();', "--input-type=module"], path.join(out, "sources"));
     const tree = (d: string): Map<string, Buffer> => {
       const files = new Map<string, Buffer>();
       const walk = (sub: string) => {

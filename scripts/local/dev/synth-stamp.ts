@@ -1,6 +1,6 @@
 /**
  * Whether a synth can be skipped: the outdir records, in `.synth-stamp.json`, a digest of
- * what the synth read (the size and mtime of every file under `main.ts`, `app.ts`, `modules/`,
+ * what the synth read (the size and mtime of every file under `main.ts`, `modules/` (the app included),
  * `functions/`, `web/`, the package and compiler files, and the environment variables that
  * configure environments) when it last succeeded. `npm start` in a checkout whose sources
  * did not change since that synth serves the outdir as it is, as `make` would.
@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-const SOURCES = ["main.ts", "app.ts", "scripts/compiled-app.ts", "modules", "functions", "web", "package.json", "package-lock.json", "cdktf.json", "tsconfig.json"];
+const SOURCES = ["main.ts", "scripts/compiled-app.ts", "modules", "functions", "web", "package.json", "package-lock.json", "cdktf.json", "tsconfig.json"];
 const SKIP_DIRS = new Set(["node_modules", ".build", "cdktf.out", ".local", "dist"]);
 /** Upper-case variables that never change what a synth writes. */
 const VOLATILE = new Set(["PWD", "OLDPWD", "SHLVL", "_", "INIT_CWD", "COLUMNS", "LINES", "PORT", "TERM", "HOME", "PATH", "HOSTNAME", "SHELL", "USER", "LOGNAME", "MAIL", "LANG", "TZ", "TMPDIR"]);

@@ -1,7 +1,7 @@
 /**
- * `npm run dev`: watches `functions/`, `modules/`, `main.ts` and `app.ts`. An edit under
+ * `npm run dev`: watches `functions/`, `modules/` (the app, modules/services/app.ts, included) and `main.ts`. An edit under
  * `functions/` rebuilds only the bundles that read the file and swaps their workers (no
- * synth); an edit under `modules/` or to `main.ts` or `app.ts` re-synthesizes and reloads everything.
+ * synth); an edit under `modules/` or to `main.ts` re-synthesizes and reloads everything.
  * Each reload prints what was reloaded and how long it took.
  */
 import { existsSync, watch, type FSWatcher } from "node:fs";
@@ -82,7 +82,7 @@ export function watchProject(gateway: Gateway, options: WatchOptions): () => voi
     else changedFunctions.add(path.join("functions", file));
     schedule(needsSynth ? SYNTH_SETTLE_MS : FUNCTION_SETTLE_MS);
   });
-  for (const target of ["modules", "main.ts", "app.ts"]) {
+  for (const target of ["modules", "main.ts"]) {
     add(target, target === "modules", () => {
       needsSynth = true;
       schedule(SYNTH_SETTLE_MS);
@@ -102,7 +102,7 @@ export function watchProject(gateway: Gateway, options: WatchOptions): () => voi
       }, 100);
     });
   }
-  log(`watching functions/ (rebuild and swap the affected bundles), modules/, main.ts and app.ts (re-synthesize)${pages ? ", web/ (rebuild the pages)" : ""}`);
+  log(`watching functions/ (rebuild and swap the affected bundles), modules/ and main.ts (re-synthesize)${pages ? ", web/ (rebuild the pages)" : ""}`);
   void gateway.warmReloads().catch((error: unknown) => log(`dev loop: could not prepare incremental builds: ${(error as Error).message}`));
   return () => {
     clearTimeout(timer);

@@ -1,9 +1,10 @@
 // The cdktf app: every stack of every configured environment. main.ts runs it (`cdktf synth`,
-// `npm run synth`, `npm start`), compiled once and cached by scripts/compiled-app.ts.
+// `npm run synth`, `npm start`), compiled once and cached by scripts/compiled-app.ts. It lives
+// here, beside the stacks it composes, so the top level stays the one DESIGN.md fixes.
 import { App } from "cdktf";
-import { loadEnvironments } from "./modules/config/environments";
-import { findHandlerEntries, findProjectRoot, prebundle } from "./modules/nodejs-function/bundle";
-import { defineApp } from "./modules/services";
+import { loadEnvironments } from "../config/environments";
+import { findHandlerEntries, findProjectRoot, prebundle } from "../nodejs-function/bundle";
+import { defineApp } from "./index";
 
 /** Synthesizes every stack into `CDKTF_OUTDIR`. */
 export function run(): void {
