@@ -52,6 +52,7 @@ export function addSiteObjects(scope: Construct, bucket: string, files: readonly
 export interface SiteObjectsProps {
   /** Name of the site's bucket (a StaticSite's `bucket.bucketName`, across stacks a reference). */
   readonly bucket: string;
+  /** The files to upload, each once, keys without a leading `/` (see `checkSitePaths`). */
   readonly files: readonly SiteObject[];
 }
 
