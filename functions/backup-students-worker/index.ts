@@ -24,6 +24,7 @@ import type { SESClient } from "@aws-sdk/client-ses";
 import { documentClient, dynamoClient, s3Client, sesClient } from "../lib/clients.js";
 import { intEnv, requireEnv } from "../lib/env.js";
 import { failureReason } from "../lib/jobs.js";
+import { sendReportOf, takeJob } from "../lib/job-worker.js";
 import { createLogger } from "../lib/log.js";
 import { BackupConflict, BackupFailed, backupTable } from "../backup-students/backup.js";
 import { BACKUP_ID_PATTERN, JobStore } from "../backup-students/jobs.js";
@@ -43,9 +44,6 @@ export interface WorkerResult {
   readonly reason?: string;
 }
 
-/** Stop this long before the function's timeout, to leave time to record the outcome and send the email. */
-const RESERVE_MS = 20_000;
-
 /** A reason fit for the job record and the email: the error's name and message, never a stack or a path. */
 function reasonOf(err: unknown): string {
   const cause = err instanceof BackupFailed && err.cause !== undefined ? err.cause : err;
@@ -62,23 +60,12 @@ export function createWorker(overrides: Partial<WorkerDependencies> = {}) {
   const base = createLogger({ function: "BackupDynamoDBAndSendEmailWorker" });
 
   return async (event: unknown, context?: Partial<Context>): Promise<WorkerResult> => {
-    const backupId = (event as { backupId?: unknown } | null)?.backupId;
-    const log = base.child({ backupId, ...(context?.awsRequestId ? { lambdaRequestId: context.awsRequestId } : {}) });
-    if (typeof backupId !== "string" || !new RegExp(BACKUP_ID_PATTERN).test(backupId)) {
-      log.error("event names no backup job", { event });
-      return { backupId: String(backupId), status: "skipped", reason: "the event names no backup job" };
-    }
     const jobs = new JobStore(documents, requireEnv("JOBS_TABLE"));
-    const job = await jobs.get(backupId);
-    const remaining = context?.getRemainingTimeInMillis?.() ?? 900_000;
-    const startedAt = now();
-    if (!job || !(await jobs.start(backupId, startedAt, startedAt.getTime() + remaining))) {
-      log.warn("job missing, taken or finished already; nothing to do");
-      return { backupId, status: "skipped", reason: "the job is missing, taken or finished already" };
-    }
+    const take = await takeJob({ event, idAttribute: "backupId", pattern: BACKUP_ID_PATTERN, noun: "backup", jobs, log: base, now, ...(context ? { context } : {}) });
+    if ("skipped" in take) return { backupId: take.skipped.id, status: "skipped", reason: take.skipped.reason };
+    const { run } = take;
+    const { id: backupId, job, log } = run;
 
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), Math.max(1000, remaining - RESERVE_MS));
     let outcome: JobOutcome;
     try {
       const result = await backupTable({
@@ -90,7 +77,7 @@ export function createWorker(overrides: Partial<WorkerDependencies> = {}) {
         segments: intEnv("SCAN_SEGMENTS", 2),
         now: new Date(job.createdAt),
         backupId,
-        signal: abort.signal,
+        signal: run.signal,
       });
       log.info("backup written", { ...result });
       outcome = { status: "succeeded", backupId, result };
@@ -102,20 +89,14 @@ export function createWorker(overrides: Partial<WorkerDependencies> = {}) {
         sha256: result.sha256,
       });
     } catch (err) {
-      const reason = abort.signal.aborted ? "the backup did not finish within the function's timeout; nothing was kept" : reasonOf(err);
+      const reason = run.signal.aborted ? "the backup did not finish within the function's timeout; nothing was kept" : reasonOf(err);
       log.error("backup failed", { error: err instanceof BackupFailed ? err.cause : err });
       outcome = { status: "failed", backupId, table: job.table, bucket: job.bucket, key: job.key, reason };
       await jobs.finish(backupId, { status: "failed", finishedAt: now().toISOString(), error: reason });
     } finally {
-      clearTimeout(timer);
+      run.end();
     }
-    try {
-      await sendReport(ses, outcome);
-      await jobs.recordEmail(backupId, true);
-    } catch (err) {
-      log.warn("the report email failed", { error: err });
-      await jobs.recordEmail(backupId, false, reasonOf(err));
-    }
+    await sendReportOf(jobs, run, () => sendReport(ses, outcome));
     return outcome.status === "succeeded" ? { backupId, status: "succeeded" } : { backupId, status: "failed", reason: outcome.reason };
   };
 }

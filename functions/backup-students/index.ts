@@ -24,13 +24,14 @@
  */
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { documentClient, lambdaClient, s3Client } from "../lib/clients.js";
 import { parseJsonBody } from "../lib/body.js";
 import { requireEnv } from "../lib/env.js";
-import { BadRequestError, ConflictError, HttpError, isAwsError, NotFoundError } from "../lib/errors.js";
+import { BadRequestError, ConflictError, isAwsError, NotFoundError } from "../lib/errors.js";
 import { withHttp, type ProxyHandler, type RequestContext } from "../lib/handler.js";
 import { json, type ProxyEvent } from "../lib/http.js";
+import { startWorker } from "../lib/job-start.js";
 import { basePath, jobView } from "../lib/job-view.js";
 import { decodeToken, encodeToken, parseLimit } from "../lib/pagination.js";
 import { Router } from "../lib/router.js";
@@ -45,11 +46,6 @@ export interface BackupDependencies {
   readonly s3: S3Client;
   readonly lambda: LambdaClient;
   readonly now: () => Date;
-}
-
-/** What the worker is invoked with. */
-export interface WorkerEvent {
-  readonly backupId: string;
 }
 
 const ID = new RegExp(BACKUP_ID_PATTERN);
@@ -105,15 +101,7 @@ export function createBackupHandler(overrides: Partial<BackupDependencies> = {})
       if (!(err instanceof JobExists)) throw err;
       throw new ConflictError(`A backup was already started this second (${backupId}); try again in a second.`, { details: { backupId, links: links(event, backupId) } });
     }
-    try {
-      const payload: WorkerEvent = { backupId };
-      await lambda.send(new InvokeCommand({ FunctionName: worker, InvocationType: "Event", Payload: new TextEncoder().encode(JSON.stringify(payload)) }));
-    } catch (err) {
-      log.error("could not invoke the backup worker", { error: err, backupId });
-      const reason = `The backup worker could not be started (${err instanceof Error ? err.name : "error"}).`;
-      await jobs.finish(backupId, { status: "failed", finishedAt: now().toISOString(), error: reason });
-      throw new HttpError(502, `${reason} Nothing was backed up; try again later.`, { details: { backupId, status: "failed" }, cause: err });
-    }
+    await startWorker({ lambda, worker, jobs, idAttribute: "backupId", id: backupId, noun: "backup", nothingDone: "Nothing was backed up", log, now });
     const l = links(event, backupId);
     return json(
       202,

@@ -26,6 +26,7 @@ import type { SESClient } from "@aws-sdk/client-ses";
 import { documentClient, dynamoClient, s3Client, sesClient } from "../lib/clients.js";
 import { requireEnv } from "../lib/env.js";
 import { failureReason } from "../lib/jobs.js";
+import { sendReportOf, takeJob } from "../lib/job-worker.js";
 import { createLogger } from "../lib/log.js";
 import { RESTORE_ID_PATTERN, RestoreJobStore, type RestoreJob } from "../restore-students/jobs.js";
 import { sendRestoreReport } from "../restore-students/report.js";
@@ -45,9 +46,6 @@ export interface RestoreWorkerResult {
   readonly reason?: string;
 }
 
-/** Stop this long before the function's timeout, to leave time to record the outcome and send the email. */
-const RESERVE_MS = 20_000;
-
 function reasonOf(err: unknown, timedOut: boolean): string {
   const phase: RestorePhase = err instanceof RestoreFailed ? err.phase : "verify";
   if (timedOut) return `the restore did not finish within the function's timeout${phase === "verify" ? "; nothing was written" : ""}`;
@@ -64,23 +62,12 @@ export function createRestoreWorker(overrides: Partial<RestoreWorkerDependencies
   const base = createLogger({ function: "restoreStudentDataWorker" });
 
   return async (event: unknown, context?: Partial<Context>): Promise<RestoreWorkerResult> => {
-    const restoreId = (event as { restoreId?: unknown } | null)?.restoreId;
-    const log = base.child({ restoreId, ...(context?.awsRequestId ? { lambdaRequestId: context.awsRequestId } : {}) });
-    if (typeof restoreId !== "string" || !new RegExp(RESTORE_ID_PATTERN).test(restoreId)) {
-      log.error("event names no restore job", { event });
-      return { restoreId: String(restoreId), status: "skipped", reason: "the event names no restore job" };
-    }
     const jobs = new RestoreJobStore(documents, requireEnv("JOBS_TABLE"));
-    const job = await jobs.get(restoreId);
-    const remaining = context?.getRemainingTimeInMillis?.() ?? 900_000;
-    const startedAt = now();
-    if (!job || !(await jobs.start(restoreId, startedAt, startedAt.getTime() + remaining, { phase: "verify" }))) {
-      log.warn("job missing, taken or finished already; nothing to do");
-      return { restoreId, status: "skipped", reason: "the job is missing, taken or finished already" };
-    }
+    const take = await takeJob({ event, idAttribute: "restoreId", pattern: RESTORE_ID_PATTERN, noun: "restore", jobs, log: base, now, startFields: { phase: "verify" }, ...(context ? { context } : {}) });
+    if ("skipped" in take) return { restoreId: take.skipped.id, status: "skipped", reason: take.skipped.reason };
+    const { run } = take;
+    const { id: restoreId, job, log } = run;
 
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), Math.max(1000, remaining - RESERVE_MS));
     let count: number | undefined;
     let outcome: Partial<RestoreJob>;
     try {
@@ -89,7 +76,7 @@ export function createRestoreWorker(overrides: Partial<RestoreWorkerDependencies
         throw new RestoreFailed(`reading the manifest ${job.manifestKey} failed; nothing was written`, "verify", undefined, { cause: err });
       });
       if (manifest === undefined) throw new RestoreFailed(`the manifest ${job.manifestKey} is missing, so the backup cannot be verified; nothing was written`, "verify");
-      const verified = await verifyBackup({ s3, bucket: job.bucket, key: job.key, manifest, signal: abort.signal });
+      const verified = await verifyBackup({ s3, bucket: job.bucket, key: job.key, manifest, signal: run.signal });
       count = verified.count;
       log.info("backup verified", { key: job.key, count, sha256: verified.sha256 });
       await jobs.progress(restoreId, { phase: "write", count, sha256: verified.sha256, restored: 0, skipped: 0 });
@@ -101,7 +88,7 @@ export function createRestoreWorker(overrides: Partial<RestoreWorkerDependencies
         key: job.key,
         mode: job.mode,
         verified,
-        signal: abort.signal,
+        signal: run.signal,
         onProgress: async (c: Counts) => {
           await jobs.progress(restoreId, { ...c }).catch((err: unknown) => log.warn("could not record progress", { error: err }));
         },
@@ -111,7 +98,7 @@ export function createRestoreWorker(overrides: Partial<RestoreWorkerDependencies
     } catch (err) {
       const phase: RestorePhase = err instanceof RestoreFailed ? err.phase : "verify";
       const counts = err instanceof RestoreFailed ? err.counts : { restored: 0, skipped: 0 };
-      const reason = reasonOf(err, abort.signal.aborted);
+      const reason = reasonOf(err, run.signal.aborted);
       log.error("restore failed", { phase, ...counts, error: err instanceof RestoreFailed && err.cause !== undefined ? err.cause : err });
       outcome = {
         status: "failed",
@@ -122,17 +109,11 @@ export function createRestoreWorker(overrides: Partial<RestoreWorkerDependencies
         ...(phase === "write" && count !== undefined ? { notWritten: count - counts.restored - counts.skipped } : {}),
       };
     } finally {
-      clearTimeout(timer);
+      run.end();
     }
     const finished = { ...job, ...outcome, finishedAt: now().toISOString() } as RestoreJob;
     await jobs.finish(restoreId, { ...outcome, status: finished.status as "succeeded" | "failed", finishedAt: finished.finishedAt! });
-    try {
-      await sendRestoreReport(ses, finished);
-      await jobs.recordEmail(restoreId, true);
-    } catch (err) {
-      log.warn("the report email failed", { error: err });
-      await jobs.recordEmail(restoreId, false, failureReason(err));
-    }
+    await sendReportOf(jobs, run, () => sendRestoreReport(ses, finished));
     return finished.status === "succeeded" ? { restoreId, status: "succeeded" } : { restoreId, status: "failed", reason: finished.error! };
   };
 }

@@ -26,13 +26,14 @@
 import { randomBytes } from "node:crypto";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { InvokeCommand, type LambdaClient } from "@aws-sdk/client-lambda";
+import type { LambdaClient } from "@aws-sdk/client-lambda";
 import { documentClient, lambdaClient, s3Client } from "../lib/clients.js";
 import { parseJsonBody } from "../lib/body.js";
 import { requireEnv } from "../lib/env.js";
-import { BadRequestError, HttpError, isAwsError, NotFoundError } from "../lib/errors.js";
+import { BadRequestError, isAwsError, NotFoundError } from "../lib/errors.js";
 import { withHttp, type ProxyHandler, type RequestContext } from "../lib/handler.js";
 import { json, type ProxyEvent } from "../lib/http.js";
+import { startWorker } from "../lib/job-start.js";
 import { basePath, jobView } from "../lib/job-view.js";
 import { decodeToken, encodeToken, parseLimit } from "../lib/pagination.js";
 import { Router } from "../lib/router.js";
@@ -48,11 +49,6 @@ export interface RestoreDependencies {
   readonly s3: S3Client;
   readonly lambda: LambdaClient;
   readonly now: () => Date;
-}
-
-/** What the worker is invoked with. */
-export interface RestoreWorkerEvent {
-  readonly restoreId: string;
 }
 
 /** The routes this function serves, as the stack declares them. */
@@ -111,15 +107,7 @@ export function createRestoreHandler(overrides: Partial<RestoreDependencies> = {
     const backupId = manifest.backupId ?? key.slice("backups/".length, -".json".length);
     const jobs = new RestoreJobStore(dynamodb, requireEnv("JOBS_TABLE"));
     const job = await jobs.create({ restoreId, table, bucket, key, manifestKey, backupId, mode, createdAt: at.toISOString(), requestId }, at);
-    try {
-      const payload: RestoreWorkerEvent = { restoreId };
-      await lambda.send(new InvokeCommand({ FunctionName: worker, InvocationType: "Event", Payload: new TextEncoder().encode(JSON.stringify(payload)) }));
-    } catch (err) {
-      log.error("could not invoke the restore worker", { error: err, restoreId });
-      const reason = `The restore worker could not be started (${err instanceof Error ? err.name : "error"}).`;
-      await jobs.finish(restoreId, { status: "failed", phase: "verify", finishedAt: now().toISOString(), error: reason });
-      throw new HttpError(502, `${reason} Nothing was restored; try again later.`, { details: { restoreId, status: "failed" }, cause: err });
-    }
+    await startWorker({ lambda, worker, jobs, idAttribute: "restoreId", id: restoreId, noun: "restore", nothingDone: "Nothing was restored", failFields: { phase: "verify" }, log, now });
     const l = links(event, restoreId);
     return json(
       202,
