@@ -70,6 +70,18 @@ const BACKUP_EVENT_MAX_AGE = 900;
 const RESTORE_WORKER_TIMEOUT = 900;
 const RESTORE_EVENT_MAX_AGE = 900;
 
+/**
+ * A jobs table as functions/lib/jobs.ts reads it: one item per job keyed by its id, listed
+ * newest first through `byKind` (kind, createdAt), removed by TTL on `expiresAt`.
+ */
+function jobsTable(scope: Construct, id: string, idAttribute: string): Table {
+  return new Table(scope, id, {
+    partitionKey: { name: idAttribute, type: "S" },
+    globalSecondaryIndexes: [{ indexName: "byKind", partitionKey: { name: "kind", type: "S" }, sortKey: { name: "createdAt", type: "S" } }],
+    timeToLiveAttribute: "expiresAt",
+  });
+}
+
 export class StudentRecordsStack extends ServiceStack {
   readonly table: Table;
   readonly backups: Bucket;
@@ -111,13 +123,7 @@ export class StudentRecordsStack extends ServiceStack {
     });
     this.table.grantReadWriteData(this.insertStudentData);
 
-    this.backupJobs = new Table(this, "backupJobs", {
-      partitionKey: { name: "backupId", type: "S" },
-      globalSecondaryIndexes: [
-        { indexName: "byKind", partitionKey: { name: "kind", type: "S" }, sortKey: { name: "createdAt", type: "S" } },
-      ],
-      timeToLiveAttribute: "expiresAt",
-    });
+    this.backupJobs = jobsTable(this, "backupJobs", "backupId");
     this.backupFailures = new Queue(this, "BackupJobFailures");
 
     this.backupWorker = new NodejsFunction(this, "BackupDynamoDBAndSendEmailWorker", {
@@ -165,13 +171,7 @@ export class StudentRecordsStack extends ServiceStack {
     // DynamoDB by table, so each worker's role can touch only its own kind of job (sharing
     // would need dynamodb:LeadingKeys conditions on key prefixes), and backupJobs' key is
     // `backupId`, which a restore job needs for the backup it came from.
-    this.restoreJobs = new Table(this, "restoreJobs", {
-      partitionKey: { name: "restoreId", type: "S" },
-      globalSecondaryIndexes: [
-        { indexName: "byKind", partitionKey: { name: "kind", type: "S" }, sortKey: { name: "createdAt", type: "S" } },
-      ],
-      timeToLiveAttribute: "expiresAt",
-    });
+    this.restoreJobs = jobsTable(this, "restoreJobs", "restoreId");
     this.restoreFailures = new Queue(this, "RestoreJobFailures");
 
     this.restoreWorker = new NodejsFunction(this, "restoreStudentDataWorker", {
