@@ -1,6 +1,9 @@
-import { App, Testing, TerraformStack } from "cdktf";
+import { expect } from "chai";
+import { App, TerraformOutput, Testing, TerraformStack } from "cdktf";
+import { PropError } from "../../modules/core/errors";
 import { loadEnvironment, type Environment } from "../../modules/config/environments";
 import { ServiceStack } from "../../modules/core/service-stack";
+import { NodejsFunction, type NodejsFunctionProps } from "../../modules/nodejs-function";
 import { TfStack } from "../../modules/tfjson";
 
 export const DYNAMO_FIXTURE = "test/fixtures/functions/dynamo-get/index.ts";
@@ -37,4 +40,35 @@ export function only(json: Json, type: string): Json {
 
 export function policyOf(json: Json): Json {
   return JSON.parse(only(json, "aws_iam_role_policy").policy);
+}
+
+/** A NodejsFunction "ItemsFunction" over the DynamoDB fixture handler in a service stack. */
+export function make(props: Partial<NodejsFunctionProps> = {}, stack: TerraformStack = serviceStack()) {
+  const fn = new NodejsFunction(stack, "ItemsFunction", { entry: DYNAMO_FIXTURE, ...props });
+  return { stack, fn };
+}
+
+export function lambdaOf(json: Json): Json {
+  return only(json, "aws_lambda_function");
+}
+
+/** What Terraform would see for token values: rendered through probe outputs. */
+export function resolveVia(stack: TerraformStack, values: readonly string[]): string[] {
+  values.forEach((value, i) => new TerraformOutput(stack, `probe${i}`, { value }));
+  const outputs = synth(stack).output as Record<string, { value: string }>;
+  return values.map((_, i) => outputs[`probe${i}`]!.value);
+}
+
+/** Runs fn and expects a PropError for the named prop whose message matches the pattern. */
+export function expectPropError(fn: () => unknown, prop: string, pattern: RegExp): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught, "a PropError was thrown").to.be.instanceOf(PropError);
+  const err = caught as PropError;
+  expect(err.prop).to.equal(prop);
+  expect(err.message).to.match(pattern);
 }
