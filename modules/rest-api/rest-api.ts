@@ -4,7 +4,8 @@
  * Routes, models, authorizers, keys, usage plans and gateway responses are declared with
  * `add*` calls; the resource tree, methods, integrations, CORS preflights, validators,
  * permissions, method settings and the deployment trigger are built once, when the stack
- * is synthesized (an aspect), so that every route is known first. Cross-cutting checks
+ * is prepared for synthesis (`beforePrepare`, so that references to other stacks in them become
+ * remote-state reads; an aspect under `Testing.synth`), so that every route is known first. Cross-cutting checks
  * (an API-key route on a stage no usage plan covers, a usage-plan throttle for an unknown
  * route) throw a PropError at that point; everything else throws from the `add*` call.
  *
@@ -19,6 +20,7 @@ import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-
 import { Aspects, TerraformOutput, TerraformStack, type ITerraformDependable } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import { isResolved, PropError } from "../core/errors";
+import { beforePrepare } from "../core/before-prepare";
 import { ServiceStack } from "../core/service-stack";
 import { Authorizers } from "./authorizer";
 import { renderPreflight, resolveCors, type ResolvedCors } from "./cors";
@@ -161,6 +163,7 @@ export class RestApi extends Construct {
     this.usagePlans = new UsagePlans(this, this.api, physical, this.stages);
     this.gatewayResponses = new GatewayResponses(this);
 
+    beforePrepare(this, () => this.build());
     Aspects.of(this).add({
       visit: (node: IConstruct) => {
         if (node === this) this.build();

@@ -5,10 +5,25 @@ import { App, Testing } from "cdktf";
 import { loadEnvironments } from "../../modules/config/environments";
 import { defineApp, SERVICES } from "../../modules/services";
 import { evaluate, policyAppliedInJson, suppressionsFromJson } from "../../modules/policy";
-import { loadStack } from "../../modules/tfjson";
+import { loadStack, segments } from "../../modules/tfjson";
 import type { Tf } from "./support";
 
 const SERVICE_NAMES = ["student-records", "todos", "items-catalog", "music-library", "image-gallery"];
+
+/** Every `aws_x.name` / `data.aws_x.name` / `data.terraform_remote_state.name` an expression anywhere in `value` refers to. */
+function referencedBlocks(value: unknown, out: Set<string> = new Set()): Set<string> {
+  if (typeof value === "string") {
+    for (const seg of segments(value)) {
+      if (!("expr" in seg)) continue;
+      for (const m of seg.expr.matchAll(/(?<![\w.])((?:data\.)?(?:aws_[a-z0-9_]+|terraform_remote_state)\.[A-Za-z0-9_-]+)/g)) out.add(m[1]!);
+    }
+  } else if (Array.isArray(value)) {
+    for (const v of value) referencedBlocks(v, out);
+  } else if (value !== null && typeof value === "object") {
+    for (const v of Object.values(value)) referencedBlocks(v, out);
+  }
+  return out;
+}
 
 describe("the whole app with the five services", () => {
   let outdir: string;
@@ -81,6 +96,35 @@ describe("the whole app with the five services", () => {
         expect(deployments[0].triggers.redeployment).to.be.a("string").and.have.length.above(8);
         expect(Object.keys(tf.resource.aws_api_gateway_stage).length).to.be.above(0);
       }
+    }
+  });
+
+  it("declares, in each stack, every resource and data source its expressions refer to (another stack's only through its remote state)", () => {
+    // Terraform refuses a stack that names a block it does not declare ("Reference to
+    // undeclared resource"): the items catalog's CORS templates once named web-edge's
+    // distribution directly, because the API's resources were built after cdktf's cross-stack pass.
+    const ids = Object.keys(manifest.stacks);
+    expect(ids.length).to.be.above(10);
+    for (const id of ids) {
+      const tf = stack(id);
+      const declared = new Set<string>();
+      for (const [type, byName] of Object.entries<Tf>(tf.resource ?? {})) for (const name of Object.keys(byName)) declared.add(`${type}.${name}`);
+      for (const [type, byName] of Object.entries<Tf>(tf.data ?? {})) for (const name of Object.keys(byName)) declared.add(`data.${type}.${name}`);
+      const undeclared = [...referencedBlocks(tf)].filter((a) => !declared.has(a));
+      expect(undeclared, id).to.deep.equal([]);
+    }
+  });
+
+  it("reads the site's origin in the items catalog's CORS templates from web-edge's remote state", () => {
+    for (const env of ["dev", "prod"]) {
+      const tf = stack(`items-catalog-${env}`);
+      const templates = Object.values<Tf>(tf.resource.aws_api_gateway_integration_response).map((r) => String(r.response_templates?.["application/json"] ?? ""));
+      const echoes = templates.filter((t) => t.includes("responseOverride.header.Access-Control-Allow-Origin"));
+      expect(echoes.length, env).to.be.above(0);
+      for (const t of echoes) {
+        expect(t, env).to.match(new RegExp(`\\$origin == "https://\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-web-edge-${env}\\.outputs\\.[^}]+domain_name\\}"`));
+      }
+      expect(Object.keys(tf.data.terraform_remote_state), env).to.deep.equal([`cross-stack-reference-input-web-edge-${env}`]);
     }
   });
 
