@@ -6,6 +6,11 @@
  * Each page's document is one shared template, web/lib/page.html (the head, the heading,
  * the status and alert regions), around the page's own `web/<service>/body.html`.
  *
+ * Each document carries its stylesheet inline, in one `<style>` element: a render-blocking
+ * stylesheet fetch was most of the student page's first paint (measured in Chromium, see
+ * README's benchmarks). The CSP admits exactly these elements by their SHA-256
+ * (`Site.styleHashes`); `style=` attributes stay refused.
+ *
  * Pure and synchronous (esbuild's buildSync, nothing written to disk): the site stack calls
  * it during synth, the local web server on start and on every change under web/.
  * `config.json` is not part of the build: Terraform (or the local server) writes it.
@@ -68,7 +73,7 @@ export function contentTypeOf(file: string): string {
 }
 
 const webRoot = import.meta.dirname;
-/** The document every page shares; `{{title}}`, `{{style}}`, `{{script}}` and `{{body}}` are filled in. */
+/** The document every page shares; `{{title}}`, `{{style}}` (the `<style>` element), `{{script}}` and `{{body}}` are filled in. */
 const PAGE_TEMPLATE = path.join(webRoot, "lib", "page.html");
 /** A page's own markup, inside `<main>` after the heading and the status regions. */
 const BODY = "body.html";
@@ -105,6 +110,19 @@ export interface Site {
   readonly files: readonly SiteFile[];
   /** Per service: the JavaScript asset path of its page. */
   readonly scripts: Readonly<Record<string, string>>;
+  /**
+   * CSP sources (`'sha256-…'`, sorted, distinct) of every document's inline `<style>`
+   * element, for `style-src` (web/csp.ts).
+   */
+  readonly styleHashes: readonly string[];
+}
+
+/** The `<style>` element of a document, and its CSP hash source. */
+function inlineStyle(css: string, from: string): { element: string; hash: string } {
+  const text = css.trim();
+  // The element's text ends at the first `</style`: CSS that holds one cannot be inlined.
+  if (/<\/style/i.test(text)) throw new Error(`${from}: the stylesheet contains "</style", which would end its <style> element; remove it`);
+  return { element: `<style>${text}</style>`, hash: `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'` };
 }
 
 /** The whole site, sorted by path; the same sources always give the same bytes. */
@@ -138,47 +156,31 @@ export function buildSite(options: BuildOptions = {}): Site {
     if (name) assets.set(`${name}${path.extname(rel)}`, rel);
     files.push(file(rel, Buffer.from(out.contents), IMMUTABLE));
   }
-  const style = assets.get("site.css");
-  if (!style) throw new Error("web build produced no site.css");
+  const siteCss = files.find((f) => f.path === assets.get("site.css"));
+  if (!siteCss) throw new Error("web build produced no site.css");
+  // Inlined into the documents, not served on its own.
+  files.splice(files.indexOf(siteCss), 1);
+  const shared = inlineStyle(siteCss.body.toString("utf8"), "web/lib/site.css");
+  const hashes = new Set<string>([shared.hash]);
   const scripts: Record<string, string> = {};
   const template = readFileSync(PAGE_TEMPLATE, "utf8");
   for (const p of pages) {
     const script = assets.get(`${p.service}.js`);
     if (!script) throw new Error(`web build produced no script for ${p.service}`);
     scripts[p.service] = script;
-    let pageStyle = style;
+    let style = shared;
     if (p.stylesheet === "tailwind") {
       const dir = path.join(webRoot, p.service);
       const css = tailwindCss(path.join(dir, "style.css"), [PAGE_TEMPLATE, path.join(dir, BODY), path.join(dir, "main.ts")]);
-      const cssFile = file(`assets/${p.service}-${shortHash(css)}.css`, css, IMMUTABLE);
-      files.push(cssFile);
-      pageStyle = cssFile.path;
+      style = inlineStyle(css, `web/${p.service}/style.css`);
+      hashes.add(style.hash);
     }
-    files.push(file(`${p.service}/index.html`, pageDocument(template, p, `/${pageStyle}`, `/${script}`), NO_CACHE));
+    files.push(file(`${p.service}/index.html`, pageDocument(template, p, style.element, `/${script}`), NO_CACHE));
   }
-  files.push(file("index.html", landingPage(pages, `/${style}`), NO_CACHE));
+  files.push(file("index.html", landingPage(pages, shared.element), NO_CACHE));
   files.push(file("favicon.svg", readFileSync(path.join(webRoot, "lib", "favicon.svg")), "public, max-age=86400"));
   files.sort((a, b) => a.path.localeCompare(b.path));
-  return { files, scripts };
-}
-
-/** Eight characters of a SHA-256 in RFC 4648 base32 (A-Z, 2-7), like esbuild's `[hash]` names. */
-function shortHash(text: string): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  const digest = createHash("sha256").update(text).digest();
-  let bits = 0;
-  let value = 0;
-  let out = "";
-  for (const byte of digest) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5 && out.length < 8) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-    if (out.length === 8) break;
-  }
-  return out;
+  return { files, scripts, styleHashes: [...hashes].sort() };
 }
 
 function escapeHtml(s: string): string {
@@ -194,7 +196,7 @@ function landingPage(pages: readonly Page[], style: string): string {
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>cdktf-rest-platform pages</title>
     <link rel="icon" href="/favicon.svg" type="image/svg+xml">
-    <link rel="stylesheet" href="${style}">
+    ${style}
   </head>
   <body>
     <main>

@@ -12,7 +12,8 @@
  * API Gateway and S3 hosts, and the hosted UI's domain (deterministic). Each document then
  * carries the exact policy in a `<meta http-equiv>` element written by web-<env>; a browser
  * enforces both, so what a page may reach is their intersection, exactly the environment's
- * invoke URLs, the hosted UI and the image bucket.
+ * invoke URLs, the hosted UI and the image bucket. Both name the documents' inline
+ * `<style>` elements by hash, so a stylesheet edit also updates this stack's policy.
  */
 import type { Construct } from "constructs";
 import type { Environment } from "../config/environments";
@@ -21,6 +22,7 @@ import { StaticSite } from "../static-site";
 import { contentSecurityPolicy } from "../../web/csp";
 import { authDomainUrl } from "./image-gallery";
 import { platformRefs } from "./platform";
+import { siteOnce } from "./web-site";
 
 export const WEB_EDGE = "web-edge";
 
@@ -29,6 +31,7 @@ export function edgeContentSecurityPolicy(env: Environment): string {
   return contentSecurityPolicy({
     connect: [`https://*.execute-api.${env.region}.amazonaws.com`, authDomainUrl(env)],
     img: [`https://*.s3.${env.region}.amazonaws.com`],
+    style: siteOnce().styleHashes,
   });
 }
 

@@ -38,7 +38,7 @@ let built: Site | undefined;
  * synth runs in a process of its own (the dev server rebuilds the pages itself, see
  * scripts/local/web).
  */
-function siteOnce(): Site {
+export function siteOnce(): Site {
   return (built ??= buildSite());
 }
 
@@ -82,8 +82,8 @@ export class WebSiteStack extends ServiceStack {
     }
     this.addDependency(edge);
     this.config = { environment: env.name, region: env.region, apis, ...(cognito ? { cognito } : {}) };
-    this.contentSecurityPolicy = contentSecurityPolicy({ connect, img, meta: true });
     const site = siteOnce();
+    this.contentSecurityPolicy = contentSecurityPolicy({ connect, img, style: site.styleHashes, meta: true });
     this.files = new SiteObjects(this, "Files", {
       bucket: edge.site.bucket.bucketName,
       files: [

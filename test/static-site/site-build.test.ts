@@ -1,9 +1,11 @@
 /**
  * web/build.ts's pages: the student records page styled by Tailwind CSS (its document asks
- * for it), built at site-build time from the page's own sources, purged, content-hashed and
- * linked as a stylesheet (the CSP allows styles only from the site: no inline styles).
+ * for it), built at site-build time from the page's own sources and purged; every page's
+ * stylesheet inlined in one `<style>` element that the CSP names by its SHA-256, and no
+ * `style=` attribute anywhere (the CSP refuses those).
  */
 import { expect } from "chai";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,19 +17,30 @@ const webRoot = path.resolve(import.meta.dirname, "..", "..", "web");
 describe("site build: the student page's Tailwind CSS", function () {
   const site = buildSite();
   const text = (p: string) => site.files.find((f) => f.path === p)!.body.toString("utf8");
-  const tailwind = site.files.find((f) => /^assets\/student-records-[A-Z2-7]{8}\.css$/.test(f.path));
+  const styleOf = (p: string) => {
+    const found = [...text(p).matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]!);
+    expect(found, `${p}: one <style> element`).to.have.length(1);
+    return found[0]!;
+  };
+  const tailwind = styleOf("student-records/index.html");
 
-  it("links the student page to its own hashed, immutable Tailwind stylesheet, and every other page to the shared one", function () {
-    expect(tailwind, site.files.map((f) => f.path).join(", ")).to.not.equal(undefined);
-    expect(tailwind!.cacheControl).to.equal("public, max-age=31536000, immutable");
-    expect(tailwind!.contentType).to.equal("text/css; charset=utf-8");
-    expect(text("student-records/index.html")).to.include(`<link rel="stylesheet" href="/${tailwind!.path}">`);
-    const shared = site.files.find((f) => /^assets\/site-[A-Z0-9]{8}\.css$/.test(f.path))!;
-    for (const p of PAGES.filter((x) => x.service !== "student-records")) expect(text(`${p.service}/index.html`), p.service).to.include(`href="/${shared.path}"`);
+  it("inlines the student page's own Tailwind build, and the shared stylesheet in every other document; no stylesheet file remains", function () {
+    expect(tailwind.startsWith("/*! tailwindcss v4.")).to.equal(true);
+    const shared = styleOf("index.html");
+    expect(shared).to.include(":focus-visible").and.not.include("tailwindcss");
+    for (const p of PAGES.filter((x) => x.service !== "student-records")) expect(styleOf(`${p.service}/index.html`), p.service).to.equal(shared);
+    expect(site.files.filter((f) => f.path.endsWith(".css")).map((f) => f.path)).to.deep.equal([]);
+    for (const f of site.files.filter((x) => x.path.endsWith(".html"))) expect(f.body.toString("utf8"), f.path).to.not.include("<link rel=\"stylesheet\"");
+  });
+
+  it("names every document's <style> element, and only those, in styleHashes (the CSP's style-src)", function () {
+    const hash = (css: string) => `'sha256-${createHash("sha256").update(css, "utf8").digest("base64")}'`;
+    const expected = new Set(site.files.filter((f) => f.path.endsWith(".html")).map((f) => hash(styleOf(f.path))));
+    expect(site.styleHashes).to.deep.equal([...expected].sort()).and.have.length(2);
   });
 
   it("is Tailwind's output with only the utilities the page uses", function () {
-    const css = tailwind!.body.toString("utf8");
+    const css = tailwind;
     expect(css.startsWith("/*! tailwindcss v4.")).to.equal(true);
     // used in body.html: layout utilities, and sr-only for the table caption
     expect(css).to.include(".md\\:grid-cols-2").and.include(".md\\:col-span-2").and.include(".sr-only");
@@ -51,9 +64,9 @@ describe("site build: the student page's Tailwind CSS", function () {
     }
   });
 
-  it("puts no inline style in any document (the CSP's style-src is 'self')", function () {
+  it("puts no style= attribute in any document (the CSP admits only the hashed <style> elements)", function () {
     for (const f of site.files.filter((x) => x.path.endsWith(".html"))) {
-      expect(f.body.toString("utf8"), f.path).to.not.match(/<style|\sstyle=/);
+      expect(f.body.toString("utf8"), f.path).to.not.match(/\sstyle=/);
     }
   });
 });
@@ -69,7 +82,7 @@ describe("site build: one shared document around each page's body", function () 
       const body = readFileSync(path.join(webRoot, p.service, "body.html"), "utf8");
       expect(body, `${p.service}/body.html holds only the page's own markup`).to.not.match(/<!doctype|<head|<h1|id="status"|id="error"/i);
       const [before, after] = template.split("{{body}}") as [string, string];
-      const style = /<link rel="stylesheet" href="([^"]+)">/.exec(html)![1]!;
+      const style = /<style>[\s\S]*?<\/style>/.exec(html)![0];
       const expected = before.replaceAll("{{title}}", p.title).replace("{{style}}", style).replace("{{script}}", `/${site.scripts[p.service]}`) + body + after;
       expect(html, p.service).to.equal(expected);
       expect(html.match(/<h1>/g), p.service).to.have.length(1);

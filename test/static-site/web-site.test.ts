@@ -103,6 +103,7 @@ describe("web site stack (synthesized)", function () {
     expect(csp).to.include("default-src 'none'").and.include("script-src 'self'").and.include("frame-ancestors 'none'").and.not.include("unsafe");
     expect(/connect-src ([^;]+)/.exec(csp)![1]!.split(" ")).to.deep.equal(["'self'", "https://*.execute-api.us-east-1.amazonaws.com", "https://dev-cdktf-rest-platform-images.auth.us-east-1.amazoncognito.com"]);
     expect(/img-src ([^;]+)/.exec(csp)![1]!.split(" ")).to.deep.equal(["'self'", "blob:", "https://*.s3.us-east-1.amazonaws.com"]);
+    expect(/style-src ([^;]+)/.exec(csp)![1]!.split(" "), "the documents' <style> elements, by hash").to.deep.equal(["'self'", ...buildSite().styleHashes]);
     expect(first.edgeText, "the edge stack reads no other stack").not.to.include("terraform_remote_state");
     expect(h.strict_transport_security).to.include({ access_control_max_age_sec: 63072000, include_subdomains: true, override: true });
     expect(h.content_type_options.override).to.equal(true);
@@ -125,6 +126,7 @@ describe("web site stack (synthesized)", function () {
     const stages = connect.filter((c) => c.includes("invoke_url"));
     expect(stages, "one per API stage: student prod, todos prod, items dev+prod, music Test, images prod").to.have.length(6);
     expect(connect).to.have.length(8);
+    expect(/style-src ([^;]+)/.exec(csp)![1]!.split(" ")).to.deep.equal(["'self'", ...buildSite().styleHashes]);
     expect(/img-src ([^;]+)/.exec(csp)![1]).to.match(/^'self' blob: https:\/\/\$\{data\.terraform_remote_state\.cross-stack-reference-input-image-gallery-dev\.outputs\.[^}]+bucket_regional_domain_name\}$/);
   });
 
@@ -165,9 +167,9 @@ describe("web site stack (synthesized)", function () {
       expect(o.bucket).to.match(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-web-edge-dev\.outputs\.[^}]+bucket\}$/);
     }
     const assets = objects.filter((o) => o.key.startsWith("assets/"));
-    expect(assets.length, "five scripts, the shared stylesheet and the student page's Tailwind build").to.equal(7);
+    expect(assets.length, "five scripts (the stylesheets are inline in the documents)").to.equal(5);
     for (const a of assets) {
-      expect(a.key).to.match(/^assets\/[a-z-]+-[A-Z0-9]{8}\.(js|css)$/);
+      expect(a.key).to.match(/^assets\/[a-z-]+-[A-Z0-9]{8}\.js$/);
       expect(a.cache_control).to.equal("public, max-age=31536000, immutable");
     }
     for (const o of objects.filter((x) => x.key.endsWith(".html") || x.key === "config.json")) expect(o.cache_control, o.key).to.equal("no-cache");

@@ -112,6 +112,26 @@ describe("web: student records page (Chromium)", function () {
     expect(await seriousViolations(tab.page)).to.deep.equal([]);
   });
 
+  it("asks for the birth date as YYYY-MM-DD with a hint, and refuses another form on the page without calling the API", async function () {
+    const { page } = tab;
+    const birthdate = page.getByLabel("Birth date");
+    // a text field with its format in the accessible description, not a date picker (see body.html)
+    expect(await birthdate.getAttribute("type")).to.equal(null);
+    expect(await birthdate.evaluate((input) => document.getElementById(input.getAttribute("aria-describedby")!)!.textContent)).to.include("2009-04-17");
+    await page.getByLabel("Student id").first().fill("S-1003");
+    await page.getByLabel("Name").fill("Wrong Format");
+    await page.getByLabel("Class").fill("10B");
+    await birthdate.fill("17/04/2009");
+    await page.getByLabel("Email").fill("wrong@school.example.com");
+    const posts: string[] = [];
+    const onRequest = (r: { method(): string; url(): string }) => r.method() === "POST" && posts.push(r.url());
+    page.on("request", onRequest);
+    await page.getByRole("button", { name: "Add student" }).click();
+    expect(await birthdate.evaluate((input: HTMLInputElement) => input.validity.patternMismatch)).to.equal(true);
+    page.off("request", onRequest);
+    expect(posts, "no request leaves the page").to.deep.equal([]);
+  });
+
   it("shows a refused body's 400 message and a wrong key's 403 to the person", async function () {
     const { page } = tab;
     await page.getByLabel("Student id").first().fill("S-1002");

@@ -51,13 +51,16 @@ export async function startWeb(context: WebContext, options: WebOptions = {}): P
   let model = context.model;
   let files = new Map<string, SiteFile>();
   let content: StaticContent;
-  const headers = securityHeaders(contentSecurityPolicy({ connect: [context.gatewayUrl, new URL(idp.url).origin], img: [context.s3Url] }));
+  // The CSP names the documents' <style> elements by hash: it follows each rebuild.
+  let headers: Record<string, string> = {};
   const refresh = () => {
     content = { files, config: JSON.stringify(siteConfig(model, context.gatewayUrl, idp.url), null, 2), headers };
   };
   const rebuild = () => {
     const t = performance.now();
-    files = new Map(buildSite().files.map((f) => [f.path, f]));
+    const site = buildSite();
+    files = new Map(site.files.map((f) => [f.path, f]));
+    headers = securityHeaders(contentSecurityPolicy({ connect: [context.gatewayUrl, new URL(idp.url).origin], img: [context.s3Url], style: site.styleHashes }));
     refresh();
     return performance.now() - t;
   };
