@@ -1,3 +1,4 @@
+/* global setImmediate */
 // Worker-thread side of a local Lambda: imports the handler from the unzipped code folder
 // once (warm) and answers invocations with a Lambda-shaped context.
 // Plain .mjs so the worker needs no TypeScript loader.
@@ -42,9 +43,35 @@ load().then(
   (err) => parentPort.postMessage({ type: "ready", error: serializeError(err) }),
 );
 
-// An invocation arrives as one string, `<request id>\n<timeout ms>\n<invoked ARN>\n<payload>`, and
-// its answer leaves as one: `1<result JSON>` or `0<error JSON>` (strings are the cheapest to post).
-parentPort.on("message", async (msg) => {
+// An invocation arrives as one string, `<request id>\n<timeout ms>\n<invoked ARN>\n<payload>`, or
+// several as an array of them (given in one turn of the gateway's event loop); each answer leaves
+// as one string: `1<result JSON>` or `0<error JSON>` (strings are the cheapest to post).
+// Invocations run strictly one at a time, in order, as in one Lambda execution environment.
+const queue = [];
+let running = false;
+
+parentPort.on("message", (msg) => {
+  if (typeof msg === "string") queue.push(msg);
+  else for (const m of msg) queue.push(m);
+  if (!running) {
+    running = true;
+    void drain();
+  }
+});
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+async function drain() {
+  for (;;) {
+    await invoke(queue.shift());
+    if (queue.length === 0) break;
+    // What the last invocation left to the event loop (timers, a crash) runs before the next starts.
+    await turn();
+  }
+  running = false;
+}
+
+async function invoke(msg) {
   const a = msg.indexOf("\n");
   const b = msg.indexOf("\n", a + 1);
   const c = msg.indexOf("\n", b + 1);
@@ -83,4 +110,4 @@ parentPort.on("message", async (msg) => {
   } catch (err) {
     parentPort.postMessage("0" + JSON.stringify(serializeError(err)));
   }
-});
+}

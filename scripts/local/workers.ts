@@ -1,35 +1,25 @@
 /**
  * Local Lambda: each function's zip unzipped to `<stateDir>/functions/<name>/` and run in
- * warm worker threads (one invocation at a time per worker, as a Lambda instance), with the
- * function's environment, timeout and a context shaped like Lambda's. A crash or a timeout
- * ends that worker; the next invocation gets a fresh one.
+ * warm worker threads (lambda-worker.ts: one invocation at a time per worker, as a Lambda
+ * execution environment), with the function's environment, timeout and a context shaped like
+ * Lambda's. A crash or a timeout ends that worker; the next invocation gets a fresh one.
  */
 import { randomUUID } from "node:crypto";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { join } from "node:path";
 import { WORKER_CREDENTIALS } from "./backends/credentials";
 import { JsonPayload } from "./json-text";
+import { LambdaWorker, type InvokeResult, type Job, type LambdaError } from "./lambda-worker";
 import { unzip } from "./unzip";
 import type { FunctionModel } from "./model/types";
 
-const RUNTIME = join(dirname(fileURLToPath(import.meta.url)), "lambda-runtime.mjs");
+export type { InvokeResult, LambdaError } from "./lambda-worker";
+
 const MAX_WORKERS_PER_FUNCTION = 4;
-
-export interface LambdaError {
-  errorType: string;
-  errorMessage: string;
-  trace?: string[];
-}
-
-export type InvokeResult =
-  | { ok: true; payload: string }
-  /**
-   * `handled`: the handler threw or rejected; `crash`: the worker died; `timeout`: past the
-   * function timeout; `payload`: the payload could not be sent, nothing ran (Lambda's
-   * `InvalidRequestContentException`).
-   */
-  | { ok: false; kind: "handled" | "crash" | "timeout" | "payload"; error: LambdaError };
+/**
+ * Invocations a worker may hold: the one running and the ones it starts next without being
+ * woken. Only when every worker is busy does one take more than the one it runs.
+ */
+const WORKER_DEPTH = 3;
 
 export interface BackendEndpoints {
   dynamodb?: string;
@@ -39,140 +29,23 @@ export interface BackendEndpoints {
   lambda?: { endpoint: string; sessionToken(functionName: string): string };
 }
 
-interface Pending {
-  resolve: (r: InvokeResult) => void;
-  timer?: NodeJS.Timeout;
-}
-
-/** What a worker knows of the function version it runs, for the handler's context. */
-interface WorkerIdentity {
-  readonly handler: string;
-  readonly functionName: string;
-  readonly functionVersion: string;
-  readonly memoryLimitInMB: number;
-}
-
-/** Lambda's limit on the init phase (module import), separate from the function timeout. */
-const INIT_TIMEOUT_MS = 10_000;
-
-class LambdaWorker {
-  readonly worker: Worker;
-  /** Resolves when the handler module is imported: undefined, or the init error. */
-  readonly ready: Promise<LambdaError | undefined>;
-  private pending: Pending | undefined;
-  dead = false;
-
-  constructor(codeDir: string, identity: WorkerIdentity, env: Record<string, string>, onDeath: (w: LambdaWorker) => void, output?: (line: string) => void) {
-    const memoryMb = identity.memoryLimitInMB;
-    this.worker = new Worker(RUNTIME, {
-      workerData: { codeDir, ...identity },
-      env,
-      stdout: output !== undefined,
-      stderr: output !== undefined,
-      // The function's memory size bounds the worker's heap: running out ends the invocation as on Lambda.
-      resourceLimits: { maxOldGenerationSizeMb: Math.max(64, memoryMb) },
-    });
-    if (output) {
-      for (const stream of [this.worker.stdout, this.worker.stderr]) {
-        let buffered = "";
-        stream.setEncoding("utf8");
-        stream.on("data", (chunk: string) => {
-          buffered += chunk;
-          const lines = buffered.split("\n");
-          buffered = lines.pop()!;
-          for (const line of lines) output(line);
-        });
-        stream.on("end", () => buffered && output(buffered));
-      }
-    }
-    let markReady: (e: LambdaError | undefined) => void = () => undefined;
-    this.ready = new Promise((resolve) => (markReady = resolve));
-    const initTimer = setTimeout(() => {
-      markReady({ errorType: "Runtime.InitTimeout", errorMessage: `init did not finish in ${INIT_TIMEOUT_MS / 1000} s` });
-      this.dead = true;
-      void this.worker.terminate();
-    }, INIT_TIMEOUT_MS);
-    this.worker.on("message", (msg: string | { type: "ready"; error?: LambdaError }) => {
-      if (typeof msg !== "string") {
-        clearTimeout(initTimer);
-        markReady(msg.error);
-        return;
-      }
-      const p = this.pending;
-      this.pending = undefined;
-      if (!p) return;
-      clearTimeout(p.timer);
-      // `1<result JSON>` or `0<error JSON>` (lambda-runtime.mjs).
-      p.resolve(msg.charCodeAt(0) === 49 ? { ok: true, payload: msg.slice(1) } : { ok: false, kind: "handled", error: JSON.parse(msg.slice(1)) as LambdaError });
-    });
-    const die = (error: LambdaError) => {
-      if (this.dead && !this.pending) return;
-      this.dead = true;
-      clearTimeout(initTimer);
-      markReady(error);
-      onDeath(this);
-      const p = this.pending;
-      this.pending = undefined;
-      if (p) {
-        clearTimeout(p.timer);
-        p.resolve({ ok: false, kind: "crash", error });
-      }
-    };
-    this.worker.on("error", (err) => die({ errorType: err.name || "Error", errorMessage: err.message }));
-    this.worker.on("exit", (code) => die({ errorType: "Runtime.ExitError", errorMessage: `RequestId: exited before completing request (status ${code})` }));
-  }
-
-  /** Runs one invocation: `payload` is the event's JSON text, `invokedArn` the ARN as invoked. */
-  async run(awsRequestId: string, invokedArn: string, payload: string, timeoutMs: number): Promise<InvokeResult> {
-    const initError = await this.ready;
-    if (initError) {
-      this.dead = true;
-      void this.worker.terminate();
-      return { ok: false, kind: "crash", error: initError };
-    }
-    if (this.dead) return { ok: false, kind: "crash", error: { errorType: "Runtime.ExitError", errorMessage: "worker exited" } };
-    return new Promise((resolve) => {
-      try {
-        // One string (lambda-runtime.mjs reads it): cheaper to post than an object.
-        this.worker.postMessage(`${awsRequestId}\n${timeoutMs}\n${invokedArn}\n${payload}`);
-      } catch (error) {
-        // Nothing was sent, so nothing runs: no timer, and the worker stays usable.
-        resolve({ ok: false, kind: "payload", error: { errorType: "InvalidRequestContentException", errorMessage: `Could not send the payload to the function: ${(error as Error).message}` } });
-        return;
-      }
-      const pending: Pending = { resolve };
-      pending.timer = setTimeout(() => {
-        // Only this invocation's own timer may end it: never a later one's.
-        if (this.pending !== pending) return;
-        this.pending = undefined;
-        this.dead = true;
-        void this.worker.terminate();
-        resolve({ ok: false, kind: "timeout", error: { errorType: "Sandbox.Timedout", errorMessage: `Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds` } });
-      }, timeoutMs);
-      this.pending = pending;
-    });
-  }
-
-  terminate(): Promise<number> {
-    this.dead = true;
-    return this.worker.terminate();
-  }
-}
-
 export interface InvokeOptions {
   /** ARN as invoked: unqualified, or qualified by version or alias. */
   readonly invokedArn: string;
 }
+
+const CLOSED: InvokeResult = { ok: false, kind: "crash", error: { errorType: "Runtime.Closed", errorMessage: "the gateway is shutting down" } };
 
 /**
  * The warm workers of one version of a function (`$LATEST`, `1`): on Lambda each version has
  * its own execution environments, with its own `AWS_LAMBDA_FUNCTION_VERSION`.
  */
 export class FunctionRunner {
-  private readonly idle: LambdaWorker[] = [];
-  private readonly busy = new Set<LambdaWorker>();
-  private readonly queue: ((w: LambdaWorker) => void)[] = [];
+  private readonly workers: LambdaWorker[] = [];
+  /** Invocations no worker can take yet, in arrival order. */
+  private readonly queue: Job[] = [];
   private closed = false;
+  private forced = false;
 
   constructor(
     readonly fn: FunctionModel,
@@ -184,59 +57,62 @@ export class FunctionRunner {
   ) {}
 
   private spawn(): LambdaWorker {
-    return new LambdaWorker(
+    const w = new LambdaWorker(
       this.codeDir,
       { handler: this.fn.handler, functionName: this.fn.functionName, functionVersion: this.version, memoryLimitInMB: this.fn.memoryMb },
       this.env,
-      (w) => {
-        this.busy.delete(w);
-        const i = this.idle.indexOf(w);
-        if (i >= 0) this.idle.splice(i, 1);
-      },
-      this.output,
+      { free: (freed) => this.freed(freed), death: (dead, unstarted) => this.died(dead, unstarted), output: this.output },
     );
+    this.workers.push(w);
+    return w;
   }
 
-  private acquire(): Promise<LambdaWorker> {
-    while (this.idle.length > 0) {
-      const w = this.idle.pop()!;
-      if (!w.dead) {
-        this.busy.add(w);
-        return Promise.resolve(w);
-      }
+  /** A free worker, else a new one while there is room, else the least loaded below the depth. */
+  private pick(): LambdaWorker | undefined {
+    let best: LambdaWorker | undefined;
+    for (const w of this.workers) {
+      if (w.dead) continue;
+      if (w.load === 0) return w;
+      if (!best || w.load < best.load) best = w;
     }
-    if (this.busy.size < MAX_WORKERS_PER_FUNCTION) {
-      const w = this.spawn();
-      this.busy.add(w);
-      return Promise.resolve(w);
-    }
-    return new Promise((resolve) => this.queue.push(resolve));
+    if (this.workers.length < MAX_WORKERS_PER_FUNCTION) return this.spawn();
+    return best && best.load < WORKER_DEPTH ? best : undefined;
   }
 
-  private release(w: LambdaWorker): void {
-    this.busy.delete(w);
-    if (this.closed && this.queue.length === 0) {
-      void w.terminate();
+  private pump(): void {
+    while (this.queue.length > 0) {
+      const w = this.pick();
+      if (!w) return;
+      w.assign(this.queue.shift()!);
+    }
+  }
+
+  private freed(w: LambdaWorker): void {
+    if (this.queue.length > 0) this.pump();
+    else if (this.closed && w.load === 0) this.remove(w, true);
+  }
+
+  private died(w: LambdaWorker, unstarted: Job[]): void {
+    this.remove(w, false);
+    if (this.forced) {
+      for (const job of unstarted) job.resolve(CLOSED);
       return;
     }
-    const next = this.queue.shift();
-    if (next) {
-      const worker = w.dead ? this.spawn() : w;
-      this.busy.add(worker);
-      next(worker);
-      return;
-    }
-    if (!w.dead) this.idle.push(w);
+    // Never started: they go first, to a fresh worker or another one.
+    this.queue.unshift(...unstarted);
+    this.pump();
+  }
+
+  private remove(w: LambdaWorker, terminate: boolean): void {
+    const i = this.workers.indexOf(w);
+    if (i >= 0) this.workers.splice(i, 1);
+    if (terminate) void w.terminate();
   }
 
   /** Loads the handler in one worker ahead of the first request. */
   async warm(): Promise<LambdaError | undefined> {
-    const w = await this.acquire();
-    try {
-      return await w.ready;
-    } finally {
-      this.release(w);
-    }
+    const w = this.workers.find((x) => !x.dead) ?? (this.workers.length < MAX_WORKERS_PER_FUNCTION ? this.spawn() : undefined);
+    return w?.ready;
   }
 
   /**
@@ -244,33 +120,33 @@ export class FunctionRunner {
    * `jsonPayload(text)` when the JSON text is at hand (it is sent as is).
    */
   async invoke(event: unknown, options: InvokeOptions): Promise<InvokeResult> {
-    if (this.closed) return { ok: false, kind: "crash", error: { errorType: "Runtime.Closed", errorMessage: "the gateway is shutting down" } };
+    if (this.closed) return CLOSED;
     // Serialized before a worker is taken or a timer set: an event with no JSON text (too
     // deeply nested: RangeError, which the gateway answers 400; circular: TypeError) throws here.
     const payload = event instanceof JsonPayload ? event.text : (JSON.stringify(event) ?? "null");
-    const w = await this.acquire();
     const timeoutMs = this.fn.timeoutSeconds * 1000;
-    const awsRequestId = randomUUID();
-    try {
-      return await w.run(awsRequestId, options.invokedArn, payload, timeoutMs);
-    } finally {
-      this.release(w);
-    }
+    return new Promise((resolve) => {
+      // One string (lambda-runtime.mjs reads it): cheaper to post than an object.
+      this.queue.push({ message: `${randomUUID()}\n${timeoutMs}\n${options.invokedArn}\n${payload}`, timeoutMs, resolve });
+      this.pump();
+    });
   }
 
   /**
-   * Stops the workers: idle ones now, busy ones when their invocation ends (a reload lets
-   * in-flight requests finish), or at once with `force`.
+   * Stops the workers: free ones now, busy ones when the invocations they hold and the queue
+   * are done (a reload lets in-flight requests finish), or at once with `force`.
    */
   async close(force = false): Promise<void> {
     this.closed = true;
-    const idle = this.idle.splice(0);
-    await Promise.all(idle.map((w) => w.terminate()));
     if (force) {
-      await Promise.all([...this.busy].map((w) => w.terminate()));
+      this.forced = true;
+      for (const job of this.queue.splice(0)) job.resolve(CLOSED);
+      await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
       return;
     }
-    while (this.busy.size > 0) await new Promise((r) => setTimeout(r, 20));
+    for (const w of [...this.workers]) if (w.load === 0) this.remove(w, true);
+    while (this.queue.length > 0 || this.workers.some((w) => w.load > 0)) await new Promise((r) => setTimeout(r, 20));
+    await Promise.all(this.workers.splice(0).map((w) => w.terminate()));
   }
 }
 

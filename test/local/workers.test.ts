@@ -2,7 +2,9 @@
  * Function workers: an event reaches the handler as JSON text, as a Lambda payload does.
  * JSON text a caller already has is sent as it is, at any depth `JSON.parse` reads; an
  * event with no JSON text (nested too deeply to serialize, circular) is refused before a
- * worker is taken, and leaves no timer behind to end a later, unrelated invocation.
+ * worker is taken, and leaves no timer behind to end a later, unrelated invocation. A worker
+ * that holds invocations behind the one it runs runs them one at a time, each under its own
+ * timeout, and a timeout or a crash hands the ones that never started to a fresh worker.
  */
 import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -13,10 +15,22 @@ import { jsonPayload } from "../../scripts/local/json-text";
 import { FunctionRunner, lambdaEnvironment } from "../../scripts/local/workers";
 
 const HANDLER = `
+// Per worker: an id, and how many invocations run at once.
+const workerId = Math.random().toString(36).slice(2);
+let active = 0;
 export const handler = async (event) => {
+  if (event && event.crash) {
+    setImmediate(() => {
+      throw new Error("worker crashed");
+    });
+    return new Promise(() => {});
+  }
   if (event && typeof event.waitMs === "number") {
+    active += 1;
+    const concurrent = active;
     await new Promise((resolve) => setTimeout(resolve, event.waitMs));
-    return { waited: event.waitMs };
+    active -= 1;
+    return event.report ? { waited: event.waitMs, concurrent, workerId } : { waited: event.waitMs };
   }
   let depth = 0;
   for (let v = event; Array.isArray(v); v = v[0]) depth += 1;
@@ -90,5 +104,55 @@ describe("local function workers", function () {
   it("still ends an invocation that runs past the function timeout", async function () {
     const result = await runner.invoke({ waitMs: 3000 }, { invokedArn });
     expect(result).to.deep.include({ ok: false, kind: "timeout" });
+  });
+
+  describe("with more invocations at once than workers", function () {
+    let fresh: FunctionRunner;
+    beforeEach(function () {
+      fresh = new FunctionRunner(fn, "$LATEST", dir, lambdaEnvironment(fn, "$LATEST", {}));
+    });
+    afterEach(async function () {
+      await fresh.close(true);
+    });
+    const results = (events: unknown[]) => Promise.all(events.map((e) => fresh.invoke(e, { invokedArn })));
+    const parsed = (r: Awaited<ReturnType<FunctionRunner["invoke"]>>) => (r.ok ? (JSON.parse(r.payload) as { waited: number; concurrent: number; workerId: string }) : r);
+
+    it("runs each worker's invocations one at a time, each timed from its own start", async function () {
+      // Twelve 1.2 s invocations on at most four workers: some wait behind others, so a worker
+      // runs three in a row (3.6 s) under a 2 s function timeout. None may time out.
+      const out = (await results(Array.from({ length: 12 }, () => ({ waitMs: 1200, report: true })))).map(parsed);
+      for (const r of out) expect(r).to.include({ waited: 1200, concurrent: 1 });
+      const perWorker = new Map<string, number>();
+      for (const r of out) perWorker.set((r as { workerId: string }).workerId, (perWorker.get((r as { workerId: string }).workerId) ?? 0) + 1);
+      expect(Math.max(...perWorker.values()), "some worker ran several in a row").to.be.greaterThan(1);
+    });
+
+    it("ends only the invocation that timed out; the ones held behind it run in full on another worker", async function () {
+      // The first goes to the first worker, and every fourth after it waits behind it there.
+      const events = Array.from({ length: 12 }, (_, i) => ({ waitMs: i === 0 ? 3000 : 300, report: true }));
+      const out = await results(events);
+      expect(out[0]).to.deep.include({ ok: false, kind: "timeout" });
+      for (const r of out.slice(1)) expect(parsed(r)).to.include({ waited: 300, concurrent: 1 });
+    });
+
+    it("after a crash, runs the invocations held behind the crashed one on a fresh worker", async function () {
+      const events = Array.from({ length: 12 }, (_, i) => (i === 0 ? { crash: true } : { waitMs: 300, report: true }));
+      const out = await results(events);
+      expect(out[0]).to.deep.include({ ok: false, kind: "crash" });
+      for (const r of out.slice(1)) expect(parsed(r)).to.include({ waited: 300, concurrent: 1 });
+    });
+  });
+
+  it("gives an init error to the first invocation and initialises a fresh worker for the next", async function () {
+    const broken = mkdtempSync(path.join(os.tmpdir(), "workers-test-"));
+    writeFileSync(path.join(broken, "index.mjs"), 'throw new Error("init failed");\nexport const handler = async () => 1;\n');
+    const failing = new FunctionRunner(fn, "$LATEST", broken, lambdaEnvironment(fn, "$LATEST", {}));
+    try {
+      const out = await Promise.all([1, 2, 3, 4, 5, 6].map(() => failing.invoke({}, { invokedArn })));
+      for (const r of out) expect(r).to.deep.include({ ok: false, kind: "crash", error: { errorType: "Error", errorMessage: "init failed", trace: (r as { error: { trace: string[] } }).error.trace } });
+    } finally {
+      await failing.close(true);
+      rmSync(broken, { recursive: true, force: true });
+    }
   });
 });

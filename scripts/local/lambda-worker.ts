@@ -1,0 +1,238 @@
+/**
+ * One local Lambda execution environment: a worker thread that imports the handler once
+ * (init, under its own time limit) and runs invocations strictly one at a time, in the order
+ * they were given. A worker may hold a few invocations ahead of the one running (so it goes
+ * from one to the next without waiting to be woken); the invocations given to a worker in
+ * one turn of the event loop go to its thread in one message. Each invocation's timeout
+ * starts when it starts: when posted to a free worker, or when the answer before it arrives.
+ * A crash or a timeout ends the worker: the invocation running gets the error, and the ones
+ * held behind it, which never started, go back to the runner for another worker.
+ */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+
+const RUNTIME = join(dirname(fileURLToPath(import.meta.url)), "lambda-runtime.mjs");
+
+/** Lambda's limit on the init phase (module import), separate from the function timeout. */
+const INIT_TIMEOUT_MS = 10_000;
+
+export interface LambdaError {
+  errorType: string;
+  errorMessage: string;
+  trace?: string[];
+}
+
+export type InvokeResult =
+  | { ok: true; payload: string }
+  /**
+   * `handled`: the handler threw or rejected; `crash`: the worker died; `timeout`: past the
+   * function timeout; `payload`: the payload could not be sent, nothing ran (Lambda's
+   * `InvalidRequestContentException`).
+   */
+  | { ok: false; kind: "handled" | "crash" | "timeout" | "payload"; error: LambdaError };
+
+/** One invocation on its way through a worker. */
+export interface Job {
+  /** `<request id>\n<timeout ms>\n<invoked ARN>\n<payload>`, as lambda-runtime.mjs reads it. */
+  readonly message: string;
+  readonly timeoutMs: number;
+  readonly resolve: (r: InvokeResult) => void;
+  timer?: NodeJS.Timeout;
+}
+
+/** What a worker knows of the function version it runs, for the handler's context. */
+export interface WorkerIdentity {
+  readonly handler: string;
+  readonly functionName: string;
+  readonly functionVersion: string;
+  readonly memoryLimitInMB: number;
+}
+
+export interface WorkerEvents {
+  /** An invocation ended and the worker lives on: it can take another. */
+  readonly free: (w: LambdaWorker) => void;
+  /** The worker ended; `unstarted` are the invocations it held that never ran, in order. */
+  readonly death: (w: LambdaWorker, unstarted: Job[]) => void;
+  /** The handlers' stdout and stderr lines; default: this process's own streams. */
+  readonly output?: (line: string) => void;
+}
+
+/** Workers with invocations to post at the end of this turn of the event loop. */
+const toFlush = new Set<LambdaWorker>();
+let flushScheduled = false;
+
+function flushAll(): void {
+  flushScheduled = false;
+  const workers = [...toFlush];
+  toFlush.clear();
+  for (const w of workers) w.flush();
+}
+
+function payloadError(error: unknown): InvokeResult {
+  return { ok: false, kind: "payload", error: { errorType: "InvalidRequestContentException", errorMessage: `Could not send the payload to the function: ${(error as Error).message}` } };
+}
+
+function onTimeout(w: LambdaWorker, job: Job): void {
+  w.timedOut(job);
+}
+
+export class LambdaWorker {
+  private readonly worker: Worker;
+  /** Resolves when the handler module is imported: undefined, or the init error. */
+  readonly ready: Promise<LambdaError | undefined>;
+  private initError: LambdaError | undefined;
+  private initialized = false;
+  /** Posted to the thread, in the order it runs them: the first is the one running. */
+  private readonly posted: Job[] = [];
+  /** Given to this worker, posted at the end of this turn of the event loop. */
+  private readonly outbox: Job[] = [];
+  dead = false;
+  /** The runner was told of this worker's end. */
+  private reported = false;
+
+  constructor(codeDir: string, identity: WorkerIdentity, env: Record<string, string>, private readonly events: WorkerEvents) {
+    const output = events.output;
+    this.worker = new Worker(RUNTIME, {
+      workerData: { codeDir, ...identity },
+      env,
+      stdout: output !== undefined,
+      stderr: output !== undefined,
+      // The function's memory size bounds the worker's heap: running out ends the invocation as on Lambda.
+      resourceLimits: { maxOldGenerationSizeMb: Math.max(64, identity.memoryLimitInMB) },
+    });
+    if (output) {
+      for (const stream of [this.worker.stdout, this.worker.stderr]) {
+        let buffered = "";
+        stream.setEncoding("utf8");
+        stream.on("data", (chunk: string) => {
+          buffered += chunk;
+          const lines = buffered.split("\n");
+          buffered = lines.pop()!;
+          for (const line of lines) output(line);
+        });
+        stream.on("end", () => buffered && output(buffered));
+      }
+    }
+    let markReady: (e: LambdaError | undefined) => void = () => undefined;
+    this.ready = new Promise((resolve) => (markReady = resolve));
+    const settleInit = (error: LambdaError | undefined) => {
+      clearTimeout(initTimer);
+      if (this.initialized || this.initError) return;
+      if (error) this.initError = error;
+      else this.initialized = true;
+      markReady(error);
+      this.schedule();
+    };
+    const initTimer = setTimeout(() => {
+      settleInit({ errorType: "Runtime.InitTimeout", errorMessage: `init did not finish in ${INIT_TIMEOUT_MS / 1000} s` });
+      void this.terminate();
+    }, INIT_TIMEOUT_MS);
+    this.worker.on("message", (msg: string | { type: "ready"; error?: LambdaError }) => {
+      if (typeof msg === "string") this.answered(msg);
+      else settleInit(msg.error);
+    });
+    const die = (error: LambdaError) => {
+      // A death before init finished is the init error.
+      settleInit(error);
+      if (this.reported) return;
+      this.dead = true;
+      // Before init finished, the first invocation given gets the init error, as on Lambda.
+      const running = this.posted.length > 0 ? this.posted.shift() : this.initialized ? undefined : this.outbox.shift();
+      this.end(running, { ok: false, kind: "crash", error: this.initialized ? error : this.initError! });
+    };
+    this.worker.on("error", (err) => die({ errorType: err.name || "Error", errorMessage: err.message }));
+    this.worker.on("exit", (code) => die({ errorType: "Runtime.ExitError", errorMessage: `RequestId: exited before completing request (status ${code})` }));
+  }
+
+  /** Invocations given and not yet answered. */
+  get load(): number {
+    return this.posted.length + this.outbox.length;
+  }
+
+  /** Takes an invocation; it is posted with the others given in this turn of the event loop. */
+  assign(job: Job): void {
+    this.outbox.push(job);
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.outbox.length === 0 || !(this.initialized || this.initError)) return;
+    toFlush.add(this);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flushAll);
+    }
+  }
+
+  /** Posts what was given in this turn (flushAll). */
+  flush(): void {
+    if (this.dead || this.outbox.length === 0) return;
+    if (this.initError) {
+      // Init failed: the first invocation gets the init error, as on Lambda, and the worker ends.
+      this.dead = true;
+      void this.worker.terminate();
+      this.end(this.outbox.shift(), { ok: false, kind: "crash", error: this.initError });
+      return;
+    }
+    const jobs = this.outbox.splice(0);
+    const wasFree = this.posted.length === 0;
+    try {
+      // Strings are the cheapest to post (lambda-runtime.mjs reads one string or an array of them).
+      this.worker.postMessage(jobs.length === 1 ? jobs[0]!.message : jobs.map((j) => j.message));
+      for (const job of jobs) this.posted.push(job);
+    } catch {
+      // One at a time, so that only an invocation that cannot be sent fails: nothing ran, no timer.
+      for (const job of jobs) {
+        try {
+          this.worker.postMessage(job.message);
+          this.posted.push(job);
+        } catch (error) {
+          job.resolve(payloadError(error));
+        }
+      }
+    }
+    if (wasFree && this.posted.length > 0) this.start(this.posted[0]!);
+  }
+
+  private start(job: Job): void {
+    job.timer = setTimeout(onTimeout, job.timeoutMs, this, job);
+  }
+
+  /** The thread answered the invocation it was running (`1<result JSON>` or `0<error JSON>`). */
+  private answered(msg: string): void {
+    const job = this.posted.shift();
+    if (!job) return;
+    clearTimeout(job.timer);
+    // The next one starts now, in the thread.
+    if (this.posted.length > 0) this.start(this.posted[0]!);
+    job.resolve(msg.charCodeAt(0) === 49 ? { ok: true, payload: msg.slice(1) } : { ok: false, kind: "handled", error: JSON.parse(msg.slice(1)) as LambdaError });
+    this.events.free(this);
+  }
+
+  /** A timer ran out: only its own invocation's, and only while that one is running. */
+  timedOut(job: Job): void {
+    if (this.dead || this.posted[0] !== job) return;
+    this.posted.shift();
+    this.dead = true;
+    void this.worker.terminate();
+    this.end(job, { ok: false, kind: "timeout", error: { errorType: "Sandbox.Timedout", errorMessage: `Task timed out after ${(job.timeoutMs / 1000).toFixed(2)} seconds` } });
+  }
+
+  /** The worker has ended: `running` gets `result`; the invocations held behind it never started and go back to the runner. */
+  private end(running: Job | undefined, result: InvokeResult): void {
+    this.reported = true;
+    const unstarted = [...this.posted.splice(0), ...this.outbox.splice(0)];
+    for (const job of unstarted) clearTimeout(job.timer);
+    if (running) {
+      clearTimeout(running.timer);
+      running.resolve(result);
+    }
+    this.events.death(this, unstarted);
+  }
+
+  terminate(): Promise<number> {
+    this.dead = true;
+    return this.worker.terminate();
+  }
+}
