@@ -1,6 +1,7 @@
-// The cdktf app's entry point: `cdktf synth` runs this file (cdktf.json); so do `npm run synth`
-// and `npm start`. The stacks are defined in modules/services/app.ts; this runs it from a cached esbuild bundle
-// of the project's TypeScript (scripts/compiled-app.ts), which loads far faster than tsx.
-import { APP_ENTRY, runApp } from "./scripts/compiled-app";
+// The cdktf app's entry point in TypeScript: it runs the app, modules/services/app.ts (every
+// stack of every configured environment), from a cached esbuild bundle of the project's
+// TypeScript (scripts/compiled-app.mjs). cdktf.json runs the same thing without a TypeScript
+// loader, `node scripts/run-app.mjs`, which starts faster; `npx tsx main.ts` gives the same output.
+import { APP_ENTRY, runApp } from "./scripts/compiled-app.mjs";
 
 await runApp(import.meta.dirname, APP_ENTRY);

@@ -1,5 +1,6 @@
-// The cdktf app: every stack of every configured environment. main.ts runs it (`cdktf synth`,
-// `npm run synth`, `npm start`), compiled once and cached by scripts/compiled-app.ts. It lives
+// The cdktf app: every stack of every configured environment. cdktf.json's app
+// (scripts/run-app.mjs: `cdktf synth`, `npm run synth`, `npm start`) and main.ts run it,
+// compiled once and cached by scripts/compiled-app.mjs. It lives
 // here, beside the stacks it composes, so the top level stays the one DESIGN.md fixes.
 import { App } from "cdktf";
 import { loadEnvironments } from "../config/environments";

@@ -1,11 +1,12 @@
-// Bench section "synth": whole-app synth wall time (a fresh `node --import tsx main.ts`, as
-// `cdktf synth` and `npm start` run it), cold (no bundles on disk) and warm (median of RUNS each), and
+// Bench section "synth": whole-app synth wall time (a fresh run of cdktf.json's app through a
+// shell, exactly as `cdktf synth`, `npm run synth` and `npm start` run it), cold (no bundles on disk) and warm (median of RUNS each), and
 // whether synths of unchanged sources, including after every function source's mtime
 // changed, are byte-identical (cdk.tf.json, manifest and every zip).
-import { execFileSync } from "node:child_process";
+import { execSync } from "node:child_process";
 import { rmSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
 import { findProjectRoot } from "../../modules/nodejs-function/bundle";
+import { appCommand } from "../app-command.mjs";
 import { functionSources, median, msSince, printTable, readTree, scratchDir, treeDiff } from "./support";
 
 /** Issue 12's goals: cold under 2 s, warm under 1 s. */
@@ -14,8 +15,10 @@ const WARM_GOAL_MS = 1000;
 const RUNS = 3;
 
 function synthInto(root: string, outdir: string, buildDir: string): number {
+  const command = appCommand(root);
+  if (command === undefined) throw new Error("cdktf.json names no app");
   const started = process.hrtime.bigint();
-  execFileSync(process.execPath, ["--import", "tsx", "main.ts"], {
+  execSync(command, {
     cwd: root,
     stdio: ["ignore", "ignore", "inherit"],
     env: {

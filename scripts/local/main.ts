@@ -6,9 +6,10 @@
  *        --outdir <dir> (default cdktf.out), --state-dir <dir> (default .local), --prewarm,
  *        --web-origin <origin> (or WEB_ORIGIN; default http://localhost:5173), --no-web.
  */
-import { execFile } from "node:child_process";
+import { exec, execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { appCommand } from "../app-command.mjs";
 import { recordSynth, synthInputs, synthUpToDate } from "./dev/synth-stamp";
 import { watchProject } from "./dev/watch";
 import { startGateway, type Endpoints } from "./gateway";
@@ -39,19 +40,23 @@ const outdir = resolve(values.outdir!);
 const synthEnv = () => ({ ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" });
 
 /**
- * `tsx main.ts` in a child process, so the gateway (or its back ends) keep running meanwhile.
+ * cdktf.json's app (what `cdktf synth` runs; `node --import tsx main.ts` when there is no
+ * cdktf.json) in a child process, so the gateway (or its back ends) keep running meanwhile.
  * The outdir records what the synth read (dev/synth-stamp.ts), so that a start whose sources
  * did not change serves it without synthesizing again.
  */
 function synthAsync(): Promise<number> {
   const started = performance.now();
   const inputs = synthInputs(process.cwd());
+  const command = appCommand(process.cwd());
   return new Promise((resolve, reject) => {
-    const child = execFile(process.execPath, ["--import", "tsx", "main.ts"], { env: synthEnv(), maxBuffer: 64 << 20 }, (error) => {
+    const done = (error: Error | null) => {
       if (error) return reject(new Error(`synth failed: ${error.message}`));
       recordSynth(outdir, inputs);
       resolve(performance.now() - started);
-    });
+    };
+    const options = { env: synthEnv(), maxBuffer: 64 << 20 };
+    const child = command === undefined ? execFile(process.execPath, ["--import", "tsx", "main.ts"], options, done) : exec(command, options, done);
     child.stdout?.pipe(process.stdout);
     child.stderr?.pipe(process.stderr);
   });

@@ -1,18 +1,21 @@
 /**
- * scripts/compiled-app.ts: the cached CommonJS bundle main.ts runs app.ts from. On a small
+ * scripts/compiled-app.mjs: the cached CommonJS bundle cdktf.json's app (scripts/run-app.mjs)
+ * and main.ts run app.ts from. On a small
  * project of its own: built once and reused until an input (or a folder holding one)
  * changes, `import.meta` still meaning each source file, an error's stack mapped back to the
- * TypeScript, and a fallback to the TypeScript loader when the sources do not compile. On
- * the real app: every file of the outdir byte-identical to modules/services/app.ts run from its sources by tsx.
+ * TypeScript, and a fallback to tsx when the sources do not compile (also from plain Node, with
+ * no TypeScript loader registered). On the real app: every file of the outdir of cdktf.json's
+ * app byte-identical to modules/services/app.ts run from its sources by tsx.
  */
 import { expect } from "chai";
-import { execFile } from "node:child_process";
+import { exec, execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { compileApp, runApp } from "../../scripts/compiled-app";
+import { appCommand } from "../../scripts/app-command.mjs";
+import { compileApp, runApp } from "../../scripts/compiled-app.mjs";
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "..", "..");
@@ -47,7 +50,7 @@ const FILES = {
   "sub/thrower.ts": ["interface Unused { a: number }", "", "export function fail(): never {", '  throw new Error("failing on purpose");', "}", ""].join("\n"),
 };
 
-describe("compiled app (scripts/compiled-app.ts)", function () {
+describe("compiled app (scripts/compiled-app.mjs)", function () {
   const dirs: string[] = [];
   const fresh = (files: Record<string, string> = FILES) => {
     const d = project(files);
@@ -131,13 +134,25 @@ describe("compiled app (scripts/compiled-app.ts)", function () {
     expect(err?.message).to.match(/thrower\.ts:2:\d+: ERROR: Unexpected/);
   });
 
-  it("synthesizes the whole app byte-identically to modules/services/app.ts run from its sources by tsx", async function () {
+  it("falls back to tsx from plain Node too, where no TypeScript loader is registered", async function () {
+    const dir = fresh({ ...FILES, "sub/thrower.ts": "export function fail(): never {\n  throw new Error(;\n}\n" });
+    const runner = pathToFileURL(path.join(root, "scripts", "compiled-app.mjs")).href;
+    const script = `const { runApp } = await import(${JSON.stringify(runner)}); await runApp(${JSON.stringify(dir)}, "app.ts");`;
+    const err = await run(process.execPath, ["--input-type=module", "--eval", script], { env: { ...process.env, NODE_OPTIONS: "" } }).then(
+      () => undefined,
+      (e: unknown) => e as Error & { stderr: string },
+    );
+    expect(err?.stderr).to.match(/thrower\.ts:2:\d+: ERROR: Unexpected/);
+  });
+
+  it("synthesizes the whole app (cdktf.json's app) byte-identically to modules/services/app.ts run from its sources by tsx", async function () {
     const out = mkdtempSync(path.join(os.tmpdir(), "compiled-app-synth-"));
     dirs.push(out);
     const env = { ...process.env, CHECKPOINT_DISABLE: "1" };
     const synth = (args: string[], outdir: string) =>
       run(process.execPath, ["--import", "tsx", ...args], { cwd: root, env: { ...env, CDKTF_OUTDIR: outdir }, maxBuffer: 64 << 20 });
-    await synth(["main.ts"], path.join(out, "compiled"));
+    expect(appCommand(root)).to.equal("node scripts/run-app.mjs");
+    await promisify(exec)(appCommand(root)!, { cwd: root, env: { ...env, CDKTF_OUTDIR: path.join(out, "compiled") }, maxBuffer: 64 << 20 });
     await synth(["--eval", 'const app = await import("./modules/services/app.ts"); app.run();', "--input-type=module"], path.join(out, "sources"));
     const tree = (d: string): Map<string, Buffer> => {
       const files = new Map<string, Buffer>();

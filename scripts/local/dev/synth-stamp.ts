@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-const SOURCES = ["main.ts", "scripts/compiled-app.ts", "modules", "functions", "web", "package.json", "package-lock.json", "cdktf.json", "tsconfig.json"];
+const SOURCES = ["main.ts", "scripts/run-app.mjs", "scripts/compiled-app.mjs", "scripts/lazy-token-stacks.mjs", "modules", "functions", "web", "package.json", "package-lock.json", "cdktf.json", "tsconfig.json"];
 const SKIP_DIRS = new Set(["node_modules", ".build", "cdktf.out", ".local", "dist"]);
 /** Upper-case variables that never change what a synth writes. */
 const VOLATILE = new Set(["PWD", "OLDPWD", "SHLVL", "_", "INIT_CWD", "COLUMNS", "LINES", "PORT", "TERM", "HOME", "PATH", "HOSTNAME", "SHELL", "USER", "LOGNAME", "MAIL", "LANG", "TZ", "TMPDIR"]);
