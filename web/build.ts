@@ -75,6 +75,7 @@ export function contentTypeOf(file: string): string {
 const webRoot = import.meta.dirname;
 /** The document every page shares; `{{title}}`, `{{style}}` (the `<style>` element), `{{script}}` and `{{body}}` are filled in. */
 const PAGE_TEMPLATE = path.join(webRoot, "lib", "page.html");
+const FAVICON = path.join(webRoot, "lib", "favicon.svg");
 /** A page's own markup, inside `<main>` after the heading and the status regions. */
 const BODY = "body.html";
 
@@ -115,6 +116,8 @@ export interface Site {
    * element, for `style-src` (web/csp.ts).
    */
   readonly styleHashes: readonly string[];
+  /** Every source file the build read (absolute paths, sorted; packages left out), for caches of it (web/site-cache.ts). */
+  readonly inputs: readonly string[];
 }
 
 /** The `<style>` element of a document, and its CSP hash source. */
@@ -150,6 +153,10 @@ export function buildSite(options: BuildOptions = {}): Site {
   });
   const assets = new Map<string, string>(); // entry name → asset path
   const files: SiteFile[] = [];
+  const inputs = new Set([PAGE_TEMPLATE, FAVICON, ...pages.map((p) => path.join(webRoot, p.service, BODY))]);
+  for (const input of Object.keys(result.metafile.inputs)) {
+    if (!input.includes(":") && !input.split("/").includes("node_modules")) inputs.add(path.resolve(input));
+  }
   for (const out of result.outputFiles) {
     const rel = path.relative(outdir, out.path).split(path.sep).join("/");
     const name = /^assets\/(.+)-[A-Z0-9]+\.(js|css)$/.exec(rel)?.[1];
@@ -171,16 +178,18 @@ export function buildSite(options: BuildOptions = {}): Site {
     let style = shared;
     if (p.stylesheet === "tailwind") {
       const dir = path.join(webRoot, p.service);
-      const css = tailwindCss(path.join(dir, "style.css"), [PAGE_TEMPLATE, path.join(dir, BODY), path.join(dir, "main.ts")]);
+      const sources = [PAGE_TEMPLATE, path.join(dir, BODY), path.join(dir, "main.ts")];
+      const css = tailwindCss(path.join(dir, "style.css"), sources);
+      for (const input of [path.join(dir, "style.css"), ...sources]) inputs.add(input);
       style = inlineStyle(css, `web/${p.service}/style.css`);
       hashes.add(style.hash);
     }
     files.push(file(`${p.service}/index.html`, pageDocument(template, p, style.element, `/${script}`), NO_CACHE));
   }
   files.push(file("index.html", landingPage(pages, shared.element), NO_CACHE));
-  files.push(file("favicon.svg", readFileSync(path.join(webRoot, "lib", "favicon.svg")), "public, max-age=86400"));
+  files.push(file("favicon.svg", readFileSync(FAVICON), "public, max-age=86400"));
   files.sort((a, b) => a.path.localeCompare(b.path));
-  return { files, scripts, styleHashes: [...hashes].sort() };
+  return { files, scripts, styleHashes: [...hashes].sort(), inputs: [...inputs].sort() };
 }
 
 function escapeHtml(s: string): string {

@@ -15,31 +15,34 @@ import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
 import { RestApi } from "../rest-api";
 import { SiteObjects } from "../static-site";
 import { terraformLiteral } from "../static-site/headers";
-import { buildSite, type Site } from "../../web/build";
+import type { Site } from "../../web/build";
 import { contentSecurityPolicy } from "../../web/csp";
+import { buildSiteCached, cachedSite } from "../../web/site-cache";
 import { tailwindWorker } from "../../web/tailwind";
 import { ImageGalleryStack } from "./image-gallery";
 import type { WebEdgeStack } from "./web-edge";
 
 export const WEB = "web";
 
-/**
- * Starts the site build's Tailwind worker thread now, so that it loads Tailwind (a quarter of
- * a second) while the service stacks are built, instead of while the first site stack waits.
- */
-export function warmSiteBuild(): void {
-  tailwindWorker();
-}
-
 let built: Site | undefined;
 
 /**
- * The site, built once per process: every environment's stack uploads the same files, and a
- * synth runs in a process of its own (the dev server rebuilds the pages itself, see
- * scripts/local/web).
+ * Takes the site from its cache (web/site-cache.ts) when no input changed; otherwise starts
+ * the site build's Tailwind worker thread now, so that it loads Tailwind (a quarter of a
+ * second) while the service stacks are built, instead of while the first site stack waits.
+ */
+export function warmSiteBuild(): void {
+  built ??= cachedSite();
+  if (!built) tailwindWorker();
+}
+
+/**
+ * The site, built once per process (or taken from its cache on disk): every environment's
+ * stack uploads the same files, and a synth runs in a process of its own (the dev server
+ * rebuilds the pages itself, see scripts/local/web).
  */
 export function siteOnce(): Site {
-  return (built ??= buildSite());
+  return (built ??= buildSiteCached());
 }
 
 /** A built document with the exact CSP as its first `<head>` element, as a Terraform string (references resolved at apply). */
