@@ -21,6 +21,13 @@ function status(value: unknown): number {
   return typeof value === "string" && /^\d+$/.test(value) ? Number(value) : NaN;
 }
 
+function addHeader(merged: Map<string, [string, string[]]>, name: string, values: string[]): void {
+  const lower = name.toLowerCase();
+  const entry = merged.get(lower);
+  if (entry) entry[1].push(...values);
+  else merged.set(lower, [name, values]);
+}
+
 /** `binary`: the request's Accept names a binary media type of the API (`acceptsBinary`). */
 export function proxyResponse(payload: string, binary: boolean): ProxyAnswer {
   let out: unknown;
@@ -29,7 +36,8 @@ export function proxyResponse(payload: string, binary: boolean): ProxyAnswer {
   } catch {
     return MALFORMED;
   }
-  if (!isObject(out) || Object.keys(out).some((k) => !KEYS.has(k))) return MALFORMED;
+  if (!isObject(out)) return MALFORMED;
+  for (const k of Object.keys(out)) if (!KEYS.has(k)) return MALFORMED;
   const code = status(out.statusCode);
   if (!Number.isInteger(code) || code < 100 || code > 599) return MALFORMED;
   if (out.body !== undefined && out.body !== null && typeof out.body !== "string") return MALFORMED;
@@ -37,16 +45,13 @@ export function proxyResponse(payload: string, binary: boolean): ProxyAnswer {
   if (out.multiValueHeaders != null && !isObject(out.multiValueHeaders)) return MALFORMED;
   // Lower-case name → [first spelling, values].
   const merged = new Map<string, [string, string[]]>();
-  const add = (name: string, values: string[]) => {
-    const entry = merged.get(name.toLowerCase());
-    if (entry) entry[1].push(...values);
-    else merged.set(name.toLowerCase(), [name, values]);
-  };
-  for (const [k, v] of Object.entries(out.multiValueHeaders ?? {})) {
-    if (!Array.isArray(v)) return MALFORMED;
-    add(k, v.map(String));
+  if (out.multiValueHeaders != null) {
+    for (const [k, v] of Object.entries(out.multiValueHeaders)) {
+      if (!Array.isArray(v)) return MALFORMED;
+      addHeader(merged, k, v.map(String));
+    }
   }
-  for (const [k, v] of Object.entries(out.headers ?? {})) add(k, [String(v)]);
+  if (out.headers != null) for (const [k, v] of Object.entries(out.headers)) addHeader(merged, k, [String(v)]);
   const headers: Record<string, string | string[]> = {};
   for (const [lower, [name, values]] of merged) {
     const sent = responseHeaderName(name);

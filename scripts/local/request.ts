@@ -73,7 +73,7 @@ function Names(): void {}
 Names.prototype = Object.create(null) as object;
 
 /** An empty map for names a client chose. */
-function names<T>(): Record<string, T> {
+export function names<T>(): Record<string, T> {
   return new (Names as unknown as new () => Record<string, T>)();
 }
 

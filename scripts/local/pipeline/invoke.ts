@@ -9,11 +9,17 @@ import type { Invocation } from "./invocation";
 export async function invokeFunction(inv: Invocation, target: LambdaTarget, event: unknown, timeoutMs: number): Promise<InvokeResult | "integration-timeout"> {
   const runner = inv.gw.pool.get(target.fn.functionName, target.version);
   if (!runner) return { ok: false, kind: "crash", error: { errorType: "ResourceNotFoundException", errorMessage: `Function not found: ${target.invokedArn}` } };
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<"integration-timeout">((resolve) => (timer = setTimeout(() => resolve("integration-timeout"), timeoutMs)));
-  try {
-    return await Promise.race([runner.invoke(event, { invokedArn: target.invokedArn }), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, timeoutMs, "integration-timeout");
+    runner.invoke(event, { invokedArn: target.invokedArn }).then(
+      (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error as Error);
+      },
+    );
+  });
 }
