@@ -100,7 +100,8 @@ if (values.plan) {
   }
 }
 const stateFileOf = (config: Json): string | undefined => {
-  const id = typeof config.key === "string" ? config.key.replace(/\/terraform\.tfstate$/, "") : undefined;
+  // s3: key `<stack>/terraform.tfstate`; Terraform Cloud: the workspace, named after the stack
+  const id = typeof config.key === "string" ? config.key.replace(/\/terraform\.tfstate$/, "") : config.workspaces?.name;
   return id && existsSync(stateFile(id)) ? stateFile(id) : undefined;
 };
 

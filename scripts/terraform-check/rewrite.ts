@@ -22,7 +22,9 @@ export function forValidate(doc: Json, awsVersion: string | undefined, hasRegion
   const notes: string[] = [];
   const aws = doc.terraform?.required_providers?.aws;
   if (aws && awsVersion) aws.version = awsVersion;
-  doc.terraform = { ...doc.terraform, backend: { local: { path: "terraform.tfstate" } } };
+  // a local backend in place of the stack's (s3, or Terraform Cloud's `cloud` block)
+  const { cloud: _cloud, ...terraform } = doc.terraform ?? {};
+  doc.terraform = { ...terraform, backend: { local: { path: "terraform.tfstate" } } };
   if (!hasRegion) return notes;
   for (const [type, byName] of Object.entries<Json>(doc.resource ?? {})) {
     if (hasRegion(type)) continue;

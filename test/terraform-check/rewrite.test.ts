@@ -31,6 +31,13 @@ describe("terraform-check: the scratch copies", () => {
     expect(notes).to.deep.equal(['aws_cloudwatch_log_delivery_source.Source: dropped region = "us-east-1" (a provider 6.x argument)']);
   });
 
+  it("replaces a Terraform Cloud block with the local backend", () => {
+    const doc = stack() as ReturnType<typeof stack> & { terraform: { cloud?: unknown } };
+    doc.terraform = { required_providers: doc.terraform.required_providers, cloud: { organization: "acme", workspaces: { name: "web-dev" } } } as typeof doc.terraform;
+    forValidate(doc, "5.100.0", () => true);
+    expect(doc.terraform).to.deep.equal({ required_providers: { aws: { source: "aws", version: "5.100.0" } }, backend: { local: { path: "terraform.tfstate" } } });
+  });
+
   it("leaves region alone when the mirror's version is the pinned one", () => {
     const doc = stack();
     expect(forValidate(doc, undefined, undefined)).to.deep.equal([]);
