@@ -117,7 +117,8 @@ describe("web: student records page (Chromium)", function () {
     const birthdate = page.getByLabel("Birth date");
     // a text field with its format in the accessible description, not a date picker (see body.html)
     expect(await birthdate.getAttribute("type")).to.equal(null);
-    expect(await birthdate.evaluate((input) => document.getElementById(input.getAttribute("aria-describedby")!)!.textContent)).to.include("2009-04-17");
+    const hint = await birthdate.getAttribute("aria-describedby");
+    expect(await page.locator(`#${hint}`).textContent()).to.include("2009-04-17");
     await page.getByLabel("Student id").first().fill("S-1003");
     await page.getByLabel("Name").fill("Wrong Format");
     await page.getByLabel("Class").fill("10B");
@@ -127,7 +128,7 @@ describe("web: student records page (Chromium)", function () {
     const onRequest = (r: { method(): string; url(): string }) => r.method() === "POST" && posts.push(r.url());
     page.on("request", onRequest);
     await page.getByRole("button", { name: "Add student" }).click();
-    expect(await birthdate.evaluate((input: HTMLInputElement) => input.validity.patternMismatch)).to.equal(true);
+    expect(await birthdate.evaluate((input) => (input as unknown as { validity: { patternMismatch: boolean } }).validity.patternMismatch)).to.equal(true);
     page.off("request", onRequest);
     expect(posts, "no request leaves the page").to.deep.equal([]);
   });
