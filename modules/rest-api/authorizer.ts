@@ -6,7 +6,7 @@
 import { ApiGatewayAuthorizer } from "@cdktf/provider-aws/lib/api-gateway-authorizer";
 import type { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import type { Construct } from "constructs";
-import { PropError } from "../core/errors";
+import { isResolved, PropError } from "../core/errors";
 import { lambdaInvokeUri } from "../core/function-ref";
 import { aliasName, checkAlias, isAliasTarget, targetFunction } from "./integrations/target";
 import { checkTtl } from "./limits";
@@ -14,6 +14,9 @@ import { renderAuthorizerPermission } from "./permissions";
 import type { Authorizer } from "./props";
 import { stableText } from "./terraform-text";
 import type { AuthorizerDefinition, AuthorizerOptions } from "./types";
+
+/** A Cognito user pool ARN as the AWS provider accepts it (12-digit account). */
+const USER_POOL_ARN = /^arn:aws[a-z-]*:cognito-idp:[a-z0-9-]+:\d{12}:userpool\/[^/\s]+$/;
 
 /** The authorizers of one API, by name. */
 export class Authorizers {
@@ -42,6 +45,12 @@ export class Authorizers {
     if (options.type === "COGNITO_USER_POOLS") {
       if (options.userPoolArns.length === 0) {
         throw new PropError(where, `${prop}.userPoolArns`, options.userPoolArns, "list at least one Cognito user pool ARN.");
+      }
+      // Terraform's provider refuses a literal ARN whose account is not 12 digits, at validate.
+      for (const arn of options.userPoolArns) {
+        if (isResolved(arn) && !USER_POOL_ARN.test(arn)) {
+          throw new PropError(where, `${prop}.userPoolArns`, arn, 'give a user pool ARN, "arn:aws:cognito-idp:<region>:<12-digit account>:userpool/<pool id>", or the pool\'s `arn` attribute.');
+        }
       }
       const identitySource = options.identitySource ?? "method.request.header.Authorization";
       resource = new ApiGatewayAuthorizer(scope, id, {

@@ -42,7 +42,7 @@ function everyOption() {
   });
   api.addModel("Thing", { type: "object", properties: { id: { type: "string" }, note: { type: "string", pattern: "^${x}$" } } });
   api.addModel("Things", { type: "array", items: modelRef("Thing") });
-  const pool = api.addAuthorizer("Users", { type: "COGNITO_USER_POOLS", userPoolArns: ["arn:aws:cognito-idp:us-east-1:1:userpool/p"] });
+  const pool = api.addAuthorizer("Users", { type: "COGNITO_USER_POOLS", userPoolArns: ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_p"] });
   const token = api.addAuthorizer("Token", { type: "TOKEN", fn: { fn: authFn, alias: "live" }, validationExpression: "^Bearer .+$" });
   const request = api.addAuthorizer("Request", { type: "REQUEST", fn: authFn, identitySources: ["method.request.header.X-Caller"] });
   api.addRoute("GET /things", {

@@ -26,7 +26,7 @@ describe("rest-api: route table", () => {
     const stack = testStack();
     const fn = new FakeFunction(stack, "Upload");
     const api = new RestApi(stack, "Images", { stages: { prod: { throttle: { rate: 100, burst: 50 } } } });
-    const users = api.addAuthorizer("Users", { type: "COGNITO_USER_POOLS", userPoolArns: ["arn:aws:cognito-idp:us-east-1:1:userpool/p"] });
+    const users = api.addAuthorizer("Users", { type: "COGNITO_USER_POOLS", userPoolArns: ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_p"] });
     api.addModel("Upload", { type: "object" });
     api.addRoute("POST /upload/{filename}", { integration: lambdaProxy(fn), authorizer: users, requestModel: "Upload", throttle: { rate: 5, burst: 10 } });
     api.addRoute("GET /view-all", { integration: lambdaProxy(fn), authorizer: users, cache: { ttl: 60 } });

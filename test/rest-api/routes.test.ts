@@ -111,7 +111,7 @@ describe("rest-api: routes", () => {
     const stack = testStack();
     const authFn = new FakeFunction(stack, "AuthFn", ["live"]);
     const api = new RestApi(stack, "Api");
-    api.addAuthorizer("Users", { type: "COGNITO_USER_POOLS", userPoolArns: ["arn:aws:cognito-idp:us-east-1:1:userpool/p"] });
+    api.addAuthorizer("Users", { type: "COGNITO_USER_POOLS", userPoolArns: ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_p"] });
     api.addAuthorizer("Token", { type: "TOKEN", fn: authFn, validationExpression: "^Bearer .+$", resultTtlSeconds: 0 });
     api.addAuthorizer("Request", {
       type: "REQUEST",
@@ -123,7 +123,7 @@ describe("rest-api: routes", () => {
     const s = synth(stack);
     expect(s.one("aws_api_gateway_authorizer", (a) => a.name === "Users")).to.deep.include({
       type: "COGNITO_USER_POOLS",
-      provider_arns: ["arn:aws:cognito-idp:us-east-1:1:userpool/p"],
+      provider_arns: ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_p"],
       identity_source: "method.request.header.Authorization",
       authorizer_result_ttl_in_seconds: 300,
     });

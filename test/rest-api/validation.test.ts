@@ -254,12 +254,16 @@ describe("rest-api: validation", () => {
       expectError(propError(() => Testing.synth(stack)), "models.Items.$ref", "#/models/Thing", /add the model "Thing"/);
     });
 
-    it("rejects an authorizer TTL out of range, a TOKEN source that is not a header, and a REQUEST authorizer without sources", () => {
+    it("rejects an authorizer TTL out of range, a TOKEN source that is not a header, a REQUEST authorizer without sources, and a literal user pool ARN Terraform refuses", () => {
       const { api: a, fn } = api();
       expectError(propError(() => a.addAuthorizer("A", { type: "TOKEN", fn, resultTtlSeconds: 4000 })), "authorizers.A.resultTtlSeconds", 4000, /0 to 3600/);
       expectError(propError(() => a.addAuthorizer("B", { type: "TOKEN", fn, identitySource: "method.request.querystring.t" })), "authorizers.B.identitySource", "method.request.querystring.t", /one header/);
       expectError(propError(() => a.addAuthorizer("C", { type: "REQUEST", fn, identitySources: [] })), "authorizers.C.identitySources", [], /resultTtlSeconds to 0/);
       expectError(propError(() => a.addAuthorizer("D", { type: "COGNITO_USER_POOLS", userPoolArns: [] })), "authorizers.D.userPoolArns", [], /at least one/);
+      // the AWS provider refuses it at terraform validate ("invalid account ID value")
+      const badAccount = "arn:aws:cognito-idp:us-east-1:1:userpool/p";
+      expectError(propError(() => a.addAuthorizer("E", { type: "COGNITO_USER_POOLS", userPoolArns: [badAccount] })), "authorizers.E.userPoolArns", badAccount, /12-digit account/);
+      expectError(propError(() => a.addAuthorizer("F", { type: "COGNITO_USER_POOLS", userPoolArns: ["us-east-1_AbC123"] })), "authorizers.F.userPoolArns", "us-east-1_AbC123", /user pool ARN/);
     });
 
     it("rejects scopes without a Cognito authorizer, and an authorizer from another API", () => {
@@ -271,7 +275,7 @@ describe("rest-api: validation", () => {
         /Cognito user pool authorizer/,
       );
       const other = new RestApi(stack, "Other");
-      const foreign = other.addAuthorizer("Users", { type: "COGNITO_USER_POOLS", userPoolArns: ["arn:aws:cognito-idp:us-east-1:1:userpool/p"] });
+      const foreign = other.addAuthorizer("Users", { type: "COGNITO_USER_POOLS", userPoolArns: ["arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_p"] });
       expectError(propError(() => a.addRoute("GET /y", { integration: mockIntegration(), authorizer: foreign })), 'routes["GET /y"].authorizer', "Users", /this API's addAuthorizer/);
     });
 
