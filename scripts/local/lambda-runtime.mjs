@@ -1,4 +1,4 @@
-/* global setImmediate */
+/* global setImmediate, performance */
 // Worker-thread side of a local Lambda: imports the handler from the unzipped code folder
 // once (warm) and answers invocations with a Lambda-shaped context.
 // Plain .mjs so the worker needs no TypeScript loader.
@@ -45,7 +45,8 @@ load().then(
 
 // An invocation arrives as one string, `<request id>\n<timeout ms>\n<invoked ARN>\n<payload>`, or
 // several as an array of them (given in one turn of the gateway's event loop); each answer leaves
-// as one string: `1<result JSON>` or `0<error JSON>` (strings are the cheapest to post).
+// as one string: `1` (result) or `0` (error), the run time in µs, a newline, the JSON (strings are
+// the cheapest to post).
 // Invocations run strictly one at a time, in order, as in one Lambda execution environment.
 const queue = [];
 let running = false;
@@ -59,6 +60,7 @@ parentPort.on("message", (msg) => {
   }
 });
 
+const runUs = (started) => Math.round((performance.now() - started) * 1000);
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 async function drain() {
@@ -72,6 +74,7 @@ async function drain() {
 }
 
 async function invoke(msg) {
+  const started = performance.now();
   const a = msg.indexOf("\n");
   const b = msg.indexOf("\n", a + 1);
   const c = msg.indexOf("\n", b + 1);
@@ -106,8 +109,9 @@ async function invoke(msg) {
     } else {
       result = await fn(event, context);
     }
-    parentPort.postMessage(result === undefined ? "1null" : "1" + JSON.stringify(result));
+    const json = result === undefined ? "null" : JSON.stringify(result);
+    parentPort.postMessage(`1${runUs(started)}\n${json}`);
   } catch (err) {
-    parentPort.postMessage("0" + JSON.stringify(serializeError(err)));
+    parentPort.postMessage(`0${runUs(started)}\n${JSON.stringify(serializeError(err))}`);
   }
 }

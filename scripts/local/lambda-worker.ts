@@ -50,8 +50,8 @@ export interface WorkerIdentity {
 }
 
 export interface WorkerEvents {
-  /** An invocation ended and the worker lives on: it can take another. */
-  readonly free: (w: LambdaWorker) => void;
+  /** An invocation ended after running `runUs` µs in the thread, and the worker lives on. */
+  readonly free: (w: LambdaWorker, runUs: number) => void;
   /** The worker ended; `unstarted` are the invocations it held that never ran, in order. */
   readonly death: (w: LambdaWorker, unstarted: Job[]) => void;
   /** The handlers' stdout and stderr lines; default: this process's own streams. */
@@ -145,6 +145,11 @@ export class LambdaWorker {
     this.worker.on("exit", (code) => die({ errorType: "Runtime.ExitError", errorMessage: `RequestId: exited before completing request (status ${code})` }));
   }
 
+  /** True when invocations given to it in this turn of the event loop wait to be posted. */
+  get posting(): boolean {
+    return this.outbox.length > 0;
+  }
+
   /** Invocations given and not yet answered. */
   get load(): number {
     return this.posted.length + this.outbox.length;
@@ -199,15 +204,17 @@ export class LambdaWorker {
     job.timer = setTimeout(onTimeout, job.timeoutMs, this, job);
   }
 
-  /** The thread answered the invocation it was running (`1<result JSON>` or `0<error JSON>`). */
+  /** The thread answered the invocation it was running: `1` (result) or `0` (error), its run time in µs, `\n`, the JSON. */
   private answered(msg: string): void {
     const job = this.posted.shift();
     if (!job) return;
     clearTimeout(job.timer);
     // The next one starts now, in the thread.
     if (this.posted.length > 0) this.start(this.posted[0]!);
-    job.resolve(msg.charCodeAt(0) === 49 ? { ok: true, payload: msg.slice(1) } : { ok: false, kind: "handled", error: JSON.parse(msg.slice(1)) as LambdaError });
-    this.events.free(this);
+    const nl = msg.indexOf("\n");
+    const json = msg.slice(nl + 1);
+    job.resolve(msg.charCodeAt(0) === 49 ? { ok: true, payload: json } : { ok: false, kind: "handled", error: JSON.parse(json) as LambdaError });
+    this.events.free(this, Number(msg.slice(1, nl)));
   }
 
   /** A timer ran out: only its own invocation's, and only while that one is running. */
