@@ -49,7 +49,7 @@ if (!awsVersion || !mirrored.includes(awsVersion)) {
   process.exit(2);
 }
 
-const outdir = path.resolve(process.env.CDKTF_OUTDIR ?? "cdktf.out");
+const outdir = path.resolve(process.env.CDKTF_OUTDIR || "cdktf.out");
 const stacksDir = path.join(outdir, "stacks");
 if (!existsSync(stacksDir)) {
   console.error(`terraform-check: no synthesized stacks in ${stacksDir}; run npm run synth first.`);
