@@ -29,6 +29,17 @@ function checkCidr(cidr: string, prop: string): void {
   }
 }
 
+/** An Allow of `execute-api:Invoke` for everyone, and a Deny (`sid`) for the requests that meet `condition`. */
+function allowInvokeDenyUnless(resource: string, sid: string, condition: NonNullable<ResourcePolicyStatement["Condition"]>): ResourcePolicy {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "AllowInvoke", Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: resource },
+      { Sid: sid, Effect: "Deny", Principal: "*", Action: "execute-api:Invoke", Resource: resource, Condition: condition },
+    ],
+  };
+}
+
 /**
  * Allows `execute-api:Invoke` only from the listed source CIDR ranges: an Allow for
  * everyone and a Deny for requests whose `aws:SourceIp` is not in the list.
@@ -38,20 +49,7 @@ export function sourceIpPolicy(cidrs: readonly string[], resource = "execute-api
     throw new PropError("sourceIpPolicy", "cidrs", cidrs, "list at least one CIDR range, or leave the policy out.");
   }
   cidrs.forEach((c) => checkCidr(c, "cidrs"));
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      { Sid: "AllowInvoke", Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: resource },
-      {
-        Sid: "DenyOutsideAllowList",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "execute-api:Invoke",
-        Resource: resource,
-        Condition: { NotIpAddress: { "aws:SourceIp": [...cidrs] } },
-      },
-    ],
-  };
+  return allowInvokeDenyUnless(resource, "DenyOutsideAllowList", { NotIpAddress: { "aws:SourceIp": [...cidrs] } });
 }
 
 export interface VpcPolicyOptions {
@@ -74,18 +72,5 @@ export function vpcPolicy(options: VpcPolicyOptions, resource = "execute-api:/*"
   const condition: Record<string, readonly string[]> = {};
   if (vpcIds.length > 0) condition["aws:SourceVpc"] = [...vpcIds];
   if (vpces.length > 0) condition["aws:SourceVpce"] = [...vpces];
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      { Sid: "AllowInvoke", Effect: "Allow", Principal: "*", Action: "execute-api:Invoke", Resource: resource },
-      {
-        Sid: "DenyOutsideVpc",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "execute-api:Invoke",
-        Resource: resource,
-        Condition: { StringNotEquals: condition },
-      },
-    ],
-  };
+  return allowInvokeDenyUnless(resource, "DenyOutsideVpc", { StringNotEquals: condition });
 }

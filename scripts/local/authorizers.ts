@@ -83,22 +83,3 @@ export function policyAllows(policy: PolicyDocument | undefined, methodArn: stri
   if (statements.some((s) => s.Effect?.toLowerCase() === "deny" && matches(s))) return false;
   return statements.some((s) => s.Effect?.toLowerCase() === "allow" && matches(s));
 }
-
-/** Cached Lambda authorizer results, by authorizer and identity, for the authorizer's TTL. */
-export class AuthorizerCache<T> {
-  private readonly entries = new Map<string, { value: T; expires: number }>();
-
-  get(key: string, now = Date.now()): T | undefined {
-    const e = this.entries.get(key);
-    if (!e) return undefined;
-    if (e.expires <= now) {
-      this.entries.delete(key);
-      return undefined;
-    }
-    return e.value;
-  }
-
-  set(key: string, value: T, ttlSeconds: number, now = Date.now()): void {
-    if (ttlSeconds > 0) this.entries.set(key, { value, expires: now + ttlSeconds * 1000 });
-  }
-}

@@ -4,8 +4,8 @@
  * stage cache, authorizer results).
  */
 import type { LocalCognito, PolicyDocument } from "../authorizers";
-import { AuthorizerCache } from "../authorizers";
-import { StageCache } from "../cache";
+import { TtlCache } from "../cache";
+import type { HttpResponse } from "../responses";
 import type { ApiKeyModel, ApiModel, GatewayModel, MethodSettingsModel, StageModel } from "../model/types";
 import { normalizeMethodPath, Quotas, Throttles } from "../throttle";
 import { ModelValidators } from "../validation";
@@ -28,8 +28,10 @@ export class GatewayState {
   keysByValue = new Map<string, ApiKeyModel>();
   readonly throttles = new Throttles();
   readonly quotas = new Quotas();
-  readonly authCache = new AuthorizerCache<AuthorizerEntry>();
-  readonly cache = new StageCache();
+  /** Lambda authorizer results, for each authorizer's TTL. */
+  readonly authCache = new TtlCache<AuthorizerEntry>();
+  /** The stage cache. */
+  readonly cache = new TtlCache<HttpResponse>();
   /** Effective method settings by stage and method path, computed once (a swap brings new stage objects). */
   private readonly settingsCache = new WeakMap<StageModel, Map<string, MethodSettings>>();
 
