@@ -32,7 +32,7 @@ import { BadRequestError, ConflictError, isAwsError, NotFoundError } from "../li
 import { withHttp, type ProxyHandler, type RequestContext } from "../lib/handler.js";
 import { json, type ProxyEvent } from "../lib/http.js";
 import { startWorker } from "../lib/job-start.js";
-import { basePath, jobView } from "../lib/job-view.js";
+import { basePath, jobView, type JobLinks } from "../lib/job-view.js";
 import { decodeToken, encodeToken, parseLimit } from "../lib/pagination.js";
 import { Router } from "../lib/router.js";
 import { validate } from "../lib/validate.js";
@@ -50,7 +50,7 @@ export interface BackupDependencies {
 
 const ID = new RegExp(BACKUP_ID_PATTERN);
 
-function links(event: ProxyEvent, backupId: string): Record<string, string> {
+function links(event: ProxyEvent, backupId: string): JobLinks {
   const base = basePath(event);
   return { self: `${base}/backups/${backupId}`, list: `${base}/backups` };
 }

@@ -25,8 +25,20 @@ export function basePath(event: ProxyEvent): string {
   return prefix;
 }
 
+/** A job less its bookkeeping (`kind`, `expiresAt`, `deadline`, `requestId`). */
+export type ShownJob<J extends JobFields> = Omit<J, "kind" | "expiresAt" | "deadline" | "requestId">;
+
+/** Where a job API points from a job: the job itself and the list of its kind. */
+export interface JobLinks {
+  readonly self: string;
+  readonly list: string;
+}
+
+/** A job as its API answers it (GET of the job, an entry of the list). */
+export type JobView<J extends JobFields> = ShownJob<J> & { readonly links: JobLinks };
+
 /** The job as a client sees it; `noun` names the job in the reason ("backup", "restore"). */
-export function jobView(job: JobFields, now: Date, noun: string): Record<string, unknown> {
+export function jobView<J extends JobFields>(job: J, now: Date, noun: string): ShownJob<J> {
   const { expiresAt: _expires, kind: _kind, deadline, requestId: _requestId, ...rest } = job;
   if (job.status !== "running") return rest;
   const timeoutMs = intEnv("WORKER_TIMEOUT_SECONDS", 900) * 1000;

@@ -34,7 +34,7 @@ import { BadRequestError, isAwsError, NotFoundError } from "../lib/errors.js";
 import { withHttp, type ProxyHandler, type RequestContext } from "../lib/handler.js";
 import { json, type ProxyEvent } from "../lib/http.js";
 import { startWorker } from "../lib/job-start.js";
-import { basePath, jobView } from "../lib/job-view.js";
+import { basePath, jobView, type JobLinks } from "../lib/job-view.js";
 import { decodeToken, encodeToken, parseLimit } from "../lib/pagination.js";
 import { Router } from "../lib/router.js";
 import { validate } from "../lib/validate.js";
@@ -56,7 +56,7 @@ export const RESTORE_ROUTES = ["POST /restore", "GET /restores", "GET /restores/
 
 const ID = new RegExp(RESTORE_ID_PATTERN);
 
-function links(event: ProxyEvent, restoreId: string): Record<string, string> {
+function links(event: ProxyEvent, restoreId: string): JobLinks {
   const base = basePath(event);
   return { self: `${base}/restores/${restoreId}`, list: `${base}/restores` };
 }

@@ -176,36 +176,18 @@ export async function run(): Promise<void> {
   const ses = await startSesMailbox({ directory: path.join(root, "mail"), identities: () => [SENDER] });
   try {
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: CREDENTIALS });
+    // The tables as the student-records stack synthesizes them. Imported here, not at the top:
+    // the measured children run this file, and cdktf must not count in their peak RSS.
+    const { studentRecordsTableInput } = await import("../../test/support/student-records-tables.js");
     const jobs = "bench-backupJobs";
-    await client.send(
-      new CreateTableCommand({
-        TableName: jobs,
-        KeySchema: [{ AttributeName: "backupId", KeyType: "HASH" }],
-        AttributeDefinitions: [
-          { AttributeName: "backupId", AttributeType: "S" },
-          { AttributeName: "kind", AttributeType: "S" },
-          { AttributeName: "createdAt", AttributeType: "S" },
-        ],
-        GlobalSecondaryIndexes: [
-          { IndexName: "byKind", KeySchema: [{ AttributeName: "kind", KeyType: "HASH" }, { AttributeName: "createdAt", KeyType: "RANGE" }], Projection: { ProjectionType: "ALL" } },
-        ],
-        BillingMode: "PAY_PER_REQUEST",
-      }),
-    );
+    await client.send(new CreateTableCommand(studentRecordsTableInput("backupJobs", jobs)));
     await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: jobs });
     const bucket = "bench-backups";
     let runs = 0;
     const rows: Array<{ size: number; scan: WorkerOutput; backup: WorkerOutput; backupRss: number }> = [];
     for (const size of SIZES) {
       const table = `bench-students-${size}`;
-      await client.send(
-        new CreateTableCommand({
-          TableName: table,
-          KeySchema: [{ AttributeName: "studentid", KeyType: "HASH" }],
-          AttributeDefinitions: [{ AttributeName: "studentid", AttributeType: "S" }],
-          BillingMode: "PAY_PER_REQUEST",
-        }),
-      );
+      await client.send(new CreateTableCommand(studentRecordsTableInput("studentData", table)));
       await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: table });
       const seedStart = performance.now();
       await seed(client, table, size);

@@ -10,25 +10,12 @@ import { expect } from "chai";
 import type { ApiEndpoint } from "../../scripts/local/gateway";
 import { apiKey, body, environment, eventually, startApp, type RunningApp } from "./support/app";
 import { fillStudents, fnResource, limitIntegrations, mails, resources, STUDENT_STACK as STACK, waitForJob as waitFor } from "./support/jobs";
+import type { BackupView } from "../support/job-views";
 
 const WORKER = `${environment.prefix}BackupDynamoDBAndSendEmailWorker`;
 const API_FUNCTION = `${environment.prefix}BackupDynamoDBAndSendEmail`;
 /** The integration limit the edited stack gives the backup routes (API Gateway's default and maximum: 29,000 ms). */
 const LIMIT_MS = 1000;
-
-interface Job {
-  backupId: string;
-  status: string;
-  createdAt: string;
-  startedAt?: string;
-  finishedAt?: string;
-  key: string;
-  count?: number;
-  bytes?: number;
-  sha256?: string;
-  error?: string;
-  links: { self: string; list: string };
-}
 
 async function start(app: RunningApp): Promise<{ api: ApiEndpoint; key: string }> {
   const api = app.api("student-records", "prod");
@@ -39,7 +26,7 @@ async function post(api: ApiEndpoint, key: string): Promise<Response> {
   return fetch(`${api.url}/backup`, { method: "POST", headers: { "x-api-key": key } });
 }
 
-const waitForJob = (api: ApiEndpoint, key: string, backupId: string) => waitFor<Job>(api, key, `/backups/${backupId}`);
+const waitForJob = (api: ApiEndpoint, key: string, backupId: string) => waitFor<BackupView>(api, key, `/backups/${backupId}`);
 
 describe("e2e: student-records backups as jobs", function () {
   this.timeout(300_000);
@@ -74,7 +61,7 @@ describe("e2e: student-records backups as jobs", function () {
       const res = await post(api, key);
       const answeredMs = performance.now() - asked;
       expect(res.status, await res.clone().text()).to.equal(202);
-      const started = await body<Job>(res);
+      const started = await body<BackupView>(res);
       const done = await waitForJob(api, key, started.backupId);
       expect(done.status, done.error).to.equal("succeeded");
       expect(done.count).to.equal(count);
@@ -114,14 +101,14 @@ describe("e2e: student-records backups as jobs", function () {
       const { api, key } = await start(app);
       const res = await post(api, key);
       expect(res.status).to.equal(202);
-      const done = await waitForJob(api, key, (await body<Job>(res)).backupId);
+      const done = await waitForJob(api, key, (await body<BackupView>(res)).backupId);
       expect(done.status).to.equal("failed");
       expect(done.error).to.match(/^NoSuchBucket: /);
       expect(await eventually(() => mails(app).some((m) => m.text.includes(done.backupId)), 500)).to.equal(true);
       const mail = mails(app).find((m) => m.text.includes(done.backupId))!;
       expect(mail.subject).to.match(/FAILED/);
       expect(mail.text).to.include("NoSuchBucket");
-      const listed = await body<{ backups: Job[] }>(await fetch(`${api.url}/backups`, { headers: { "x-api-key": key } }));
+      const listed = await body<{ backups: BackupView[] }>(await fetch(`${api.url}/backups`, { headers: { "x-api-key": key } }));
       expect(listed.backups.find((j) => j.backupId === done.backupId)).to.include({ status: "failed" });
     });
   });

@@ -11,6 +11,7 @@ import { expect } from "chai";
 import type { ApiEndpoint } from "../../scripts/local/gateway";
 import { apiKey, body, environment, eventually, s3Client, startApp, type RunningApp } from "./support/app";
 import { fillStudents, limitIntegrations, mails, STUDENT_STACK, waitForJob } from "./support/jobs";
+import type { BackupView, RestoreView } from "../support/job-views";
 
 const API_FUNCTION = `${environment.prefix}restoreStudentData`;
 const TABLE = `${environment.prefix}studentData`;
@@ -19,36 +20,12 @@ const LIMIT_MS = 1000;
 /** Enough students that writing them back takes longer than the limit (several seconds on a quiet 2-core machine). */
 const COUNT = 30_000;
 
-interface Backup {
-  backupId: string;
-  status: string;
-  bucket: string;
-  key: string;
-  count: number;
-}
-
-interface Restore {
-  restoreId: string;
-  status: string;
-  phase?: string;
-  key: string;
-  backupId: string;
-  mode: string;
-  createdAt: string;
-  finishedAt?: string;
-  count?: number;
-  restored?: number;
-  skipped?: number;
-  error?: string;
-  links: { self: string; list: string };
-}
-
 describe("e2e: student-records restores as jobs", function () {
   this.timeout(300_000);
   let app: RunningApp;
   let api: ApiEndpoint;
   let key: string;
-  let backup: Backup;
+  let backup: BackupView;
   const call = (method: string, path: string, json?: unknown) =>
     fetch(`${api.url}${path}`, { method, headers: { "x-api-key": key, ...(json ? { "Content-Type": "application/json" } : {}) }, ...(json ? { body: JSON.stringify(json) } : {}) });
   const tableCount = async () => {
@@ -65,7 +42,7 @@ describe("e2e: student-records restores as jobs", function () {
     await fillStudents(app, COUNT);
     const started = await call("POST", "/backup");
     expect(started.status).to.equal(202);
-    backup = await waitForJob<Backup>(api, key, `/backups/${(await body<Backup>(started)).backupId}`);
+    backup = await waitForJob<BackupView>(api, key, `/backups/${(await body<BackupView>(started)).backupId}`);
     expect(backup).to.include({ status: "succeeded", count: COUNT });
   });
 
@@ -85,12 +62,12 @@ describe("e2e: student-records restores as jobs", function () {
     const res = await call("POST", "/restore", { key: backup.key, mode: "overwrite" });
     const answeredMs = performance.now() - asked;
     expect(res.status, await res.clone().text()).to.equal(202);
-    const started = await body<Restore>(res);
+    const started = await body<RestoreView>(res);
     expect(started).to.include({ status: "running", key: backup.key, backupId: backup.backupId, mode: "overwrite" });
     expect(new URL(started.links.self, api.url).toString()).to.equal(`${api.url}/restores/${started.restoreId}`);
     expect(res.headers.get("location")).to.equal(started.links.self);
 
-    const done = await waitForJob<Restore>(api, key, `/restores/${started.restoreId}`);
+    const done = await waitForJob<RestoreView>(api, key, `/restores/${started.restoreId}`);
     expect(done, done.error).to.include({ status: "succeeded", phase: "write", count: COUNT, restored: COUNT, skipped: 0, backupId: backup.backupId });
     const jobMs = Date.parse(done.finishedAt!) - Date.parse(done.createdAt);
     console.log(`      [e2e] restore job of ${COUNT} items: ${jobMs} ms behind a ${LIMIT_MS} ms integration limit`);
@@ -98,7 +75,7 @@ describe("e2e: student-records restores as jobs", function () {
     expect(jobMs, "the job outlived the integration limit").to.be.above(LIMIT_MS);
     for (const id of gone) expect((await call("GET", `/students/${id}`)).status, id).to.equal(200);
     expect(await tableCount()).to.equal(COUNT);
-    const listed = await body<{ restores: Restore[] }>(await call("GET", "/restores"));
+    const listed = await body<{ restores: RestoreView[] }>(await call("GET", "/restores"));
     expect(listed.restores.map((r) => r.restoreId)).to.include(started.restoreId);
 
     expect(await eventually(() => mails(app).some((m) => m.text.includes(started.restoreId)), 500)).to.equal(true);
@@ -119,8 +96,8 @@ describe("e2e: student-records restores as jobs", function () {
 
     const res = await call("POST", "/restore", { key: backup.key, mode: "overwrite" });
     expect(res.status).to.equal(202);
-    const started = await body<Restore>(res);
-    const done = await waitForJob<Restore>(api, key, `/restores/${started.restoreId}`);
+    const started = await body<RestoreView>(res);
+    const done = await waitForJob<RestoreView>(api, key, `/restores/${started.restoreId}`);
     expect(done).to.include({ status: "failed", phase: "verify", restored: 0, skipped: 0 });
     expect(done.error).to.equal(`the backup ${backup.key} does not match its manifest (sha256 differs); nothing was written`);
     for (const id of gone) expect((await call("GET", `/students/${id}`)).status, id).to.equal(404);

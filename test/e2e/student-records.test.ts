@@ -9,30 +9,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { ApiEndpoint } from "../../scripts/local/gateway";
 import { apiKey, body, environment, eventually, s3Client, startApp, type RunningApp } from "./support/app";
-
-interface Student {
-  studentid: string;
-  name: string;
-  class: string;
-  birthdate: string;
-  email: string;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-interface BackupResponse {
-  backupId: string;
-  status: string;
-  bucket: string;
-  key: string;
-  manifestKey: string;
-  count: number;
-  bytes: number;
-  sha256: string;
-  emailSent: boolean;
-  links: { self: string; list: string };
-}
+import type { BackupView } from "../support/job-views";
+import type { Student } from "../../functions/insert-student-data/schema";
 
 const student = (studentid: string, name = `Student ${studentid}`) => ({
   studentid,
@@ -178,7 +156,7 @@ describe("e2e: student-records (real stack over HTTP)", function () {
   });
 
   describe("backup and restore", function () {
-    let backup: BackupResponse;
+    let backup: BackupView;
     let before: Student[];
 
     /** POST /restore (202, a job), followed at its links.self until it ends. */
@@ -203,19 +181,19 @@ describe("e2e: student-records (real stack over HTTP)", function () {
       // The document's request, verbatim plus the key: POST /backup without a body.
       const res = await call("POST", "/backup");
       expect(res.status).to.equal(202);
-      const started = await body<BackupResponse>(res);
+      const started = await body<BackupView>(res);
       expect(started).to.include({ status: "running" });
       expect(started.key).to.match(/^backups\/students-\d{8}-\d{6}\.json$/);
       const self = new URL(started.links.self, api.url).toString();
       expect(self).to.equal(`${api.url}/backups/${started.backupId}`);
       expect(res.headers.get("location")).to.equal(started.links.self);
       for (let i = 0; i < 500; i += 1) {
-        backup = await body<BackupResponse>(await call("GET", `/backups/${started.backupId}`));
+        backup = await body<BackupView>(await call("GET", `/backups/${started.backupId}`));
         if (backup.status !== "running") break;
         await new Promise((r) => setTimeout(r, 20));
       }
       expect(backup).to.include({ status: "succeeded", count: 4, key: started.key });
-      const listedJobs = await body<{ backups: BackupResponse[] }>(await call("GET", "/backups"));
+      const listedJobs = await body<{ backups: BackupView[] }>(await call("GET", "/backups"));
       expect(listedJobs.backups.map((j) => j.backupId)).to.include(started.backupId);
       await eventually(() => readdirSync(app.endpoints.mailbox).some((f) => f.endsWith(".json")));
 

@@ -7,16 +7,7 @@ import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import type { ApiEndpoint } from "../../scripts/local/gateway";
 import { body, environment, startApp, type RunningApp } from "./support/app";
-
-interface Todo {
-  id: string;
-  title: string;
-  description: string;
-  completed: boolean;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { Todo } from "../../functions/todos/schema";
 
 describe("e2e: todos (real stack over HTTP)", function () {
   let app: RunningApp;

@@ -10,7 +10,7 @@ import type { APIGatewayProxyEvent } from "aws-lambda";
 import { backends, createBucket, createTable, uniqueName, isolateEnv } from "../support/backends.js";
 import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
 import { bodyArb, checkHandler, count, eventArb, headersArb, NUM_RUNS } from "../support/properties.js";
-import { BACKUP_WORKER, createJobsTable, RESTORE_WORKER, startBackupJobs } from "../support/backup-jobs.js";
+import { BACKUP_WORKER, createStudentRecordsTable, RESTORE_WORKER, startBackupJobs } from "../support/backup-jobs.js";
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<unknown>;
 
@@ -60,7 +60,7 @@ describe(`handler properties (${NUM_RUNS} events per handler)`, function () {
     const updateBody = fc.record({ name: names, class: names, birthdate: dates, email: emails, version: mostly(fc.integer({ min: 1, max: 4 }), fc.constantFrom(0, -1, 1.5, "1")) });
 
     beforeEach(async function () {
-      process.env.TABLE_NAME = await createTable(uniqueName("studentData"), ["studentid", "S"]);
+      process.env.TABLE_NAME = await createStudentRecordsTable("studentData");
       process.env.BUCKET_NAME = await createBucket(uniqueName("student-backup"));
       process.env.SENDER_EMAIL = "no-reply@system.edu.vn";
       process.env.ADMIN_EMAIL = "admin@system.edu.vn";
@@ -128,7 +128,7 @@ describe(`handler properties (${NUM_RUNS} events per handler)`, function () {
       expect(made.statusCode).to.equal(202);
       await lambda.api.idle();
       const key = (made.body as { key: string }).key;
-      Object.assign(process.env, { JOBS_TABLE: await createJobsTable("restoreId"), WORKER_FUNCTION: RESTORE_WORKER });
+      Object.assign(process.env, { JOBS_TABLE: await createStudentRecordsTable("restoreJobs"), WORKER_FUNCTION: RESTORE_WORKER });
       const { handler: restore } = (await import("../../functions/restore-students/index.js")) as { handler: Handler };
       // The job's own writes belong to the request that started it: wait for it before the next one.
       const handler: Handler = async (event) => {

@@ -9,10 +9,11 @@ import { expect } from "chai";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { backends, bucketKeys, createBucket, createTable, isolateEnv, objectText, openUploads, uniqueName } from "../support/backends.js";
-import { createJobsTable } from "../support/backup-jobs.js";
+import { backends, bucketKeys, createBucket, isolateEnv, objectText, openUploads, uniqueName } from "../support/backends.js";
+import { createStudentRecordsTable } from "../support/backup-jobs.js";
 import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
 import { startInProcessLambda, type InProcessLambda } from "../support/lambda.js";
+import type { BackupView, Started } from "../support/job-views.js";
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<unknown>;
 type Worker = (event: unknown, context?: { awsRequestId?: string; getRemainingTimeInMillis?: () => number }) => Promise<{ status: string; reason?: string }>;
@@ -22,20 +23,6 @@ const ADMIN = "admin@system.edu.vn";
 const WORKER = "test-BackupDynamoDBAndSendEmailWorker";
 /** A function that takes the event and does nothing: a job whose worker never ran. */
 const IDLE = "test-idle";
-
-interface JobView {
-  backupId: string;
-  status: string;
-  key: string;
-  manifestKey: string;
-  count?: number;
-  bytes?: number;
-  sha256?: string;
-  error?: string;
-  emailSent?: boolean;
-  emailError?: string;
-  links: { self: string; list: string };
-}
 
 describe("student-records backup jobs", function () {
   this.timeout(60_000);
@@ -64,13 +51,13 @@ describe("student-records backup jobs", function () {
   };
 
   /** POST /backup, wait for the asynchronous worker, then GET the job. */
-  async function backupNow(h: Handler = backup): Promise<JobView> {
+  async function backupNow(h: Handler = backup): Promise<BackupView> {
     const started = await startBackup(h);
     expect(started.statusCode, JSON.stringify(started.body)).to.equal(202);
     await lambda.api.idle();
-    const res = await job((started.body as JobView).backupId, h);
+    const res = await job((started.body as BackupView).backupId, h);
     expect(res.statusCode).to.equal(200);
-    return res.body as JobView;
+    return res.body as BackupView;
   }
 
   before(async function () {
@@ -85,7 +72,7 @@ describe("student-records backup jobs", function () {
     });
     process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.api.endpoint;
     insert = (await import("../../functions/insert-student-data/index.js")).handler as Handler;
-    jobsTable = await createJobsTable();
+    jobsTable = await createStudentRecordsTable("backupJobs");
   });
 
   after(async function () {
@@ -93,7 +80,7 @@ describe("student-records backup jobs", function () {
   });
 
   beforeEach(async function () {
-    table = await createTable(uniqueName("studentData"), ["studentid", "S"]);
+    table = await createStudentRecordsTable("studentData");
     bucket = await createBucket(uniqueName("student-backup"));
     Object.assign(process.env, {
       TABLE_NAME: table,
@@ -116,7 +103,7 @@ describe("student-records backup jobs", function () {
       const mailBefore = (await ses.messages()).length;
       const started = await startBackup();
       expect(started.statusCode).to.equal(202);
-      const body = started.body as JobView & { message: string };
+      const body = started.body as Started<BackupView>;
       expect(body.status).to.equal("running");
       expect(body.backupId).to.match(/^students-\d{8}-\d{6}$/);
       expect(body.key).to.equal(`backups/${body.backupId}.json`);
@@ -125,7 +112,7 @@ describe("student-records backup jobs", function () {
       expect(started.headers["Access-Control-Allow-Origin"]).to.equal("https://app.example.com");
 
       await lambda.api.idle();
-      const done = (await job(body.backupId)).body as JobView;
+      const done = (await job(body.backupId)).body as BackupView;
       expect(done).to.include({ backupId: body.backupId, status: "succeeded", key: body.key, count: 30, emailSent: true });
       const text = await objectText(bucket, done.key);
       expect(createHash("sha256").update(text).digest("hex")).to.equal(done.sha256);
@@ -156,7 +143,7 @@ describe("student-records backup jobs", function () {
       const loser = [a!, b!].find((r) => r.statusCode === 409)!;
       expect(loser.body).to.deep.include({ backupId: "students-20310304-050607" });
       await lambda.api.idle();
-      const done = (await job("students-20310304-050607")).body as JobView;
+      const done = (await job("students-20310304-050607")).body as BackupView;
       expect(done).to.include({ status: "succeeded", count: 2 });
       expect(await bucketKeys(bucket)).to.deep.equal(["backups/students-20310304-050607.json", "backups/students-20310304-050607.manifest.json"]);
     });
@@ -207,7 +194,7 @@ describe("student-records backup jobs", function () {
       const body = res.body as { backupId: string; status: string; message: string };
       expect(body.status).to.equal("failed");
       expect(body.message).to.contain("ResourceNotFoundException");
-      const shown = (await job(body.backupId)).body as JobView;
+      const shown = (await job(body.backupId)).body as BackupView;
       expect(shown).to.include({ status: "failed" });
       expect(await bucketKeys(bucket)).to.deep.equal([]);
     });
@@ -226,7 +213,7 @@ describe("student-records backup jobs", function () {
       process.env.WORKER_FUNCTION = IDLE;
       const started = await startBackup();
       await lambda.api.idle();
-      const id = (started.body as JobView).backupId;
+      const id = (started.body as BackupView).backupId;
       const { s3 } = await backends();
       // Every PutObject waits 3 s; the worker is told it has 21 s left, 1 s more than its reserve.
       const slow = new S3Client({ endpoint: s3.endpoint, forcePathStyle: true, requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED" });
@@ -240,7 +227,7 @@ describe("student-records backup jobs", function () {
       const result = await (createWorker({ s3: slow }) as Worker)({ backupId: id }, { getRemainingTimeInMillis: () => 21_000 });
       expect(result.status).to.equal("failed");
       expect(result.reason).to.match(/did not finish within the function's timeout/);
-      const shown = (await job(id)).body as JobView;
+      const shown = (await job(id)).body as BackupView;
       expect(shown).to.include({ status: "failed", emailSent: true });
       expect(await bucketKeys(bucket)).to.deep.equal([]);
       expect(await openUploads(bucket)).to.deep.equal([]);
@@ -250,10 +237,10 @@ describe("student-records backup jobs", function () {
       process.env.WORKER_FUNCTION = IDLE;
       const started = await startBackup();
       await lambda.api.idle();
-      const id = (started.body as JobView).backupId;
-      expect(((await job(id)).body as JobView).status).to.equal("running");
+      const id = (started.body as BackupView).backupId;
+      expect(((await job(id)).body as BackupView).status).to.equal("running");
       const later = createBackupHandler({ now: () => new Date(Date.now() + 7 * 3_600_000) });
-      const shown = (await job(id, later)).body as JobView;
+      const shown = (await job(id, later)).body as BackupView;
       expect(shown.status).to.equal("failed");
       expect(shown.error).to.match(/never started/);
     });
@@ -265,16 +252,16 @@ describe("student-records backup jobs", function () {
       for (let i = 0; i < 3; i += 1) {
         const at = new Date(Date.UTC(2032, 0, 1, 0, 0, i));
         const res = await startBackup(createBackupHandler({ now: () => at }));
-        ids.push((res.body as JobView).backupId);
+        ids.push((res.body as BackupView).backupId);
       }
       await lambda.api.idle();
       const first = await jobs({ limit: "2" });
       expect(first.statusCode).to.equal(200);
-      const page = first.body as { backups: JobView[]; nextToken: string | null };
+      const page = first.body as { backups: BackupView[]; nextToken: string | null };
       expect(page.backups.map((j) => j.backupId)).to.deep.equal([ids[2], ids[1]]);
       expect(page.backups[0]!.links.self).to.equal(`/backups/${ids[2]}`);
       expect(page.nextToken).to.be.a("string");
-      const second = (await jobs({ limit: "2", nextToken: page.nextToken! })).body as { backups: JobView[] };
+      const second = (await jobs({ limit: "2", nextToken: page.nextToken! })).body as { backups: BackupView[] };
       expect(second.backups[0]!.backupId).to.equal(ids[0]);
       expect((await jobs({ limit: "0" })).statusCode).to.equal(400);
       expect((await jobs({ nextToken: "garbage!" })).statusCode).to.equal(400);

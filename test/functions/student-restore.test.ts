@@ -9,33 +9,17 @@ import { expect } from "chai";
 import { BatchWriteItemCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { backends, createBucket, createTable, isolateEnv, objectText, tableCount, tableItems, uniqueName } from "../support/backends.js";
-import { BACKUP_WORKER, createJobsTable, RESTORE_WORKER } from "../support/backup-jobs.js";
+import { backends, createBucket, isolateEnv, objectText, tableCount, tableItems, uniqueName } from "../support/backends.js";
+import { BACKUP_WORKER, createStudentRecordsTable, RESTORE_WORKER } from "../support/backup-jobs.js";
 import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
 import { startInProcessLambda, type InProcessLambda } from "../support/lambda.js";
+import type { RestoreView } from "../support/job-views.js";
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<unknown>;
 type RestoreWorker = (event: unknown, context?: { getRemainingTimeInMillis?: () => number }) => Promise<{ status: string; reason?: string }>;
 
 const SENDER = "no-reply@system.edu.vn";
 const ADMIN = "admin@system.edu.vn";
-
-interface RestoreView {
-  restoreId: string;
-  status: string;
-  phase?: string;
-  key: string;
-  backupId: string;
-  mode: string;
-  count?: number;
-  restored?: number;
-  skipped?: number;
-  notWritten?: number;
-  sha256?: string;
-  error?: string;
-  emailSent?: boolean;
-  links: { self: string; list: string };
-}
 
 describe("student-records restore jobs", function () {
   this.timeout(120_000);
@@ -147,8 +131,8 @@ describe("student-records restore jobs", function () {
     backupApi = (await import("../../functions/backup-students/index.js")).createBackupHandler() as Handler;
     insert = (await import("../../functions/insert-student-data/index.js")).handler as Handler;
     restoreApi = (await import("../../functions/restore-students/index.js")).createRestoreHandler() as Handler;
-    backupJobs = await createJobsTable("backupId");
-    restoreJobs = await createJobsTable("restoreId");
+    backupJobs = await createStudentRecordsTable("backupJobs");
+    restoreJobs = await createStudentRecordsTable("restoreJobs");
   });
 
   after(async function () {
@@ -156,7 +140,7 @@ describe("student-records restore jobs", function () {
   });
 
   beforeEach(async function () {
-    table = await createTable(uniqueName("studentData"), ["studentid", "S"]);
+    table = await createStudentRecordsTable("studentData");
     bucket = await createBucket(uniqueName("student-backup"));
     restoreWorker = createRestoreWorker() as RestoreWorker;
     Object.assign(process.env, {
@@ -384,7 +368,7 @@ describe("student-records restore jobs", function () {
     const worker = createRestoreWorker({ dynamodb: slow }) as RestoreWorker;
     restoreWorker = (e) => worker(e, { getRemainingTimeInMillis: () => 21_000 });
     // Restored into an empty table, so that what is in it is what the restore wrote.
-    table = process.env.TABLE_NAME = await createTable(uniqueName("studentData"), ["studentid", "S"]);
+    table = process.env.TABLE_NAME = await createStudentRecordsTable("studentData");
     const mails = await mailCount();
     const done = await restoreNow({ key, mode: "overwrite" });
     expect(done).to.include({ status: "failed", phase: "write", count: 400, skipped: 0, emailSent: true });

@@ -2,17 +2,9 @@ import { expect } from "chai";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { backends, createTable, tableItems, uniqueName, isolateEnv } from "../support/backends.js";
 import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
+import type { Todo } from "../../functions/todos/schema.js";
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<unknown>;
-interface Todo {
-  id: string;
-  title: string;
-  description: string;
-  completed: boolean;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
 
 describe("todo-api-handler", function () {
   isolateEnv();

@@ -17,6 +17,7 @@ import {
   type AttributeValue,
   type KeySchemaElement,
   type AttributeDefinition,
+  type CreateTableCommandInput,
   paginateScan,
 } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, GetObjectCommand, ListMultipartUploadsCommand, S3Client, paginateListObjectsV2 } from "@aws-sdk/client-s3";
@@ -89,19 +90,22 @@ export async function createTable(
   partitionKey: [string, "S" | "N"],
   sortKey?: [string, "S" | "N"],
 ): Promise<string> {
-  const { ddb } = await backends();
   const keys: KeySchemaElement[] = [{ AttributeName: partitionKey[0], KeyType: "HASH" }];
   const defs: AttributeDefinition[] = [{ AttributeName: partitionKey[0], AttributeType: partitionKey[1] }];
   if (sortKey) {
     keys.push({ AttributeName: sortKey[0], KeyType: "RANGE" });
     defs.push({ AttributeName: sortKey[0], AttributeType: sortKey[1] });
   }
-  await ddb.send(
-    new CreateTableCommand({ TableName: name, KeySchema: keys, AttributeDefinitions: defs, BillingMode: "PAY_PER_REQUEST" }),
-  );
+  return createTableFrom({ TableName: name, KeySchema: keys, AttributeDefinitions: defs, BillingMode: "PAY_PER_REQUEST" });
+}
+
+/** Creates a table from a full CreateTable input and waits until it is ACTIVE; returns its name. */
+export async function createTableFrom(input: CreateTableCommandInput): Promise<string> {
+  const { ddb } = await backends();
+  await ddb.send(new CreateTableCommand(input));
   // dynalite answers CreateTable while the table is still CREATING, as DynamoDB does.
-  await waitUntilTableExists({ client: ddb, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: name });
-  return name;
+  await waitUntilTableExists({ client: ddb, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: input.TableName! });
+  return input.TableName!;
 }
 
 export async function createBucket(name: string): Promise<string> {

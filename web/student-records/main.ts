@@ -8,14 +8,7 @@ import { call } from "../lib/http";
 import { failed, followJob, type JobState } from "../lib/job";
 import { apiKey, keyForm, keyHeader } from "../lib/key";
 import { fail, say } from "../lib/status";
-
-interface Student {
-  studentid: string;
-  name: string;
-  class: string;
-  birthdate: string;
-  email: string;
-}
+import type { StudentInput as Student } from "../../functions/insert-student-data/schema";
 
 const SERVICE = "student-records";
 const FIELDS = ["studentid", "name", "class", "birthdate", "email"] as const;

@@ -7,15 +7,7 @@ import { byId, el, onSubmit, valueOf } from "../lib/dom";
 import { call } from "../lib/http";
 import { keyForm, keyHeader } from "../lib/key";
 import { fail, say } from "../lib/status";
-
-interface Todo {
-  id: string;
-  title: string;
-  description?: string;
-  completed: boolean;
-  createdAt: string;
-  version?: number;
-}
+import type { Todo } from "../../functions/todos/schema";
 
 const SERVICE = "todos";
 let apiUrl = "";

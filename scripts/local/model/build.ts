@@ -21,6 +21,7 @@ import {
 } from "../../../modules/tfjson";
 import { unknownModelReferences } from "../validation";
 import { ACCOUNT_ID, localComputed, regionOf } from "./computed";
+import { tableModelOf } from "./tables";
 import { userPoolsOf } from "./user-pools";
 import type {
   ApiKeyModel,
@@ -351,26 +352,7 @@ export function buildModel(options: BuildOptions): GatewayModel {
   }
 
   // Tables, buckets, identities, user pools
-  const tables: TableModel[] = byType(served, "aws_dynamodb_table").map((r) => {
-    const c = cfg(r);
-    const name = str(c.name)!;
-    return {
-      name,
-      hashKey: str(c.hash_key)!,
-      rangeKey: str(c.range_key),
-      attributes: list(c.attribute).map((a) => ({ name: String((a as JsonObject).name), type: String((a as JsonObject).type) })),
-      globalSecondaryIndexes: list(c.global_secondary_index).map((g) => {
-        const x = g as JsonObject;
-        return { name: String(x.name), hashKey: String(x.hash_key), rangeKey: str(x.range_key), projectionType: str(x.projection_type) ?? "ALL", nonKeyAttributes: x.non_key_attributes ? list(x.non_key_attributes).map(String) : undefined };
-      }),
-      localSecondaryIndexes: list(c.local_secondary_index).map((g) => {
-        const x = g as JsonObject;
-        return { name: String(x.name), rangeKey: String(x.range_key), projectionType: str(x.projection_type) ?? "ALL", nonKeyAttributes: x.non_key_attributes ? list(x.non_key_attributes).map(String) : undefined };
-      }),
-      streamEnabled: bool(c.stream_enabled) ?? false,
-      seeds: [],
-    };
-  });
+  const tables: TableModel[] = byType(served, "aws_dynamodb_table").map((r) => tableModelOf(cfg(r)));
   for (const r of byType(served, "aws_dynamodb_table_item")) {
     const c = cfg(r);
     const table = tables.find((t) => t.name === str(c.table_name));
