@@ -6,12 +6,13 @@ import { expect } from "chai";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { startGateway, type Gateway } from "../../scripts/local/gateway";
-import { POLICY_CORS_ORIGIN, synthPolicyFixture, type PolicyFixture } from "./fixtures/policies";
+import { POLICY_CORS_ORIGIN, synthPolicyFixture } from "./fixtures/policies";
+import type { FixtureOutput } from "./fixtures/stacks";
 
 const DENIED = "User: anonymous is not authorized to perform: execute-api:Invoke on resource: ";
 
 describe("local gateway: REST API resource policies", function () {
-  let fixture: PolicyFixture;
+  let fixture: FixtureOutput;
   let gateway: Gateway;
   const lines: string[] = [];
 

@@ -14,7 +14,8 @@ import { startGateway, type ApiEndpoint, type Gateway } from "../../scripts/loca
 import { checkSignature, LOCAL_CREDENTIALS, Sha256 } from "../../scripts/local/pipeline/sigv4";
 import { renderAccessLog } from "../../scripts/local/server";
 import type { RequestContext } from "../../scripts/local/request";
-import { GUARD_CORS_ORIGIN, GUARD_LOG_FORMAT, GUARD_REGION, synthGuardFixture, type GuardFixture } from "./fixtures/guard";
+import { GUARD_CORS_ORIGIN, GUARD_LOG_FORMAT, GUARD_REGION, synthGuardFixture } from "./fixtures/guard";
+import type { FixtureOutput } from "./fixtures/stacks";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -39,7 +40,7 @@ async function sign(url: string, method: string, body: string | undefined, optio
 const FORGED = "AWS4-HMAC-SHA256 Credential=S3RVER/20260101/eu-central-1/execute-api/aws4_request, SignedHeaders=host;x-amz-date, Signature=" + "0".repeat(64);
 
 describe("local gateway security (regressions)", function () {
-  let fixture: GuardFixture;
+  let fixture: FixtureOutput;
   let gateway: Gateway;
   let dev: ApiEndpoint;
   const lines: string[] = [];

@@ -20,13 +20,11 @@ import { ApiGatewayUsagePlanKey } from "@cdktf/provider-aws/lib/api-gateway-usag
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { App, AssetType, TerraformAsset, TerraformStack, type ITerraformDependable } from "cdktf";
+import { AssetType, TerraformAsset, TerraformStack, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { buildHandlerZip } from "../fixtures/stacks";
+import { buildHandlerZip, synthFixtureApp, type FixtureOutput } from "../fixtures/stacks";
 import type { ApiSpec, FixtureFunction, RouteSpec } from "./types";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -164,19 +162,11 @@ class RecordedStack extends TerraformStack {
   }
 }
 
-export interface RecordedFixture {
-  readonly outdir: string;
-  readonly workDir: string;
-}
-
 /** Synthesizes every API of the suites into a fresh temporary folder; `upstream` is the loopback echo server's `host:port`. */
-export async function synthRecordedFixture(apis: readonly ApiSpec[], upstream: string): Promise<RecordedFixture> {
-  const workDir = mkdtempSync(join(tmpdir(), "gateway-recorded-"));
-  const zips = new Map<string, string>();
-  for (const name of FUNCTIONS) zips.set(name, await buildHandlerZip(name, join(workDir, "zips"), join(here, "handlers")));
-  const outdir = join(workDir, "cdktf.out");
-  const app = new App({ outdir, skipValidation: true });
-  for (const spec of apis) new RecordedStack(app, `${spec.name}-recorded`, spec, zips, upstream);
-  app.synth();
-  return { outdir, workDir };
+export function synthRecordedFixture(apis: readonly ApiSpec[], upstream: string): Promise<FixtureOutput> {
+  return synthFixtureApp("gateway-recorded-", async (app, zipDir) => {
+    const zips = new Map<string, string>();
+    for (const name of FUNCTIONS) zips.set(name, await buildHandlerZip(name, zipDir, join(here, "handlers")));
+    for (const spec of apis) new RecordedStack(app, `${spec.name}-recorded`, spec, zips, upstream);
+  });
 }

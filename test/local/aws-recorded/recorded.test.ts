@@ -15,9 +15,10 @@ import { suite as models } from "./cases/models";
 import { suite as proxyEvent } from "./cases/proxy-event";
 import { suite as proxyResponse } from "./cases/proxy-response";
 import { suite as vtl } from "./cases/vtl";
-import { RECORDED_API_KEY, synthRecordedFixture, type RecordedFixture } from "./fixture";
+import { RECORDED_API_KEY, synthRecordedFixture } from "./fixture";
 import type { Expected, RecordedCase, RecordedSuite } from "./types";
 import { startUpstream, type Upstream } from "./upstream";
+import type { FixtureOutput } from "../fixtures/stacks";
 
 const SUITES: readonly RecordedSuite[] = [vtl, headers, proxyEvent, proxyResponse, gatewayResponses, integrationParams, models];
 
@@ -114,7 +115,7 @@ function verify(c: RecordedCase, answer: Answer): void {
 
 describe("local gateway: behaviour recorded from API Gateway", function () {
   let upstream: Upstream;
-  let fixture: RecordedFixture;
+  let fixture: FixtureOutput;
   let gateway: Gateway;
 
   before(async function () {
