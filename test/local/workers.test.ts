@@ -7,9 +7,11 @@
  * timeout, and a timeout or a crash hands the ones that never started to a fresh worker.
  */
 import { expect } from "chai";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { FunctionModel } from "../../scripts/local/model/types";
 import { jsonPayload } from "../../scripts/local/json-text";
 import { FunctionRunner, lambdaEnvironment } from "../../scripts/local/workers";
@@ -19,6 +21,7 @@ const HANDLER = `
 const workerId = Math.random().toString(36).slice(2);
 let active = 0;
 export const handler = async (event) => {
+  if (event && event.execArgv) return process.execArgv;
   if (event && event.crash) {
     setImmediate(() => {
       throw new Error("worker crashed");
@@ -104,6 +107,32 @@ describe("local function workers", function () {
   it("still ends an invocation that runs past the function timeout", async function () {
     const result = await runner.invoke({ waitMs: 3000 }, { invokedArn });
     expect(result).to.deep.include({ ok: false, kind: "timeout" });
+  });
+
+  it("starts workers without the TypeScript loader this process runs under", async function () {
+    expect(process.execArgv.join(" "), "the tests run under tsx").to.match(/tsx/);
+    const result = await runner.invoke({ execArgv: true }, { invokedArn });
+    expect(result.ok).to.equal(true);
+    const execArgv = JSON.parse((result as { payload: string }).payload) as string[];
+    expect(execArgv.join(" ")).not.to.match(/tsx/);
+  });
+
+  it("starts workers with every option inherited when this process has options a worker refuses (--max-old-space-size)", function () {
+    const script = path.join(dir, "invoke-once.mts");
+    const workers = pathToFileURL(path.resolve("scripts/local/workers.ts")).href;
+    writeFileSync(
+      script,
+      `import { FunctionRunner, lambdaEnvironment } from ${JSON.stringify(workers)};
+const fn = ${JSON.stringify({ ...fn, aliases: undefined })};
+const runner = new FunctionRunner(fn, "$LATEST", ${JSON.stringify(dir)}, lambdaEnvironment(fn, "$LATEST", {}));
+console.log(JSON.stringify(await runner.invoke({ execArgv: true }, { invokedArn: fn.arn })));
+await runner.close(true);
+`,
+    );
+    const out = execFileSync(process.execPath, ["--max-old-space-size=512", "--import=tsx", script], { encoding: "utf8" });
+    const result = JSON.parse(out.trim().split("\n").pop()!) as { ok: boolean; payload: string };
+    expect(result.ok).to.equal(true);
+    expect(JSON.parse(result.payload)).to.include("--max-old-space-size=512");
   });
 
   describe("with more invocations at once than workers", function () {
