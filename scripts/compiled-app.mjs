@@ -234,17 +234,17 @@ export function mapStack(stack, bundle) {
 }
 
 /**
- * Calls the bundle's exported `run()` with source maps off and token stacks formatted lazily;
- * an error leaving it has its stack mapped back to the sources.
- * @param {string} file
+ * Calls (and awaits) the bundle's exported `run()` with source maps off and token stacks
+ * formatted lazily; an error leaving it has its stack mapped back to the sources.
+ * @param {string} file @returns {Promise<void>}
  */
-function runBundle(file) {
+async function runBundle(file) {
   const sourceMaps = process.sourceMapsEnabled;
   process.setSourceMapsEnabled(false);
   installLazyTokenStacks(createRequire(file));
   try {
-    const app = /** @type {{ run(): void }} */ (requireHere(file));
-    app.run();
+    const app = /** @type {{ run(): void | Promise<void> }} */ (requireHere(file));
+    await app.run();
   } catch (err) {
     // Back on first: the stack is formatted when first read, and the frames outside the bundle
     // (main.ts, under tsx) are mapped by the loader's own source maps.
@@ -259,8 +259,8 @@ function runBundle(file) {
 }
 
 /**
- * Compiles (or reuses) the bundle of `entry` and calls its exported `run()`; when it cannot be
- * compiled, imports `entry` through tsx and calls the same function.
+ * Compiles (or reuses) the bundle of `entry` and calls (and awaits) its exported `run()`; when
+ * it cannot be compiled, imports `entry` through tsx and calls the same function.
  * @param {string} root @param {string} entry @returns {Promise<void>}
  */
 export async function runApp(root, entry) {
@@ -270,9 +270,9 @@ export async function runApp(root, entry) {
     compiled = await compileApp(root, entry);
   } catch {
     const { tsImport } = await import("tsx/esm/api");
-    const app = /** @type {{ run(): void }} */ (await tsImport(pathToFileURL(path.join(root, entry)).href, import.meta.url));
-    app.run();
+    const app = /** @type {{ run(): void | Promise<void> }} */ (await tsImport(pathToFileURL(path.join(root, entry)).href, import.meta.url));
+    await app.run();
     return;
   }
-  runBundle(compiled.file);
+  await runBundle(compiled.file);
 }

@@ -12,13 +12,14 @@
  * (`Site.styleHashes`); `style=` attributes stay refused.
  *
  * Pure and synchronous (esbuild's buildSync, nothing written to disk): the site stack calls
- * it during synth, the local web server on start and on every change under web/.
+ * it during synth (through web/site-cache.ts), the local web server on start and on every
+ * change under web/. `buildSiteAsync` gives the same bytes with esbuild's asynchronous API.
  * `config.json` is not part of the build: Terraform (or the local server) writes it.
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { buildSync } from "esbuild";
+import { build, buildSync, type BuildOptions as EsbuildOptions, type BuildResult } from "esbuild";
 import { tailwindCss, tailwindWorker } from "./tailwind";
 
 /** A service that has a page, its folder under web/ and its heading. */
@@ -128,15 +129,15 @@ function inlineStyle(css: string, from: string): { element: string; hash: string
   return { element: `<style>${text}</style>`, hash: `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'` };
 }
 
-/** The whole site, sorted by path; the same sources always give the same bytes. */
-export function buildSite(options: BuildOptions = {}): Site {
+const outdir = path.join(webRoot, ".out");
+
+/** esbuild's options for the pages' scripts and the shared stylesheet; starts Tailwind's worker thread, which loads while esbuild runs. */
+function pagesBuild(options: BuildOptions): EsbuildOptions & { write: false; metafile: true } {
   const pages = options.pages ?? PAGES;
-  // Tailwind's worker thread loads while esbuild runs on this one.
   if (pages.some((p) => p.stylesheet === "tailwind")) tailwindWorker();
   const entryPoints: Record<string, string> = { site: path.join(webRoot, "lib", "site.css") };
   for (const p of pages) entryPoints[p.service] = path.join(webRoot, p.service, "main.ts");
-  const outdir = path.join(webRoot, ".out");
-  const result = buildSync({
+  return {
     entryPoints,
     bundle: true,
     write: false,
@@ -150,7 +151,22 @@ export function buildSite(options: BuildOptions = {}): Site {
     entryNames: "assets/[name]-[hash]",
     metafile: true,
     logLevel: "silent",
-  });
+  };
+}
+
+/** The whole site, sorted by path; the same sources always give the same bytes. */
+export function buildSite(options: BuildOptions = {}): Site {
+  return assemble(options, buildSync(pagesBuild(options)));
+}
+
+/** `buildSite` with esbuild's asynchronous API (esbuild works in its own process meanwhile); the same bytes. */
+export async function buildSiteAsync(options: BuildOptions = {}): Promise<Site> {
+  return assemble(options, await build(pagesBuild(options)));
+}
+
+/** The site from esbuild's output: documents around the scripts, the inlined stylesheets, the favicon. */
+function assemble(options: BuildOptions, result: BuildResult<{ write: false; metafile: true }>): Site {
+  const pages = options.pages ?? PAGES;
   const assets = new Map<string, string>(); // entry name → asset path
   const files: SiteFile[] = [];
   const inputs = new Set([PAGE_TEMPLATE, FAVICON, ...pages.map((p) => path.join(webRoot, p.service, BODY))]);

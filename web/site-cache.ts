@@ -20,7 +20,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { buildSite, type BuildOptions, type Site, type SiteFile } from "./build";
+import { buildSite, buildSiteAsync, type BuildOptions, type Site, type SiteFile } from "./build";
+import { tailwindWorker } from "./tailwind";
 
 const webRoot = import.meta.dirname;
 const projectRoot = path.dirname(webRoot);
@@ -126,21 +127,70 @@ function newestMtime(files: readonly string[]): number {
   return Math.max(...files.map((f) => statSync(f, { throwIfNoEntry: false })?.mtimeMs ?? Number.POSITIVE_INFINITY));
 }
 
+/** Records a site built from inputs none of which was written after `started` (else not: its output may mix two versions). */
+function record(options: BuildOptions, site: Site, started: number): void {
+  const inputs = inputDigests(site.inputs);
+  if (newestMtime([...site.inputs, ...BUILDER]) >= started) return;
+  const key = keyOf(options);
+  const entry: SiteRecord = { key, inputs, files: site.files.map((f) => ({ ...f, body: f.body.toString("base64") })), scripts: site.scripts, styleHashes: site.styleHashes };
+  const file = recordFile(key);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  writeFileSync(tmp, JSON.stringify(entry));
+  renameSync(tmp, file);
+}
+
 /** The site from the cache when valid; else built now (web/build.ts) and recorded. */
 export function buildSiteCached(options: BuildOptions = {}): Site {
   const cached = cachedSite(options);
   if (cached) return cached;
   const started = Date.now();
   const site = buildSite(options);
-  const inputs = inputDigests(site.inputs);
-  // An input written while the build read it: keep this build's output, but do not record it.
-  if (newestMtime([...site.inputs, ...BUILDER]) >= started) return site;
-  const key = keyOf(options);
-  const record: SiteRecord = { key, inputs, files: site.files.map((f) => ({ ...f, body: f.body.toString("base64") })), scripts: site.scripts, styleHashes: site.styleHashes };
-  const file = recordFile(key);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
-  writeFileSync(tmp, JSON.stringify(record));
-  renameSync(tmp, file);
+  record(options, site, started);
   return site;
+}
+
+/** `buildSiteCached` with esbuild's asynchronous API; the same site and record. */
+export async function buildSiteCachedAsync(options: BuildOptions = {}): Promise<Site> {
+  const cached = cachedSite(options);
+  if (cached) return cached;
+  const started = Date.now();
+  const site = await buildSiteAsync(options);
+  record(options, site, started);
+  return site;
+}
+
+let synth: Site | undefined;
+let preparing: Promise<void> | undefined;
+
+/**
+ * The site a synth uploads (every environment's site stack the same files), from the cache or
+ * built once per process; after `prepareSynthSite()` has settled, the site it built.
+ */
+export function synthSite(): Site {
+  return (synth ??= buildSiteCached());
+}
+
+/**
+ * Starts the synth's site build with esbuild's asynchronous API, so that it runs while the app
+ * loads; `synthSite()` then returns its site. A build error is left for `synthSite()` to throw.
+ */
+export function prepareSynthSite(): Promise<void> {
+  preparing ??= buildSiteCachedAsync().then(
+    (site) => {
+      synth ??= site;
+    },
+    () => undefined,
+  );
+  return preparing;
+}
+
+/**
+ * Takes the synth's site from the cache when no input changed; otherwise, unless a prepared
+ * build runs already, starts Tailwind's worker thread now, so that it loads (a quarter of a
+ * second) while the service stacks are built, instead of while the first site stack waits.
+ */
+export function warmSynthSite(): void {
+  synth ??= cachedSite();
+  if (!synth && !preparing) tailwindWorker();
 }

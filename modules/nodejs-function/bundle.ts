@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import {
   buildSync,
@@ -214,7 +214,8 @@ function retimed(b: FunctionBundle, cacheKind: FunctionBundle["cache"]): Functio
   );
 }
 
-interface Target {
+/** Where one entry's bundle goes (internal to this module and prebundle.ts). */
+export interface Target {
   readonly projectRoot: string;
   readonly relEntry: string;
   readonly id: string;
@@ -222,7 +223,7 @@ interface Target {
   readonly cacheKey: string;
 }
 
-function targetOf(props: BundleProps): Target {
+export function targetOf(props: BundleProps): Target {
   const projectRoot = path.resolve(props.projectRoot);
   const relEntry = relativeEntry(projectRoot, props.entry);
   const id = bundleId(relEntry, props);
@@ -233,7 +234,7 @@ function targetOf(props: BundleProps): Target {
 }
 
 /** The bundle from this process's cache or from stamps on disk, when no input changed. */
-function cachedBundle(t: Target): FunctionBundle | undefined {
+export function cachedBundle(t: Target): FunctionBundle | undefined {
   const cached = cache.get(t.cacheKey);
   if (cached && existsSync(cached.bundle.zipPath) && stampsStillValid(t.projectRoot, cached.stamps)) {
     return retimed(cached.bundle, "memory");
@@ -257,13 +258,13 @@ function cachedBundle(t: Target): FunctionBundle | undefined {
   return bundle;
 }
 
-function requireEntry(t: Target, entry: string): void {
+export function requireEntry(t: Target, entry: string): void {
   if (!existsSync(path.resolve(t.projectRoot, t.relEntry))) {
     throw new Error(`Cannot bundle "${entry}": no such file under ${path.basename(t.projectRoot)}/.`);
   }
 }
 
-function optionsFor(t: Target, props: BundleProps): BuildOptions {
+export function optionsFor(t: Target, props: BundleProps): BuildOptions {
   return esbuildOptions({
     entry: t.relEntry,
     outfile: path.relative(t.projectRoot, path.join(t.dir, "index.mjs")).split(path.sep).join("/"),
@@ -275,7 +276,7 @@ function optionsFor(t: Target, props: BundleProps): BuildOptions {
   });
 }
 
-interface Built {
+export interface Built {
   readonly t: Target;
   readonly files: readonly OutputFile[];
   readonly metafile: Metafile;
@@ -286,7 +287,7 @@ interface Built {
  * Writes each bundle's files, zips those without an identical zip on disk (all in one worker
  * call, so concurrently), records the stamps.
  */
-function storeBundles(built: readonly Built[]): FunctionBundle[] {
+export function storeBundles(built: readonly Built[]): FunctionBundle[] {
   const staged = built.map(({ t, files, metafile }) => {
     const stamps = stampInputs(t.projectRoot, metafile);
     mkdirSync(t.dir, { recursive: true });
@@ -321,7 +322,7 @@ function storeBundles(built: readonly Built[]): FunctionBundle[] {
   });
 }
 
-function runEsbuild(options: BuildOptions, what: string): { result: BuildResult & { metafile: Metafile; outputFiles: OutputFile[] }; ms: number } {
+export function runEsbuild(options: BuildOptions, what: string): { result: BuildResult & { metafile: Metafile; outputFiles: OutputFile[] }; ms: number } {
   zipWorker(); // starts loading in its thread while esbuild runs
   const started = process.hrtime.bigint();
   try {
@@ -349,92 +350,4 @@ export function bundleFunction(props: BundleProps): FunctionBundle {
   requireEntry(t, props.entry);
   const { result, ms } = runEsbuild(optionsFor(t, props), `"${t.relEntry}"`);
   return storeBundles([{ t, files: result.outputFiles, metafile: result.metafile, bundleMs: ms }])[0]!;
-}
-
-/**
- * The part of a multi-entry metafile that one entry's own build would have produced:
- * the inputs reachable from the entry, and the entry's outputs.
- */
-export function metafileForEntry(metafile: Metafile, relEntry: string, outputPaths: readonly string[]): Metafile {
-  const reachable = new Set<string>();
-  const queue = [relEntry];
-  while (queue.length > 0) {
-    const file = queue.pop()!;
-    const input = metafile.inputs[file];
-    if (reachable.has(file) || !input) continue;
-    reachable.add(file);
-    for (const imp of input.imports) if (!imp.external) queue.push(imp.path);
-  }
-  return {
-    inputs: Object.fromEntries(Object.entries(metafile.inputs).filter(([file]) => reachable.has(file))),
-    outputs: Object.fromEntries(outputPaths.map((p) => [p, metafile.outputs[p]!])),
-  };
-}
-
-/**
- * Bundles many handlers that share options in ONE esbuild run (the AWS SDK is parsed once,
- * and esbuild uses every core), then zips and records each exactly as `bundleFunction`
- * would: the bytes are identical, and later `bundleFunction` calls for these entries are
- * served from the cache. Call it before constructing the functions (e.g. in main.ts with
- * `findHandlerEntries()`) to make a cold synth faster. Entries already up to date are skipped.
- */
-export function prebundle(
-  entries: readonly string[],
-  props: Omit<BundleProps, "entry">,
-): FunctionBundle[] {
-  const targets = entries.map((entry) => ({ entry, t: targetOf({ ...props, entry }) }));
-  const results = new Map<string, FunctionBundle>();
-  const stale: { entry: string; t: Target }[] = [];
-  for (const { entry, t } of targets) {
-    if (results.has(t.cacheKey) || stale.some((s) => s.t.cacheKey === t.cacheKey)) continue;
-    const cached = cachedBundle(t);
-    if (cached) results.set(t.cacheKey, cached);
-    else {
-      requireEntry(t, entry);
-      stale.push({ entry, t });
-    }
-  }
-  if (stale.length > 0) {
-    const projectRoot = stale[0]!.t.projectRoot;
-    const buildRoot = path.dirname(stale[0]!.t.dir);
-    // Same options as a single build; only the entry/output pairs differ.
-    const { entryPoints: _entry, outfile: _outfile, ...shared } = optionsFor(stale[0]!.t, { ...props, entry: stale[0]!.entry });
-    const { result, ms } = runEsbuild(
-      {
-        ...shared,
-        entryPoints: stale.map(({ t }) => ({ in: t.relEntry, out: `${t.id}/index` })),
-        outdir: path.relative(projectRoot, buildRoot).split(path.sep).join("/"),
-        outExtension: { ".js": ".mjs" },
-      },
-      `${stale.length} handler(s)`,
-    );
-    const built = stale.map(({ t }) => {
-      const files = result.outputFiles.filter((f) => path.dirname(f.path) === t.dir);
-      const outputPaths = files.map((f) => path.relative(projectRoot, f.path).split(path.sep).join("/"));
-      return { t, files, metafile: metafileForEntry(result.metafile, t.relEntry, outputPaths), bundleMs: ms / stale.length };
-    });
-    storeBundles(built).forEach((bundle, i) => results.set(built[i]!.t.cacheKey, bundle));
-  }
-  return targets.map(({ t }) => results.get(t.cacheKey)!);
-}
-
-/**
- * Handler entries laid out one folder per function: `<dir>/<name>/index.ts`,
- * `<dir>/<name>/handler.ts` and `<dir>/<name>/*.handler.ts`, skipping `<dir>/lib`.
- * Paths are relative to the project root, sorted.
- */
-export function findHandlerEntries(projectRoot: string = findProjectRoot(), dir = "functions"): string[] {
-  const base = path.join(projectRoot, dir);
-  if (!existsSync(base)) return [];
-  const entries: string[] = [];
-  for (const name of readdirSync(base).sort()) {
-    const folder = path.join(base, name);
-    if (name === "lib" || !statSync(folder).isDirectory()) continue;
-    for (const file of readdirSync(folder).sort()) {
-      if (file === "index.ts" || file === "handler.ts" || file.endsWith(".handler.ts")) {
-        entries.push(`${dir}/${name}/${file}`);
-      }
-    }
-  }
-  return entries;
 }

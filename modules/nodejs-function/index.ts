@@ -4,15 +4,13 @@ export {
   bundleId,
   clearBundleCache,
   entriesDigest,
-  findHandlerEntries,
   findProjectRoot,
-  metafileForEntry,
-  prebundle,
   relativeEntry,
   zipSync,
   type BundleProps,
   type FunctionBundle,
   type ZipEntry,
 } from "./bundle";
+export { findHandlerEntries, metafileForEntry, prebundle, prebundleAsync } from "./prebundle";
 export * from "./esbuild-options";
 export * from "./validate";

@@ -17,23 +17,18 @@ import { SiteObjects } from "../static-site";
 import { terraformLiteral } from "../static-site/headers";
 import type { Site } from "../../web/build";
 import { contentSecurityPolicy } from "../../web/csp";
-import { buildSiteCached, cachedSite } from "../../web/site-cache";
-import { tailwindWorker } from "../../web/tailwind";
+import { synthSite, warmSynthSite } from "../../web/site-cache";
 import { ImageGalleryStack } from "./image-gallery";
 import type { WebEdgeStack } from "./web-edge";
 
 export const WEB = "web";
 
-let built: Site | undefined;
-
 /**
  * Takes the site from its cache (web/site-cache.ts) when no input changed; otherwise starts
- * the site build's Tailwind worker thread now, so that it loads Tailwind (a quarter of a
- * second) while the service stacks are built, instead of while the first site stack waits.
+ * the site build's Tailwind worker thread now, so that it loads while the service stacks are built.
  */
 export function warmSiteBuild(): void {
-  built ??= cachedSite();
-  if (!built) tailwindWorker();
+  warmSynthSite();
 }
 
 /**
@@ -42,7 +37,7 @@ export function warmSiteBuild(): void {
  * rebuilds the pages itself, see scripts/local/web).
  */
 export function siteOnce(): Site {
-  return (built ??= buildSiteCached());
+  return synthSite();
 }
 
 /** A built document with the exact CSP as its first `<head>` element, as a Terraform string (references resolved at apply). */

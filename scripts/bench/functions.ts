@@ -7,7 +7,8 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Metafile } from "esbuild";
-import { bundleFunction, findProjectRoot, prebundle, type FunctionBundle } from "../../modules/nodejs-function/bundle";
+import { bundleFunction, findProjectRoot, type FunctionBundle } from "../../modules/nodejs-function/bundle";
+import { prebundle } from "../../modules/nodejs-function/prebundle";
 import { discoverHandlers, kb, median, msSince, printTable, scratchDir } from "./support";
 
 const RUNS = 7;

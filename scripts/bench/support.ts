@@ -1,7 +1,7 @@
 // Small helpers shared by bench sections: timing, medians, table printing, scratch folders.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { findHandlerEntries } from "../../modules/nodejs-function/bundle";
+import { findHandlerEntries } from "../../modules/nodejs-function/prebundle";
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -9,13 +9,11 @@ import {
   bundleId,
   clearBundleCache,
   entriesDigest,
-  findHandlerEntries,
   findProjectRoot,
-  metafileForEntry,
-  prebundle,
   relativeEntry,
   zipSync,
 } from "../../modules/nodejs-function/bundle";
+import { findHandlerEntries, metafileForEntry, prebundle, prebundleAsync } from "../../modules/nodejs-function/prebundle";
 import { BROKEN_FIXTURE, CJS_FIXTURE, DYNAMO_FIXTURE } from "./support";
 import { zipManySync } from "../../modules/nodejs-function/zip";
 
@@ -268,6 +266,28 @@ describe("nodejs-function: bundle and zip", function () {
         "memory",
         "memory",
       ]);
+    });
+
+    it("prebundles asynchronously into the same bytes and records as the synchronous batch", async () => {
+      const sync = scratchRoot();
+      const async = scratchRoot();
+      const entries = [DYNAMO_FIXTURE, CJS_FIXTURE];
+      const expected = prebundle(entries, { projectRoot: root, buildRoot: sync, sourceMap: true });
+      const pending = prebundleAsync(entries, { projectRoot: root, buildRoot: async, sourceMap: true });
+      const got = await pending;
+      expect(got.map((b) => b.cache)).to.deep.equal(["none", "none"]);
+      got.forEach((b, i) => {
+        expect(b.id).to.equal(expected[i]!.id);
+        expect(readFileSync(b.zipPath).equals(readFileSync(expected[i]!.zipPath)), entries[i]).to.equal(true);
+        expect(Object.keys(b.metafile.inputs).sort()).to.deep.equal(Object.keys(expected[i]!.metafile.inputs).sort());
+      });
+      expect((await prebundleAsync(entries, { projectRoot: root, buildRoot: async, sourceMap: true })).map((b) => b.cache)).to.deep.equal(["memory", "memory"]);
+      clearBundleCache();
+      expect(prebundle(entries, { projectRoot: root, buildRoot: async, sourceMap: true }).map((b) => b.cache), "recorded on disk").to.deep.equal(["disk", "disk"]);
+      await prebundleAsync([CJS_FIXTURE, BROKEN_FIXTURE], { projectRoot: root, buildRoot: scratchRoot() }).then(
+        () => expect.fail("a broken handler must fail the batch"),
+        (err: Error) => expect(err.message).to.match(/Bundling 2 handler\(s\) with esbuild failed: .*Could not resolve "\.\/does-not-exist"/s),
+      );
     });
 
     it("keeps, in a per-entry metafile, only the inputs reachable from that entry", () => {

@@ -1,6 +1,6 @@
 /**
  * web/site-cache.ts: the synth's site build kept on disk. The cached site is the built site,
- * byte for byte; the record covers every file the pages are built from, the builder's own code
+ * byte for byte, built synchronously or with esbuild's asynchronous API; the record covers every file the pages are built from, the builder's own code
  * and the configuration esbuild reads; a changed digest of any input or of a source folder's
  * names, or another key, makes it a miss; and a build during which an input was written is not
  * recorded. (The real sources are never edited here: the record is.)
@@ -9,8 +9,8 @@ import { expect } from "chai";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { buildSite, PAGES, type Site } from "../../web/build";
-import { buildSiteCached, cachedSite } from "../../web/site-cache";
+import { buildSite, buildSiteAsync, PAGES, type Site } from "../../web/build";
+import { buildSiteCached, buildSiteCachedAsync, cachedSite, prepareSynthSite, synthSite } from "../../web/site-cache";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
 
@@ -48,6 +48,16 @@ describe("site build cache (web/site-cache.ts)", function () {
     expect(cached, "recorded").to.not.equal(undefined);
     expect(comparable(cached!)).to.deep.equal(comparable(fresh));
     expect(cached!.files.every((f) => Buffer.isBuffer(f.body))).to.equal(true);
+  });
+
+  it("builds the same bytes with esbuild's asynchronous API, and records them alike", async function () {
+    const fresh = comparable(buildSite());
+    expect(comparable(await buildSiteAsync())).to.deep.equal(fresh);
+    rmSync(recordFile());
+    expect(comparable(await buildSiteCachedAsync())).to.deep.equal(fresh);
+    expect(comparable(cachedSite()!), "recorded by the asynchronous build").to.deep.equal(fresh);
+    await prepareSynthSite();
+    expect(comparable(synthSite()), "the synth's site once prepared").to.deep.equal(fresh);
   });
 
   it("covers every file of every page and of web/lib, the builder and esbuild's configuration", function () {

@@ -153,7 +153,7 @@ describe("compiled app (scripts/compiled-app.mjs)", function () {
       run(process.execPath, ["--import", "tsx", ...args], { cwd: root, env: { ...env, CDKTF_OUTDIR: outdir }, maxBuffer: 64 << 20 });
     expect(appCommand(root)).to.equal("node scripts/run-app.mjs");
     await promisify(exec)(appCommand(root)!, { cwd: root, env: { ...env, CDKTF_OUTDIR: path.join(out, "compiled") }, maxBuffer: 64 << 20 });
-    await synth(["--eval", 'const app = await import("./modules/services/app.ts"); app.run();', "--input-type=module"], path.join(out, "sources"));
+    await synth(["--eval", 'const app = await import("./modules/services/app.ts"); await app.run();', "--input-type=module"], path.join(out, "sources"));
     const tree = (d: string): Map<string, Buffer> => {
       const files = new Map<string, Buffer>();
       const walk = (sub: string) => {
