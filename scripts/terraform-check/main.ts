@@ -124,7 +124,11 @@ for (const id of ids) {
     // The mirror's schema, once: which resource types take a `region` argument.
     const schema = JSON.parse((await tf(dir, ["providers", "schema", "-json"])).out);
     const resources: Json = Object.values<Json>(schema.provider_schemas ?? {})[0]?.resource_schemas ?? {};
-    hasRegion = (type) => resources[type]?.block?.attributes?.region !== undefined;
+    // an argument, not the computed-only attribute some 5.x resources have (aws_s3_bucket)
+    hasRegion = (type) => {
+      const region = resources[type]?.block?.attributes?.region;
+      return region !== undefined && (region.optional === true || region.required === true);
+    };
     notes.push(...forValidate(doc, awsVersion, hasRegion));
     save(dir, doc);
   }
