@@ -178,16 +178,16 @@ export async function run(): Promise<void> {
     const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: REGION, credentials: CREDENTIALS });
     // The tables as the student-records stack synthesizes them. Imported here, not at the top:
     // the measured children run this file, and cdktf must not count in their peak RSS.
-    const { studentRecordsTableInput } = await import("../../test/support/student-records-tables.js");
+    const { serviceTableInput } = await import("../../test/support/service-tables.js");
     const jobs = "bench-backupJobs";
-    await client.send(new CreateTableCommand(studentRecordsTableInput("backupJobs", jobs)));
+    await client.send(new CreateTableCommand(serviceTableInput("student-records", "backupJobs", jobs)));
     await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: jobs });
     const bucket = "bench-backups";
     let runs = 0;
     const rows: Array<{ size: number; scan: WorkerOutput; backup: WorkerOutput; backupRss: number }> = [];
     for (const size of SIZES) {
       const table = `bench-students-${size}`;
-      await client.send(new CreateTableCommand(studentRecordsTableInput("studentData", table)));
+      await client.send(new CreateTableCommand(serviceTableInput("student-records", "studentData", table)));
       await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: table });
       const seedStart = performance.now();
       await seed(client, table, size);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { DeleteBucketCommand } from "@aws-sdk/client-s3";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { backends, bucketKeys, createBucket, createTable, tableItems, uniqueName, isolateEnv } from "../support/backends.js";
+import { backends, createServiceTable, bucketKeys, createBucket, tableItems, uniqueName, isolateEnv } from "../support/backends.js";
 import { parseResponse, proxyEvent } from "../support/events.js";
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<unknown>;
@@ -45,7 +45,7 @@ describe("image-gallery handlers (savePicture, scan_lambda)", function () {
   });
 
   beforeEach(async function () {
-    table = await createTable(uniqueName("pictures"), ["owner", "S"], ["filename", "S"]);
+    table = await createServiceTable("image-gallery", "PictureMetadata");
     bucket = await createBucket(uniqueName("images"));
     process.env.TABLE_NAME = table;
     process.env.BUCKET_NAME = bucket;

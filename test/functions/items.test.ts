@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
-import { backends, createTable, uniqueName, isolateEnv } from "../support/backends.js";
+import { backends, createServiceTable, isolateEnv } from "../support/backends.js";
 import { ItemSchema, ItemsSchema, SEED_ITEMS, itemsModelSchema } from "../../functions/items/schema.js";
 import { schemaErrors } from "../../functions/lib/validate.js";
 
@@ -14,7 +14,7 @@ describe("ItemsFunction (non-proxy integration)", function () {
   before(async function () {
     const { ddb } = await backends();
     handler = (await import("../../functions/items/index.js")).handler as ItemsHandler;
-    const table = await createTable(uniqueName("Items"), ["ID", "N"]);
+    const table = await createServiceTable("items-catalog", "Items");
     await ddb.send(new BatchWriteItemCommand({ RequestItems: { [table]: SEED_ITEMS.map((item) => ({ PutRequest: { Item: { ID: { N: String(item.ID) }, name: { S: item.name }, price: { N: String(item.price) } } } })) } }));
     process.env.TABLE_NAME = table;
   });

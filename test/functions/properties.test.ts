@@ -7,10 +7,10 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { backends, createBucket, createTable, uniqueName, isolateEnv } from "../support/backends.js";
+import { backends, createServiceTable, createBucket, uniqueName, isolateEnv } from "../support/backends.js";
 import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
 import { bodyArb, checkHandler, count, eventArb, headersArb, NUM_RUNS } from "../support/properties.js";
-import { BACKUP_WORKER, createStudentRecordsTable, RESTORE_WORKER, startBackupJobs } from "../support/backup-jobs.js";
+import { BACKUP_WORKER, RESTORE_WORKER, startBackupJobs } from "../support/backup-jobs.js";
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<unknown>;
 
@@ -60,7 +60,7 @@ describe(`handler properties (${NUM_RUNS} events per handler)`, function () {
     const updateBody = fc.record({ name: names, class: names, birthdate: dates, email: emails, version: mostly(fc.integer({ min: 1, max: 4 }), fc.constantFrom(0, -1, 1.5, "1")) });
 
     beforeEach(async function () {
-      process.env.TABLE_NAME = await createStudentRecordsTable("studentData");
+      process.env.TABLE_NAME = await createServiceTable("student-records", "studentData");
       process.env.BUCKET_NAME = await createBucket(uniqueName("student-backup"));
       process.env.SENDER_EMAIL = "no-reply@system.edu.vn";
       process.env.ADMIN_EMAIL = "admin@system.edu.vn";
@@ -128,7 +128,7 @@ describe(`handler properties (${NUM_RUNS} events per handler)`, function () {
       expect(made.statusCode).to.equal(202);
       await lambda.api.idle();
       const key = (made.body as { key: string }).key;
-      Object.assign(process.env, { JOBS_TABLE: await createStudentRecordsTable("restoreJobs"), WORKER_FUNCTION: RESTORE_WORKER });
+      Object.assign(process.env, { JOBS_TABLE: await createServiceTable("student-records", "restoreJobs"), WORKER_FUNCTION: RESTORE_WORKER });
       const { handler: restore } = (await import("../../functions/restore-students/index.js")) as { handler: Handler };
       // The job's own writes belong to the request that started it: wait for it before the next one.
       const handler: Handler = async (event) => {
@@ -160,7 +160,7 @@ describe(`handler properties (${NUM_RUNS} events per handler)`, function () {
 
   describe("todos", function () {
     it("todo-api-handler: GET/POST /todos, GET/PUT/DELETE /todos/{id}", async function () {
-      process.env.TABLE_NAME = await createTable(uniqueName("TodoItems"), ["id", "S"]);
+      process.env.TABLE_NAME = await createServiceTable("todos", "TodoItems");
       const { handler } = (await import("../../functions/todos/index.js")) as { handler: Handler };
       const known: string[] = [];
       for (let i = 0; i < 3; i += 1) {
@@ -241,7 +241,7 @@ describe(`handler properties (${NUM_RUNS} events per handler)`, function () {
     ) as fc.Arbitrary<Record<string, string> | undefined>;
 
     before(async function () {
-      process.env.TABLE_NAME = await createTable(uniqueName("pictures"), ["owner", "S"], ["filename", "S"]);
+      process.env.TABLE_NAME = await createServiceTable("image-gallery", "PictureMetadata");
       process.env.BUCKET_NAME = await createBucket(uniqueName("images"));
       process.env.MAX_UPLOAD_BYTES = "4096";
     });
@@ -276,7 +276,7 @@ describe(`handler properties (${NUM_RUNS} events per handler)`, function () {
 
     it("scan_lambda: GET /view-all", async function () {
       // A table of its own with a few pictures: each listed picture costs a presigned URL.
-      process.env.TABLE_NAME = await createTable(uniqueName("pictures"), ["owner", "S"], ["filename", "S"]);
+      process.env.TABLE_NAME = await createServiceTable("image-gallery", "PictureMetadata");
       const { handler: save } = (await import("../../functions/save-picture/index.js")) as { handler: Handler };
       for (const [sub, filename] of [["user-a", "a1.png"], ["user-a", "a2.png"], ["user-a", "a3.png"], ["user-b", "b1.png"]]) {
         const res = parseResponse(await save(proxyEvent({ method: "POST", resource: "/upload/{filename}", pathParameters: { filename: filename! }, headers: { "Content-Type": "image/png" }, body: PNG.toString("base64"), isBase64Encoded: true, claims: { sub: sub! } })));
@@ -292,7 +292,7 @@ describe(`handler properties (${NUM_RUNS} events per handler)`, function () {
 
   describe("items-catalog (non-proxy)", function () {
     it("ItemsFunction returns data or throws NotFoundError/BadRequestError, nothing else", async function () {
-      const table = await createTable(uniqueName("Items"), ["ID", "N"]);
+      const table = await createServiceTable("items-catalog", "Items");
       process.env.TABLE_NAME = table;
       const { handler } = (await import("../../functions/items/index.js")) as { handler: (e: unknown) => Promise<unknown> };
       let found = 0;

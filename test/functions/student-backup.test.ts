@@ -9,8 +9,7 @@ import { expect } from "chai";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { backends, bucketKeys, createBucket, isolateEnv, objectText, openUploads, uniqueName } from "../support/backends.js";
-import { createStudentRecordsTable } from "../support/backup-jobs.js";
+import { backends, createServiceTable, bucketKeys, createBucket, isolateEnv, objectText, openUploads, uniqueName } from "../support/backends.js";
 import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
 import { startInProcessLambda, type InProcessLambda } from "../support/lambda.js";
 import type { BackupView, Started } from "../support/job-views.js";
@@ -72,7 +71,7 @@ describe("student-records backup jobs", function () {
     });
     process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.api.endpoint;
     insert = (await import("../../functions/insert-student-data/index.js")).handler as Handler;
-    jobsTable = await createStudentRecordsTable("backupJobs");
+    jobsTable = await createServiceTable("student-records", "backupJobs");
   });
 
   after(async function () {
@@ -80,7 +79,7 @@ describe("student-records backup jobs", function () {
   });
 
   beforeEach(async function () {
-    table = await createStudentRecordsTable("studentData");
+    table = await createServiceTable("student-records", "studentData");
     bucket = await createBucket(uniqueName("student-backup"));
     Object.assign(process.env, {
       TABLE_NAME: table,

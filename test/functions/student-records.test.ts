@@ -3,9 +3,8 @@ import { BatchWriteItemCommand, type AttributeValue } from "@aws-sdk/client-dyna
 import { CreateMultipartUploadCommand, AbortMultipartUploadCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createHash } from "node:crypto";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { backends, bucketKeys, createBucket, objectText, openUploads, tableItems, uniqueName, isolateEnv } from "../support/backends.js";
+import { backends, createServiceTable, bucketKeys, createBucket, objectText, openUploads, tableItems, uniqueName, isolateEnv } from "../support/backends.js";
 import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
-import { createStudentRecordsTable } from "../support/backup-jobs.js";
 
 type Handler = (event: APIGatewayProxyEvent) => Promise<unknown>;
 
@@ -46,7 +45,7 @@ describe("student-records handlers", function () {
   });
 
   beforeEach(async function () {
-    table = await createStudentRecordsTable("studentData");
+    table = await createServiceTable("student-records", "studentData");
     bucket = await createBucket(uniqueName("student-backup"));
     process.env.TABLE_NAME = table;
     process.env.BUCKET_NAME = bucket;

@@ -9,8 +9,8 @@ import { expect } from "chai";
 import { BatchWriteItemCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { backends, createBucket, isolateEnv, objectText, tableCount, tableItems, uniqueName } from "../support/backends.js";
-import { BACKUP_WORKER, createStudentRecordsTable, RESTORE_WORKER } from "../support/backup-jobs.js";
+import { backends, createServiceTable, createBucket, isolateEnv, objectText, tableCount, tableItems, uniqueName } from "../support/backends.js";
+import { BACKUP_WORKER, RESTORE_WORKER } from "../support/backup-jobs.js";
 import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
 import { startInProcessLambda, type InProcessLambda } from "../support/lambda.js";
 import type { RestoreView } from "../support/job-views.js";
@@ -131,8 +131,8 @@ describe("student-records restore jobs", function () {
     backupApi = (await import("../../functions/backup-students/index.js")).createBackupHandler() as Handler;
     insert = (await import("../../functions/insert-student-data/index.js")).handler as Handler;
     restoreApi = (await import("../../functions/restore-students/index.js")).createRestoreHandler() as Handler;
-    backupJobs = await createStudentRecordsTable("backupJobs");
-    restoreJobs = await createStudentRecordsTable("restoreJobs");
+    backupJobs = await createServiceTable("student-records", "backupJobs");
+    restoreJobs = await createServiceTable("student-records", "restoreJobs");
   });
 
   after(async function () {
@@ -140,7 +140,7 @@ describe("student-records restore jobs", function () {
   });
 
   beforeEach(async function () {
-    table = await createStudentRecordsTable("studentData");
+    table = await createServiceTable("student-records", "studentData");
     bucket = await createBucket(uniqueName("student-backup"));
     restoreWorker = createRestoreWorker() as RestoreWorker;
     Object.assign(process.env, {
@@ -368,7 +368,7 @@ describe("student-records restore jobs", function () {
     const worker = createRestoreWorker({ dynamodb: slow }) as RestoreWorker;
     restoreWorker = (e) => worker(e, { getRemainingTimeInMillis: () => 21_000 });
     // Restored into an empty table, so that what is in it is what the restore wrote.
-    table = process.env.TABLE_NAME = await createStudentRecordsTable("studentData");
+    table = process.env.TABLE_NAME = await createServiceTable("student-records", "studentData");
     const mails = await mailCount();
     const done = await restoreNow({ key, mode: "overwrite" });
     expect(done).to.include({ status: "failed", phase: "write", count: 400, skipped: 0, emailSent: true });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { APIGatewayProxyEvent } from "aws-lambda";
-import { backends, createTable, tableItems, uniqueName, isolateEnv } from "../support/backends.js";
+import { backends, createServiceTable, tableItems, isolateEnv } from "../support/backends.js";
 import { JSON_HEADERS, parseResponse, proxyEvent } from "../support/events.js";
 import type { Todo } from "../../functions/todos/schema.js";
 
@@ -25,7 +25,7 @@ describe("todo-api-handler", function () {
   });
 
   beforeEach(async function () {
-    table = await createTable(uniqueName("TodoItems"), ["id", "S"]);
+    table = await createServiceTable("todos", "TodoItems");
     process.env.TABLE_NAME = table;
   });
 

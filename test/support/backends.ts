@@ -15,12 +15,11 @@ import {
   DynamoDBClient,
   ScanCommand,
   type AttributeValue,
-  type KeySchemaElement,
-  type AttributeDefinition,
   type CreateTableCommandInput,
   paginateScan,
 } from "@aws-sdk/client-dynamodb";
 import { CreateBucketCommand, GetObjectCommand, ListMultipartUploadsCommand, S3Client, paginateListObjectsV2 } from "@aws-sdk/client-s3";
+import type { Service, ServiceTables } from "./service-tables.js";
 import { startDynalite, startS3rver, startSesMailbox, type LocalBackend, type SesMailbox } from "../../scripts/local/backends/index.js";
 
 export interface Backends {
@@ -85,18 +84,11 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
-export async function createTable(
-  name: string,
-  partitionKey: [string, "S" | "N"],
-  sortKey?: [string, "S" | "N"],
-): Promise<string> {
-  const keys: KeySchemaElement[] = [{ AttributeName: partitionKey[0], KeyType: "HASH" }];
-  const defs: AttributeDefinition[] = [{ AttributeName: partitionKey[0], AttributeType: partitionKey[1] }];
-  if (sortKey) {
-    keys.push({ AttributeName: sortKey[0], KeyType: "RANGE" });
-    defs.push({ AttributeName: sortKey[0], AttributeType: sortKey[1] });
-  }
-  return createTableFrom({ TableName: name, KeySchema: keys, AttributeDefinitions: defs, BillingMode: "PAY_PER_REQUEST" });
+/** One of a service stack's tables (test/support/service-tables.ts) under a unique name, created and ACTIVE; returns its name. */
+export async function createServiceTable<S extends Service>(service: S, id: ServiceTables[S]): Promise<string> {
+  // Imported on first use: the stacks bring cdktf, which most users of this file never need.
+  const { serviceTableInput } = await import("./service-tables.js");
+  return createTableFrom(serviceTableInput(service, id, uniqueName(id)));
 }
 
 /** Creates a table from a full CreateTable input and waits until it is ACTIVE; returns its name. */

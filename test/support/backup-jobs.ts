@@ -4,21 +4,11 @@
  * running behind the local Lambda Invoke API (in this process), with JOBS_TABLE,
  * WORKER_FUNCTION and AWS_ENDPOINT_URL_LAMBDA set.
  */
-import { createTableFrom, uniqueName } from "./backends.js";
+import { createServiceTable } from "./backends.js";
 import { startInProcessLambda, type InProcessLambda, type TestHandler } from "./lambda.js";
-import { studentRecordsTableInput, type StudentRecordsTable } from "./student-records-tables.js";
 
 export const BACKUP_WORKER = "test-BackupDynamoDBAndSendEmailWorker";
 export const RESTORE_WORKER = "test-restoreStudentDataWorker";
-
-/**
- * One of the student-records stack's tables under a unique name: `studentData` (key `studentid`),
- * `backupJobs` (key `backupId`) or `restoreJobs` (key `restoreId`, both with index `byKind`),
- * created from the stack's synthesized Terraform.
- */
-export async function createStudentRecordsTable(id: StudentRecordsTable): Promise<string> {
-  return createTableFrom(studentRecordsTableInput(id, uniqueName(id)));
-}
 
 /** Starts the Lambda API with the real worker handler (plus `extra` functions) and points the handlers' environment at it. */
 export async function startBackupJobs(extra: Record<string, { handler: TestHandler }> = {}): Promise<{ lambda: InProcessLambda; jobsTable: string }> {
@@ -28,7 +18,7 @@ export async function startBackupJobs(extra: Record<string, { handler: TestHandl
     [BACKUP_WORKER]: { handler: (e, ctx) => worker(e, ctx), asyncInvoke: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 900 } },
     ...extra,
   });
-  const jobsTable = await createStudentRecordsTable("backupJobs");
+  const jobsTable = await createServiceTable("student-records", "backupJobs");
   Object.assign(process.env, { AWS_ENDPOINT_URL_LAMBDA: lambda.api.endpoint, JOBS_TABLE: jobsTable, WORKER_FUNCTION: BACKUP_WORKER });
   return { lambda, jobsTable };
 }
