@@ -21,7 +21,7 @@ import { resolveTarget, type LambdaTarget } from "./lambda";
 import { assumedRoleArn, identityDecision, resourcePolicyAllows } from "./lambda-iam";
 import { ACCOUNT_ID } from "./model/computed";
 import type { FunctionModel, PermissionModel } from "./model/types";
-import type { FunctionRunner, InvokeResult } from "./workers";
+import type { InvokeOptions, InvokeResult } from "./workers";
 
 /** What the API invokes: the gateway's current model and function pool (both change on reload). */
 export interface LambdaApiHost {
@@ -31,7 +31,9 @@ export interface LambdaApiHost {
 }
 
 /** What runs an invocation: a function's warm workers (workers.ts), or anything that invokes like them. */
-export type Invoker = Pick<FunctionRunner, "invoke">;
+export interface Invoker {
+  invoke(event: unknown, options: InvokeOptions): Promise<InvokeResult>;
+}
 
 export interface LambdaApiOptions {
   /** Where on-failure records of asynchronous invocations are appended (`<function>.jsonl`). */

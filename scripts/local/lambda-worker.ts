@@ -65,21 +65,31 @@ export interface LambdaError {
   trace?: string[];
 }
 
-export type InvokeResult =
-  | { ok: true; payload: string }
-  /**
-   * `handled`: the handler threw or rejected; `crash`: the worker died; `timeout`: past the
-   * function timeout; `payload`: the payload could not be sent, nothing ran (Lambda's
-   * `InvalidRequestContentException`).
-   */
-  | { ok: false; kind: "handled" | "crash" | "timeout" | "payload"; error: LambdaError };
+/**
+ * `handled`: the handler threw or rejected; `crash`: the worker died; `timeout`: past the
+ * function timeout; `payload`: the payload could not be sent, nothing ran (Lambda's
+ * `InvalidRequestContentException`).
+ */
+export type InvokeFailure = { ok: false; kind: "handled" | "crash" | "timeout" | "payload"; error: LambdaError };
+
+/** An invocation's outcome: the result as JSON text (its payload), or the failure. */
+export type InvokeResult = { ok: true; payload: string } | InvokeFailure;
+
+/**
+ * The same, for a caller that asked for the result as a value: what `JSON.parse` of its payload
+ * gives, as a structured clone when the result was plain data, else parsed from the payload here
+ * (undefined when the payload is not JSON: a handler that returned a function).
+ */
+export type ValueResult = { ok: true; value: unknown } | InvokeFailure;
 
 /** One invocation on its way through a worker. */
 export interface Job {
-  /** `<request id>\n<timeout ms>\n<invoked ARN>\n<payload>`, as lambda-runtime.mjs reads it. */
+  /** `<request id>\n<timeout ms>\n<invoked ARN>\n<flags>\n<payload>`, as lambda-runtime.mjs reads it. */
   readonly message: string;
   readonly timeoutMs: number;
-  readonly resolve: (r: InvokeResult) => void;
+  /** The result is wanted as a value (flags `v`): `resolve` gets a `ValueResult`, else an `InvokeResult`. */
+  readonly asValue: boolean;
+  readonly resolve: (r: InvokeResult | ValueResult) => void;
   timer?: NodeJS.Timeout;
 }
 
@@ -113,6 +123,15 @@ function flushAll(): void {
 
 function payloadError(error: unknown): InvokeResult {
   return { ok: false, kind: "payload", error: { errorType: "InvalidRequestContentException", errorMessage: `Could not send the payload to the function: ${(error as Error).message}` } };
+}
+
+/** The parsed JSON text; undefined for a text that is not JSON (a handler that returned a function). */
+function parsedOrUndefined(json: string): unknown {
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function onTimeout(w: LambdaWorker, job: Job): void {
@@ -170,8 +189,9 @@ export class LambdaWorker {
       settleInit({ errorType: "Runtime.InitTimeout", errorMessage: `init did not finish in ${INIT_TIMEOUT_MS / 1000} s` });
       void this.terminate();
     }, INIT_TIMEOUT_MS);
-    this.worker.on("message", (msg: string | { type: "ready"; error?: LambdaError }) => {
+    this.worker.on("message", (msg: string | [number, unknown] | { type: "ready"; error?: LambdaError }) => {
       if (typeof msg === "string") this.answered(msg);
+      else if (Array.isArray(msg)) this.answeredValue(msg[0], msg[1]);
       else settleInit(msg.error);
     });
     const die = (error: LambdaError) => {
@@ -248,15 +268,31 @@ export class LambdaWorker {
 
   /** The thread answered the invocation it was running: `1` (result) or `0` (error), its run time in µs, `\n`, the JSON. */
   private answered(msg: string): void {
-    const job = this.posted.shift();
+    const job = this.next();
     if (!job) return;
-    clearTimeout(job.timer);
-    // The next one starts now, in the thread.
-    if (this.posted.length > 0) this.start(this.posted[0]!);
     const nl = msg.indexOf("\n");
     const json = msg.slice(nl + 1);
-    job.resolve(msg.charCodeAt(0) === 49 ? { ok: true, payload: json } : { ok: false, kind: "handled", error: JSON.parse(json) as LambdaError });
+    if (msg.charCodeAt(0) !== 49) job.resolve({ ok: false, kind: "handled", error: JSON.parse(json) as LambdaError });
+    else if (job.asValue) job.resolve({ ok: true, value: parsedOrUndefined(json) });
+    else job.resolve({ ok: true, payload: json });
     this.events.free(this, Number(msg.slice(1, nl)));
+  }
+
+  /** The thread answered with JSON's view of a plain-data result (asked for as a value). */
+  private answeredValue(runUs: number, value: unknown): void {
+    const job = this.next();
+    if (!job) return;
+    job.resolve({ ok: true, value });
+    this.events.free(this, runUs);
+  }
+
+  /** The invocation just answered; the one after it starts now, in the thread. */
+  private next(): Job | undefined {
+    const job = this.posted.shift();
+    if (!job) return undefined;
+    clearTimeout(job.timer);
+    if (this.posted.length > 0) this.start(this.posted[0]!);
+    return job;
   }
 
   /** A timer ran out: only its own invocation's, and only while that one is running. */

@@ -28,7 +28,7 @@ function addHeader(merged: Map<string, [string, string[]]>, name: string, values
   else merged.set(lower, [name, values]);
 }
 
-/** `binary`: the request's Accept names a binary media type of the API (`acceptsBinary`). */
+/** The answer in `payload`, JSON text; `binary`: the request's Accept names a binary media type of the API (`acceptsBinary`). */
 export function proxyResponse(payload: string, binary: boolean): ProxyAnswer {
   let out: unknown;
   try {
@@ -36,6 +36,11 @@ export function proxyResponse(payload: string, binary: boolean): ProxyAnswer {
   } catch {
     return MALFORMED;
   }
+  return proxyAnswer(out, binary);
+}
+
+/** The same for the answer already parsed (undefined: not JSON). */
+export function proxyAnswer(out: unknown, binary: boolean): ProxyAnswer {
   if (!isObject(out)) return MALFORMED;
   for (const k of Object.keys(out)) if (!KEYS.has(k)) return MALFORMED;
   const code = status(out.statusCode);

@@ -8,11 +8,11 @@ import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { WORKER_CREDENTIALS } from "./backends/credentials";
 import { JsonPayload } from "./json-text";
-import { LambdaWorker, type InvokeResult, type Job, type LambdaError } from "./lambda-worker";
+import { LambdaWorker, type InvokeResult, type Job, type LambdaError, type ValueResult } from "./lambda-worker";
 import { unzip } from "./unzip";
 import type { FunctionModel } from "./model/types";
 
-export type { InvokeResult, LambdaError } from "./lambda-worker";
+export type { InvokeResult, LambdaError, ValueResult } from "./lambda-worker";
 
 const MAX_WORKERS_PER_FUNCTION = 4;
 /**
@@ -41,6 +41,8 @@ export interface BackendEndpoints {
 export interface InvokeOptions {
   /** ARN as invoked: unqualified, or qualified by version or alias. */
   readonly invokedArn: string;
+  /** `value`: the result as a value (`ValueResult`), for a caller that would parse the payload. */
+  readonly answer?: "value";
 }
 
 const CLOSED: InvokeResult = { ok: false, kind: "crash", error: { errorType: "Runtime.Closed", errorMessage: "the gateway is shutting down" } };
@@ -144,15 +146,18 @@ export class FunctionRunner {
    * Runs one invocation. `event` is sent as JSON text, as Lambda receives a payload: pass a
    * `jsonPayload(text)` when the JSON text is at hand (it is sent as is).
    */
-  async invoke(event: unknown, options: InvokeOptions): Promise<InvokeResult> {
+  invoke(event: unknown, options: InvokeOptions & { readonly answer: "value" }): Promise<ValueResult>;
+  invoke(event: unknown, options: InvokeOptions): Promise<InvokeResult>;
+  async invoke(event: unknown, options: InvokeOptions): Promise<InvokeResult | ValueResult> {
     if (this.closed) return CLOSED;
     // Serialized before a worker is taken or a timer set: an event with no JSON text (too
     // deeply nested: RangeError, which the gateway answers 400; circular: TypeError) throws here.
     const payload = event instanceof JsonPayload ? event.text : (JSON.stringify(event) ?? "null");
     const timeoutMs = this.fn.timeoutSeconds * 1000;
+    const asValue = options.answer === "value";
     return new Promise((resolve) => {
       // One string (lambda-runtime.mjs reads it): cheaper to post than an object.
-      this.queue.push({ message: `${randomUUID()}\n${timeoutMs}\n${options.invokedArn}\n${payload}`, timeoutMs, resolve });
+      this.queue.push({ message: `${randomUUID()}\n${timeoutMs}\n${options.invokedArn}\n${asValue ? "v" : ""}\n${payload}`, timeoutMs, asValue, resolve });
       this.pump();
     });
   }

@@ -4,7 +4,7 @@
  * is not base64 500. API Gateway calls Lambda with POST: another integration method fails.
  */
 import { proxyEvent } from "../../proxy-event";
-import { proxyResponse } from "../../proxy-response";
+import { proxyAnswer } from "../../proxy-response";
 import { acceptsBinary, header } from "../../request";
 import { GatewayError } from "../errors";
 import type { Invocation, IntegrationOutput } from "../invocation";
@@ -21,16 +21,17 @@ export async function awsProxy(inv: Invocation): Promise<IntegrationOutput> {
     throw new GatewayError("INTEGRATION_FAILURE", undefined, undefined, 500);
   }
   const target = lambdaTarget(inv);
-  const result = await invokeIntegration(inv, target, proxyEvent(api, stage, inv.method!, inv.req, ctx, inv.pathParameters));
+  // The answer is parsed anyway: asked for as a value, a plain-data one comes without JSON text.
+  const result = await invokeIntegration(inv, target, proxyEvent(api, stage, inv.method!, inv.req, ctx, inv.pathParameters), "value");
   if (!result.ok) {
     ctx.integrationErrorMessage = `${result.error.errorType}: ${result.error.errorMessage}`;
     gw.notice(`[${api.stack}/${stage.name}] ${target.fn.functionName}: ${ctx.integrationErrorMessage}`);
     throw new GatewayError("INTEGRATION_FAILURE");
   }
-  const answer = proxyResponse(result.payload, acceptsBinary(api, header(inv.req, "accept")));
+  const answer = proxyAnswer(result.value, acceptsBinary(api, header(inv.req, "accept")));
   if (!answer.ok) {
     ctx.integrationErrorMessage = answer.reason === "malformed" ? "Malformed Lambda proxy response" : "Unable to base64-decode the Lambda proxy response body";
-    gw.notice(`[${api.stack}/${stage.name}] ${target.fn.functionName}: ${ctx.integrationErrorMessage}: ${result.payload.slice(0, 200)}`);
+    gw.notice(`[${api.stack}/${stage.name}] ${target.fn.functionName}: ${ctx.integrationErrorMessage}: ${String(JSON.stringify(result.value)).slice(0, 200)}`);
     throw answer.reason === "malformed" ? new GatewayError("INTEGRATION_FAILURE") : new GatewayError("API_CONFIGURATION_ERROR");
   }
   return { kind: "response", response: answer.response };

@@ -4,7 +4,7 @@
  * the invocation under the integration's timeout.
  */
 import { functionArnOf, permitted, resolveTarget, substituteStageVariables, type LambdaTarget } from "../../lambda";
-import type { InvokeResult } from "../../workers";
+import type { InvokeResult, ValueResult } from "../../workers";
 import { sourceArnsOf } from "../arn";
 import { GatewayError } from "../errors";
 import type { Invocation } from "../invocation";
@@ -51,8 +51,12 @@ function resolvePermitted(inv: Invocation): LambdaTarget {
 }
 
 /** Invokes the target; past the integration's timeout, 504 Endpoint request timed out. */
-export async function invokeIntegration(inv: Invocation, target: LambdaTarget, event: unknown): Promise<InvokeResult> {
-  const result = await invokeFunction(inv, target, event, inv.method!.integration!.timeoutMs);
+export function invokeIntegration(inv: Invocation, target: LambdaTarget, event: unknown): Promise<InvokeResult>;
+/** The same, with the result as a value (what parsing the payload would give). */
+export function invokeIntegration(inv: Invocation, target: LambdaTarget, event: unknown, answer: "value"): Promise<ValueResult>;
+export async function invokeIntegration(inv: Invocation, target: LambdaTarget, event: unknown, answer?: "value"): Promise<InvokeResult | ValueResult> {
+  const timeoutMs = inv.method!.integration!.timeoutMs;
+  const result = answer ? await invokeFunction(inv, target, event, timeoutMs, answer) : await invokeFunction(inv, target, event, timeoutMs);
   if (result === "integration-timeout") {
     inv.ctx.integrationErrorMessage = "Endpoint request timed out";
     throw new GatewayError("INTEGRATION_TIMEOUT");
