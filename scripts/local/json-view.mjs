@@ -33,16 +33,17 @@ function copy(v, depth) {
   if (Array.isArray(v)) {
     if (Object.getPrototypeOf(v) !== Array.prototype) return NOT_PLAIN;
     const n = v.length;
-    const out = new Array(n);
+    // Filled by push, so the array has no holes (a structured clone sends a holey one as sparse, slower).
+    const out = [];
     for (let i = 0; i < n; i += 1) {
       const item = v[i];
       if (leftOut(item)) {
-        out[i] = null;
+        out.push(null);
         continue;
       }
       const c = copy(item, depth + 1);
       if (c === NOT_PLAIN) return NOT_PLAIN;
-      out[i] = c;
+      out.push(c);
     }
     return out;
   }

@@ -109,7 +109,7 @@ export function readRequest(req: IncomingMessage, path: string, rawQuery: string
     }
   }
   const remote = req.socket.remoteAddress;
-  return { httpMethod: (req.method ?? "GET").toUpperCase(), path: path.replace(/^\/{2,}/, "/"), rawPath: path, headers, multiValueHeaders, query, multiValueQuery, body, sourceIp: remote === undefined ? "127.0.0.1" : remote.startsWith("::ffff:") ? remote.slice(7) : remote, lowerHeaders };
+  return { httpMethod: (req.method ?? "GET").toUpperCase(), path: path.startsWith("//") ? path.replace(/^\/{2,}/, "/") : path, rawPath: path, headers, multiValueHeaders, query, multiValueQuery, body, sourceIp: remote === undefined ? "127.0.0.1" : remote.startsWith("::ffff:") ? remote.slice(7) : remote, lowerHeaders };
 }
 
 export function header(req: GatewayRequest, name: string): string | undefined {
@@ -124,9 +124,9 @@ let extendedCounter = 0;
 const extendedPrefix = randomBytes(6).toString("base64url");
 
 /** Common Log Format time, as `$context.requestTime`; computed once per second. */
-function clfCached(now: Date): string {
-  const second = Math.floor(now.getTime() / 1000);
-  if (clfCache.second !== second) clfCache = { second, text: clf(now) };
+function clfCached(epochMs: number): string {
+  const second = Math.floor(epochMs / 1000);
+  if (clfCache.second !== second) clfCache = { second, text: clf(new Date(epochMs)) };
   return clfCache.text;
 }
 
@@ -136,23 +136,23 @@ function clf(date: Date): string {
   return `${p(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${p(date.getUTCHours())}:${p(date.getUTCMinutes())}:${p(date.getUTCSeconds())} +0000`;
 }
 
-const deploymentIds = new Map<string, string>();
+const deploymentIds = new WeakMap<StageModel, string>();
 
 /** A deployment id of AWS's shape (10 lower-case letters and digits), stable per API stage. */
 function deploymentIdOf(api: ApiModel, stage: StageModel): string {
-  const key = `${api.id}/${stage.name}`;
-  let id = deploymentIds.get(key);
+  let id = deploymentIds.get(stage);
   if (id === undefined) {
-    id = createHash("sha256").update(key).digest("base64url").replace(/[^a-z0-9]/g, "").slice(0, 10).padEnd(10, "0");
-    deploymentIds.set(key, id);
+    id = createHash("sha256").update(`${api.id}/${stage.name}`).digest("base64url").replace(/[^a-z0-9]/g, "").slice(0, 10).padEnd(10, "0");
+    deploymentIds.set(stage, id);
   }
   return id;
 }
 
 /** `$context` for a request; `path` is the stage and the path as sent, as the client addressed API Gateway. */
 export function newContext(api: ApiModel, stage: StageModel, req: GatewayRequest, _stackName?: string): RequestContext {
-  const now = new Date();
+  const now = Date.now();
   const host = header(req, "host") ?? "127.0.0.1";
+  const dot = host.indexOf(".");
   return {
     accountId: ACCOUNT_ID,
     apiId: api.id,
@@ -160,14 +160,14 @@ export function newContext(api: ApiModel, stage: StageModel, req: GatewayRequest
     requestId: randomUUID(),
     extendedRequestId: `${extendedPrefix}${(extendedCounter++ % 0xffffff).toString(36).padStart(8, "0")}`,
     requestTime: clfCached(now),
-    requestTimeEpoch: now.getTime(),
+    requestTimeEpoch: now,
     httpMethod: req.httpMethod,
     path: `/${stage.name}${req.rawPath ?? req.path}`,
     resourcePath: "",
     resourceId: "",
     protocol: "HTTP/1.1",
     domainName: host,
-    domainPrefix: host.split(".")[0] ?? host,
+    domainPrefix: dot < 0 ? host : host.slice(0, dot),
     deploymentId: deploymentIdOf(api, stage),
     traceId: traceHeader(header(req, "x-amzn-trace-id")),
     isCanaryRequest: false,

@@ -52,8 +52,11 @@ export class GatewayRuntime {
     const url = http.url ?? "/";
     const q = url.indexOf("?");
     const rawPath = q < 0 ? url : url.slice(0, q);
-    const parts = rawPath.split("/");
-    const served = this.gw.served.get(`${parts[1] ?? ""}/${parts[2] ?? ""}`);
+    // `/<stack>/<stage>/<path below the stage>`: the first two segments name the API stage.
+    const a = rawPath.indexOf("/");
+    const b = a < 0 ? -1 : rawPath.indexOf("/", a + 1);
+    const c = b < 0 ? -1 : rawPath.indexOf("/", b + 1);
+    const served = this.gw.served.get(a < 0 ? "/" : b < 0 ? `${rawPath.slice(a + 1)}/` : rawPath.slice(a + 1, c < 0 ? undefined : c));
     let body: Buffer = EMPTY;
     let failure: GatewayError | undefined;
     try {
@@ -64,7 +67,7 @@ export class GatewayRuntime {
     }
     if (!served) return renderError(failure ?? new GatewayError("MISSING_AUTHENTICATION_TOKEN"), {});
     const { api, stage } = served;
-    const req = readRequest(http, "/" + parts.slice(3).join("/"), q < 0 ? "" : url.slice(q + 1), body);
+    const req = readRequest(http, c < 0 ? "/" : rawPath.slice(c), q < 0 ? "" : url.slice(q + 1), body);
     const ctx = newContext(api, stage, req, api.stack);
     const inv: Invocation = { gw: this.gw, api, stage, req, ctx, started, pathParameters: {}, methodPath: "", policy: "allow", extraHeaders: {} };
     if (failure) inv.response = renderError(failure, inv);
