@@ -23,12 +23,13 @@ const WORKER_DEPTH = 3;
 /**
  * A function whose invocations run this short on average (µs) has them placed with a worker
  * that is awake already, up to `SHORT_DEPTH` held: waking a sleeping worker thread costs more
- * CPU than the invocation, and waiting behind a few such invocations costs less than a
- * millisecond. Longer ones go to a free worker first, as Lambda gives each concurrent request
+ * CPU than the invocation (on the 2-core VM the bench runs on, tens of µs of the gateway's
+ * thread), and waiting behind such invocations costs at most 16 x 250 µs, typically well under
+ * a millisecond. Longer ones go to a free worker first, as Lambda gives each concurrent request
  * its own execution environment.
  */
 const SHORT_RUN_US = 250;
-const SHORT_DEPTH = 6;
+const SHORT_DEPTH = 16;
 
 export interface BackendEndpoints {
   dynamodb?: string;
