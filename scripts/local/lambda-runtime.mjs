@@ -10,6 +10,9 @@ import { jsonView, NOT_PLAIN } from "./json-view.mjs";
 
 const { codeDir, handler, functionName, functionVersion } = workerData;
 const memoryLimitInMB = String(workerData.memoryLimitInMB);
+// How many invocations this worker has started, shared with the gateway: a worker that dies
+// between two invocations has not started the next, which then runs on another worker.
+const startedCount = new Int32Array(workerData.started);
 const logGroupName = `/aws/lambda/${functionName}`;
 const logStreamName = `local/${functionVersion}`;
 const dot = handler.lastIndexOf(".");
@@ -77,6 +80,7 @@ async function drain() {
 }
 
 async function invoke(msg) {
+  Atomics.add(startedCount, 0, 1);
   const started = performance.now();
   const a = msg.indexOf("\n");
   const b = msg.indexOf("\n", a + 1);

@@ -151,11 +151,14 @@ export class LambdaWorker {
   dead = false;
   /** The runner was told of this worker's end. */
   private reported = false;
+  /** How many invocations the thread has started (it counts them here, lambda-runtime.mjs), and how many were answered. */
+  private readonly started = new Int32Array(new SharedArrayBuffer(4));
+  private answers = 0;
 
   constructor(codeDir: string, identity: WorkerIdentity, env: Record<string, string>, private readonly events: WorkerEvents) {
     const output = events.output;
     this.worker = newWorker({
-      workerData: { codeDir, ...identity },
+      workerData: { codeDir, ...identity, started: this.started.buffer },
       env,
       stdout: output !== undefined,
       stderr: output !== undefined,
@@ -200,7 +203,10 @@ export class LambdaWorker {
       if (this.reported) return;
       this.dead = true;
       // Before init finished, the first invocation given gets the init error, as on Lambda.
-      const running = this.posted.length > 0 ? this.posted.shift() : this.initialized ? undefined : this.outbox.shift();
+      // The first invocation held is running only if the thread started it: a worker can also
+      // die between two (what the last one left to the event loop threw), and then the next one
+      // never ran and goes to another worker like the others held.
+      const running = !this.initialized ? (this.posted.shift() ?? this.outbox.shift()) : Atomics.load(this.started, 0) > this.answers ? this.posted.shift() : undefined;
       this.end(running, { ok: false, kind: "crash", error: this.initialized ? error : this.initError! });
     };
     this.worker.on("error", (err) => die({ errorType: err.name || "Error", errorMessage: err.message }));
@@ -290,6 +296,7 @@ export class LambdaWorker {
   private next(): Job | undefined {
     const job = this.posted.shift();
     if (!job) return undefined;
+    this.answers += 1;
     clearTimeout(job.timer);
     if (this.posted.length > 0) this.start(this.posted[0]!);
     return job;

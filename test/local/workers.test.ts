@@ -22,6 +22,13 @@ const workerId = Math.random().toString(36).slice(2);
 let active = 0;
 export const handler = async (event) => {
   if (event && event.execArgv) return process.execArgv;
+  if (event && event.crashAfter) {
+    // Answers, then throws from what it left to the event loop: the worker dies between two invocations.
+    setImmediate(() => {
+      throw new Error("worker crashed after answering");
+    });
+    return { answered: true };
+  }
   if (event && event.crash) {
     setImmediate(() => {
       throw new Error("worker crashed");
@@ -170,6 +177,19 @@ await runner.close(true);
       expect(out[0]).to.deep.include({ ok: false, kind: "crash" });
       for (const r of out.slice(1)) expect(parsed(r)).to.include({ waited: 300, concurrent: 1 });
     });
+  });
+
+  it("runs the invocations held behind one whose worker dies after it answered on another worker, as never started", async function () {
+    const fresh = new FunctionRunner(fn, "$LATEST", dir, lambdaEnvironment(fn, "$LATEST", {}));
+    try {
+      // The first goes to the first worker, and every fourth after it waits behind it there.
+      const events = Array.from({ length: 12 }, (_, i) => (i === 0 ? { crashAfter: true } : { waitMs: 100, report: true }));
+      const out = await Promise.all(events.map((e) => fresh.invoke(e, { invokedArn })));
+      expect(out[0]).to.deep.equal({ ok: true, payload: JSON.stringify({ answered: true }) });
+      for (const r of out.slice(1)) expect(r.ok, JSON.stringify(r)).to.equal(true);
+    } finally {
+      await fresh.close(true);
+    }
   });
 
   it("gives an init error to the first invocation and initialises a fresh worker for the next", async function () {
