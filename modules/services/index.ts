@@ -10,7 +10,8 @@ import { StateBootstrapStack } from "./state-bootstrap";
 import { StudentRecordsStack } from "./student-records";
 import { TodosStack } from "./todos";
 import { WebEdgeStack } from "./web-edge";
-import { warmSiteBuild, WebSiteStack } from "./web-site";
+import { WebSiteStack } from "./web-site";
+import { warmSynthSite } from "../../web/site-cache";
 
 export { PlatformStack, alarmTopic, checkApiGatewayAccountOwners, alarmTopicArn, platformRefs, type PlatformRefs } from "./platform";
 export { StateBootstrapStack, stateBootstrapStackId } from "./state-bootstrap";
@@ -71,7 +72,7 @@ export function defineApp(
   services: readonly ServiceFactory[] = SERVICES,
 ): EnvironmentStacks[] {
   checkApiGatewayAccountOwners(environments);
-  if (services === SERVICES && environments.length > 0) warmSiteBuild();
+  if (services === SERVICES && environments.length > 0) warmSynthSite();
   const stacks = environments.map((env) => {
     const stateBootstrap = env.backend.kind === "s3" ? new StateBootstrapStack(app, env) : undefined;
     const platform = new PlatformStack(app, env);

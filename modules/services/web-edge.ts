@@ -22,7 +22,7 @@ import { StaticSite } from "../static-site";
 import { contentSecurityPolicy } from "../../web/csp";
 import { authDomainUrl } from "./image-gallery";
 import { platformRefs } from "./platform";
-import { siteOnce } from "./web-site";
+import { synthSite } from "../../web/site-cache";
 
 export const WEB_EDGE = "web-edge";
 
@@ -31,7 +31,7 @@ export function edgeContentSecurityPolicy(env: Environment): string {
   return contentSecurityPolicy({
     connect: [`https://*.execute-api.${env.region}.amazonaws.com`, authDomainUrl(env)],
     img: [`https://*.s3.${env.region}.amazonaws.com`],
-    style: siteOnce().styleHashes,
+    style: synthSite().styleHashes,
   });
 }
 

@@ -15,30 +15,12 @@ import { ServiceStack, type ServiceStackProps } from "../core/service-stack";
 import { RestApi } from "../rest-api";
 import { SiteObjects } from "../static-site";
 import { terraformLiteral } from "../static-site/headers";
-import type { Site } from "../../web/build";
 import { contentSecurityPolicy } from "../../web/csp";
-import { synthSite, warmSynthSite } from "../../web/site-cache";
+import { synthSite } from "../../web/site-cache";
 import { ImageGalleryStack } from "./image-gallery";
 import type { WebEdgeStack } from "./web-edge";
 
 export const WEB = "web";
-
-/**
- * Takes the site from its cache (web/site-cache.ts) when no input changed; otherwise starts
- * the site build's Tailwind worker thread now, so that it loads while the service stacks are built.
- */
-export function warmSiteBuild(): void {
-  warmSynthSite();
-}
-
-/**
- * The site, built once per process (or taken from its cache on disk): every environment's
- * stack uploads the same files, and a synth runs in a process of its own (the dev server
- * rebuilds the pages itself, see scripts/local/web).
- */
-export function siteOnce(): Site {
-  return synthSite();
-}
 
 /** A built document with the exact CSP as its first `<head>` element, as a Terraform string (references resolved at apply). */
 export function withMetaCsp(html: string, csp: string): string {
@@ -80,7 +62,8 @@ export class WebSiteStack extends ServiceStack {
     }
     this.addDependency(edge);
     this.config = { environment: env.name, region: env.region, apis, ...(cognito ? { cognito } : {}) };
-    const site = siteOnce();
+    // The same files for every environment, built once per synth or taken from the cache (web/site-cache.ts).
+    const site = synthSite();
     this.contentSecurityPolicy = contentSecurityPolicy({ connect, img, style: site.styleHashes, meta: true });
     this.files = new SiteObjects(this, "Files", {
       bucket: edge.site.bucket.bucketName,
