@@ -1,37 +1,26 @@
 // Bench section "gateway": the local API Gateway's throughput and p50/p99 latency on a
 // MOCK route and a Lambda proxy route, under a bounded load from a second process on
 // loopback, next to calling the same handler directly in process; and start-to-ready time.
-import { execFile } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import { startGateway } from "../local/gateway";
 import { synthFixture } from "../../test/local/fixtures/stacks";
+import { runLoad, startBareServer, type LoadResult } from "./load";
 import { printTable } from "./support";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const projectRoot = path.resolve(here, "..", "..");
-const run$ = promisify(execFile);
 
-interface Load {
-  requests: number;
-  seconds: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  statuses: Record<string, number>;
+interface Load extends LoadResult {
   /** CPU time this process (gateway, its workers, the bare server) spent per request, in µs. */
   cpuUs: number;
 }
 
 async function load(url: string, requests: number, concurrency: number, headers: string[] = []): Promise<Load> {
   const cpu = process.cpuUsage();
-  const { stdout } = await run$(process.execPath, [path.join(here, "gateway-load.mjs"), url, String(requests), String(concurrency), ...headers], { maxBuffer: 1 << 20 });
+  const out = await runLoad(url, requests, concurrency, headers);
   const used = process.cpuUsage(cpu);
-  const out = JSON.parse(stdout.trim().split("\n").pop()!) as Omit<Load, "cpuUs">;
   return { ...out, cpuUs: (used.user + used.system) / out.requests };
 }
 
@@ -73,10 +62,8 @@ export async function run(): Promise<void> {
       const proxySerial = await load(proxyUrl, 3000, 1);
       const mockSerial = await load(mockUrl, 3000, 1);
       const mockNoLog = await load(`${gateway.api("items-dev", "prod").url}/mock/7`, 10000, 16);
-      // The ceiling on this machine right now: a bare node:http server answering a fixed body.
-      const bare = createServer((_req, res) => res.writeHead(200, { "Content-Type": "application/json" }).end('{"ID":7,"name":"foo7","price":10.5}'));
-      await new Promise<void>((ok) => bare.listen(0, "127.0.0.1", () => ok()));
-      const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+      // The ceiling on this machine right now.
+      const { url: bareUrl, server: bare } = await startBareServer();
       // Rounds of bare, MOCK and proxy back to back, so each ratio compares runs under the same load
       // on this shared machine; the round with the median proxy ratio is reported.
       const rounds: { bare: Load; mock: Load; proxy: Load }[] = [];

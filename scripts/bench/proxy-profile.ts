@@ -4,18 +4,11 @@
 // thread and the other threads (workers, GC helpers), read from /proc (Linux).
 //   npx tsx scripts/bench/proxy-profile.ts [rounds=5] [requests=10000] [routes=bare,mock,proxy]
 // Run it under `node --cpu-prof --import tsx` to profile the main thread under load.
-import { execFile } from "node:child_process";
 import { readdirSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { startGateway } from "../local/gateway";
 import { synthFixture } from "../../test/local/fixtures/stacks";
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const run$ = promisify(execFile);
+import { runLoad, startBareServer } from "./load";
 
 /** CPU nanoseconds of each thread of this process, and voluntary/involuntary context switches. */
 function threads(): { main: number; other: number; switches: number } {
@@ -40,9 +33,8 @@ function threads(): { main: number; other: number; switches: number } {
 
 async function load(url: string, requests: number) {
   const before = threads();
-  const { stdout } = await run$(process.execPath, [path.join(here, "gateway-load.mjs"), url, String(requests), "16"], { maxBuffer: 1 << 20 });
+  const out = await runLoad(url, requests, 16);
   const after = threads();
-  const out = JSON.parse(stdout.trim().split("\n").pop()!) as { requests: number; rps: number; statuses: Record<string, number> };
   const per = (a: number, b: number) => (a - b) / 1000 / out.requests;
   return { rps: out.rps, mainUs: per(after.main, before.main), otherUs: per(after.other, before.other), switches: (after.switches - before.switches) / out.requests, statuses: out.statuses };
 }
@@ -50,10 +42,9 @@ async function load(url: string, requests: number) {
 const [roundsArg = "5", requestsArg = "10000", routesArg = "bare,mock,proxy"] = process.argv.slice(2);
 const fixture = await synthFixture();
 const gateway = await startGateway({ outdir: fixture.outdir, port: 0, stateDir: path.join(fixture.workDir, "state"), log: () => undefined });
-const bare = createServer((_req, res) => res.writeHead(200, { "Content-Type": "application/json" }).end('{"ID":7,"name":"foo7","price":10.5}'));
-await new Promise<void>((ok) => bare.listen(0, "127.0.0.1", () => ok()));
+const { url: bareUrl, server: bare } = await startBareServer();
 const dev = gateway.api("items-dev", "dev");
-const urls: Record<string, string> = { bare: `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`, mock: `${dev.url}/mock/7`, proxy: `${dev.url}/echo/literal` };
+const urls: Record<string, string> = { bare: bareUrl, mock: `${dev.url}/mock/7`, proxy: `${dev.url}/echo/literal` };
 const routes = routesArg.split(",");
 try {
   for (const r of routes) await load(urls[r]!, 2000);
