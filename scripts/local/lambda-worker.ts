@@ -209,8 +209,15 @@ export class LambdaWorker {
       const running = !this.initialized ? (this.posted.shift() ?? this.outbox.shift()) : Atomics.load(this.started, 0) > this.answers ? this.posted.shift() : undefined;
       this.end(running, { ok: false, kind: "crash", error: this.initialized ? error : this.initError! });
     };
-    this.worker.on("error", (err) => die({ errorType: err.name || "Error", errorMessage: err.message }));
-    this.worker.on("exit", (code) => die({ errorType: "Runtime.ExitError", errorMessage: `RequestId: exited before completing request (status ${code})` }));
+    // Node may emit a thread's 'error' before messages it posted earlier (an answer followed by
+    // a throw it left to the event loop), but emits every message before 'exit': the worker
+    // takes no more invocations from the error on, and ends at 'exit' with the error's reason.
+    let failure: LambdaError | undefined;
+    this.worker.on("error", (err) => {
+      failure ??= { errorType: err.name || "Error", errorMessage: err.message };
+      this.dead = true;
+    });
+    this.worker.on("exit", (code) => die(failure ?? { errorType: "Runtime.ExitError", errorMessage: `RequestId: exited before completing request (status ${code})` }));
   }
 
   /** True when invocations given to it in this turn of the event loop wait to be posted. */
