@@ -42,7 +42,7 @@ export const MUSIC_LIBRARY = "music-library";
 export const CREATE_TABLE_ACTIONS = ["dynamodb:CreateTable", "dynamodb:DescribeTable"] as const;
 /** The document's table name: `table: Music` in a request names the environment's `<tablePrefix>`. */
 export const LOGICAL_TABLE = "Music";
-export const DELETE_TABLE_ACTIONS = ["dynamodb:DeleteTable"] as const;
+export const DELETE_TABLE_ACTIONS = ["dynamodb:DeleteTable", "dynamodb:DescribeTable"] as const;
 export const ITEM_ACTIONS = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] as const;
 
 /** The document sets no throttle; creating and deleting tables needs no more than this. */

@@ -56,7 +56,7 @@ describe("music-library service stack", () => {
 
   it("lets the table functions create or delete only tables named with the prefix, by exact actions", () => {
     expect(dev.grants("DemoCreateTable")).to.deep.equal([{ actions: ["dynamodb:CreateTable", "dynamodb:DescribeTable"], resources: [TABLES_ARN] }]);
-    expect(dev.grants("DemoDeleteTable")).to.deep.equal([{ actions: ["dynamodb:DeleteTable"], resources: [TABLES_ARN] }]);
+    expect(dev.grants("DemoDeleteTable")).to.deep.equal([{ actions: ["dynamodb:DeleteTable", "dynamodb:DescribeTable"], resources: [TABLES_ARN] }]);
   });
 
   it("lets the item function get, put, update and delete items only in tables named with the prefix", () => {
