@@ -95,6 +95,8 @@ export function bundleId(relEntry: string, options: Omit<BundleProps, "entry" | 
     sourceMap: options.sourceMap ?? false,
     minify: options.minify ?? true,
     external: [...(options.external ?? [])].sort(),
+    // Bundles made before the credential chain became the Lambda environment's are not reused.
+    credentials: "lambda-environment",
   });
   return `${readable}-${createHash("sha256").update(key).digest("hex").slice(0, 10)}`;
 }

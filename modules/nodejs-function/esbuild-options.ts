@@ -1,3 +1,5 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { BuildOptions } from "esbuild";
 
 /** Node.js runtimes this module bundles for. */
@@ -20,6 +22,22 @@ export function esbuildTarget(runtime: NodejsRuntime): string {
 export const CREATE_REQUIRE_BANNER =
   'import { createRequire as __cdktfCreateRequire } from "node:module";\n' +
   "const require = __cdktfCreateRequire(import.meta.url);";
+
+/** The package a bundle's SDK clients take their default credential chain from. */
+export const SDK_CREDENTIAL_CHAIN = "@aws-sdk/credential-provider-node";
+
+/** What the bundle takes instead: credentials from the Lambda environment (lambda-credentials.mjs). */
+export const LAMBDA_CREDENTIALS_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), "lambda-credentials.mjs");
+
+/**
+ * esbuild's alias for `SDK_CREDENTIAL_CHAIN`: a path relative to the working directory, starting
+ * with `./` (esbuild resolves an alias from there), posix separators, so the metafile and the
+ * bundle read the same on every machine.
+ */
+export function lambdaCredentialsAlias(absWorkingDir: string): string {
+  const rel = path.relative(absWorkingDir, LAMBDA_CREDENTIALS_FILE).split(path.sep).join("/");
+  return rel.startsWith("../") ? rel : `./${rel}`;
+}
 
 export interface EsbuildOptionsProps {
   /** Entry file, relative to `absWorkingDir` (posix separators). */
@@ -51,8 +69,10 @@ export interface EsbuildOptionsProps {
 /**
  * The esbuild options for one Lambda handler, as a pure function of the props:
  * an ESM bundle (`index.mjs`) for the runtime's Node version, minified, AWS SDK v3 bundled
- * and tree-shaken (`module` before `main` so the SDK's ES build is used), metafile on,
- * no legal comments, and a `createRequire` banner for bundled CommonJS code.
+ * and tree-shaken (`module` before `main` so the SDK's ES build is used), its default credential
+ * chain replaced by the Lambda environment's credentials (lambda-credentials.mjs: a quarter less
+ * code to bundle, load and run), metafile on, no legal comments, and a `createRequire` banner for
+ * bundled CommonJS code.
  */
 export function esbuildOptions(props: EsbuildOptionsProps): BuildOptions {
   const runtime = props.runtime ?? "nodejs22.x";
@@ -77,6 +97,7 @@ export function esbuildOptions(props: EsbuildOptionsProps): BuildOptions {
     charset: "utf8",
     banner: { js: CREATE_REQUIRE_BANNER },
     external: [...external],
+    alias: { [SDK_CREDENTIAL_CHAIN]: lambdaCredentialsAlias(props.absWorkingDir) },
     logLevel: "silent",
   };
 }

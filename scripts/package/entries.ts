@@ -37,7 +37,7 @@ export const ENTRIES: readonly PackageEntry[] = [
 ];
 
 /** Plain-JavaScript files loaded at run time by path (worker threads), copied beside the bundles. */
-export const RUNTIME_FILES: readonly string[] = ["modules/nodejs-function/zip-worker.mjs", "scripts/local/lambda-runtime.mjs", "scripts/local/json-view.mjs", "web/tailwind-worker.mjs"];
+export const RUNTIME_FILES: readonly string[] = ["modules/nodejs-function/zip-worker.mjs", "modules/nodejs-function/lambda-credentials.mjs", "scripts/local/lambda-runtime.mjs", "scripts/local/json-view.mjs", "web/tailwind-worker.mjs"];
 
 /** Folder of the build output, relative to the repository root (not committed). */
 export const DIST = "dist";

@@ -1,8 +1,12 @@
+import path from "node:path";
 import { expect } from "chai";
 import {
   CREATE_REQUIRE_BANNER,
   esbuildOptions,
   esbuildTarget,
+  LAMBDA_CREDENTIALS_FILE,
+  lambdaCredentialsAlias,
+  SDK_CREDENTIAL_CHAIN,
   type NodejsRuntime,
 } from "../../modules/nodejs-function/esbuild-options";
 
@@ -27,6 +31,14 @@ describe("nodejs-function: esbuildOptions (pure)", () => {
   it("bundles the AWS SDK v3: nothing is external by default", () => {
     expect(esbuildOptions(base).external).to.deep.equal([]);
     expect(esbuildOptions({ ...base, external: ["@aws-sdk/*"] }).external).to.deep.equal(["@aws-sdk/*"]);
+  });
+
+  it("gives the SDK clients the Lambda environment's credentials in place of the default chain", () => {
+    expect(esbuildOptions(base).alias).to.deep.equal({ [SDK_CREDENTIAL_CHAIN]: lambdaCredentialsAlias("/project") });
+    expect(SDK_CREDENTIAL_CHAIN).to.equal("@aws-sdk/credential-provider-node");
+    // esbuild resolves an alias from the working directory: "./" and posix separators.
+    const root = path.resolve(path.dirname(LAMBDA_CREDENTIALS_FILE), "..", "..");
+    expect(lambdaCredentialsAlias(root)).to.equal("./modules/nodejs-function/lambda-credentials.mjs");
   });
 
   it("targets the Node version of the runtime, nodejs22.x by default", () => {
