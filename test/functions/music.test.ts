@@ -103,7 +103,8 @@ describe("music-library handlers (DemoCreateTable, DemoDeleteTable, DemoHandleIt
     expect((await viaHeaders(deleteTable, "DELETE", TABLE_RESOURCE, { table })).statusCode).to.equal(200);
     // Gone, not DELETING: DynamoDB answers DeleteTable on a DELETING table with success and
     // CreateTable with ResourceInUseException, so the answer waits for DescribeTable's 404.
-    const described = await backends().then((b) => b.ddb.send(new DescribeTableCommand({ TableName: physical }))).catch((err: Error) => err);
+    const { ddb } = await backends();
+    const described = await ddb.send(new DescribeTableCommand({ TableName: physical })).catch((err: Error) => err);
     expect(described).to.be.instanceOf(Error).with.property("name", "ResourceNotFoundException");
     expect((await viaHeaders(deleteTable, "DELETE", TABLE_RESOURCE, { table })).statusCode).to.equal(404);
     expect((await viaHeaders(deleteTable, "DELETE", TABLE_RESOURCE, { table: physical })).statusCode).to.equal(400);

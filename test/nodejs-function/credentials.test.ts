@@ -9,7 +9,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
-import { bundleFunction, findProjectRoot } from "../../modules/nodejs-function/bundle";
+import { bundleFunction, findProjectRoot, type FunctionBundle } from "../../modules/nodejs-function/bundle";
 import { backends, createTableFrom, uniqueName } from "../support/backends";
 import { DYNAMO_FIXTURE } from "./support";
 
@@ -30,13 +30,14 @@ async function invoke(bundleFile: string, env: Record<string, string>): Promise<
 describe("nodejs-function: SDK credentials in a bundle come from the Lambda environment", function () {
   let buildRoot: string;
   let home: string;
+  let bundle: FunctionBundle;
   let bundleFile: string;
   let base: Record<string, string>;
 
   before(async function () {
     const b = await backends();
     buildRoot = mkdtempSync(path.join(root, ".build", "test-credentials-"));
-    const bundle = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, buildRoot });
+    bundle = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, buildRoot });
     bundleFile = path.join(bundle.dir, "index.mjs");
     const table = await createTableFrom({
       TableName: uniqueName("creds"),
@@ -66,8 +67,7 @@ describe("nodejs-function: SDK credentials in a bundle come from the Lambda envi
   });
 
   it("bundles the environment provider in place of the default chain and its STS and SSO clients", function () {
-    const b = bundleFunction({ entry: DYNAMO_FIXTURE, projectRoot: root, buildRoot });
-    const used = Object.keys(Object.values(b.metafile.outputs)[0]!.inputs);
+    const used = Object.keys(Object.values(bundle.metafile.outputs)[0]!.inputs);
     expect(used).to.include("modules/nodejs-function/lambda-credentials.mjs");
     expect(used.some((f) => f.startsWith("node_modules/@aws-sdk/credential-provider-env/"))).to.equal(true);
     for (const gone of ["credential-provider-node", "credential-provider-ini", "credential-provider-sso", "credential-provider-web-identity", "nested-clients"]) {
